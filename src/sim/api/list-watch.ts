@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// LIST and WATCH of stored kinds, with the semantics clients rely on: selectors, `limit`/`continue` pages (an
+// expired token is 410), watches that resume from a resourceVersion, bookmarks, server-side timeouts, and a version
+// older than the retained window answered as a real server does: HTTP 200 and an ERROR event carrying a 410 Status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeObject } from '../model/kube-types.ts';
+import type { ObjectStore, StoreEvent } from '../model/object-store.ts';
+import { apiVersionOf, type ResourceType } from '../model/resource-types.ts';
+import { allOf, parseFieldSelector, parseLabelSelector, SelectorError, type Predicate } from '../model/selectors.ts';
+import { StoreError, statusBody } from '../model/store-error.ts';
+import { boolParam, intParam, sendJson, wantsTable } from './http-util.ts';
+import { itemJson, listKind, storeKeyFor, toWire } from './wire.ts';
+import type { TablePrinter } from './table-printer.ts';
+
+export interface CollectionRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  rt: ResourceType;
+  namespace?: string;
+  query: URLSearchParams;
+  store: ObjectStore;
+  tables: TablePrinter;
+  nowMs: () => number;
+  /** How often a watch with allowWatchBookmarks gets a BOOKMARK (real servers: about once a minute). */
+  bookmarkIntervalMs: number;
+}
+
+export function selectorsOf(rt: ResourceType, query: URLSearchParams): Predicate | undefined {
+  try {
+    return allOf(parseLabelSelector(query.get('labelSelector') ?? undefined), parseFieldSelector(storeKeyFor(rt), query.get('fieldSelector') ?? undefined));
+  } catch (err) {
+    if (err instanceof SelectorError) throw new StoreError('BadRequest', err.message);
+    throw err;
+  }
+}
+
+/** Writes a LIST answer, as JSON (items streamed in chunks) or as a Table. */
+export function handleList(c: CollectionRequest): void {
+  const page = c.store.page(storeKeyFor(c.rt), {
+    namespace: c.namespace,
+    filter: selectorsOf(c.rt, c.query),
+    limit: intParam(c.query, 'limit'),
+    continueToken: c.query.get('continue') ?? undefined,
+  });
+  if (wantsTable(c.req)) {
+    const table = c.tables.table(c.rt, page.items.map((o) => toWire(c.rt, o)), {
+      includeObject: includeObjectOf(c.query),
+      nowMs: c.nowMs(),
+      resourceVersion: page.resourceVersion,
+      continueToken: page.continueToken,
+      remainingItemCount: page.remainingItemCount,
+    });
+    sendJson(c.res, 200, table);
+    return;
+  }
+  const meta: Record<string, unknown> = { resourceVersion: page.resourceVersion };
+  if (page.continueToken) meta.continue = page.continueToken;
+  if (page.remainingItemCount !== undefined) meta.remainingItemCount = page.remainingItemCount;
+  writeItems(c, page.items, meta);
+}
+
+export function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | 'Object' {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+const CHUNK_ITEMS = 256;
+
+function writeItems(c: CollectionRequest, items: KubeObject[], meta: Record<string, unknown>): void {
+  const head = `{"kind":"${listKind(c.rt)}","apiVersion":"${apiVersionOf(c.rt)}","metadata":${JSON.stringify(meta)},"items":[`;
+  c.res.writeHead(200, { 'Content-Type': 'application/json' });
+  let buf = head;
+  for (let i = 0; i < items.length; i++) {
+    buf += (i > 0 ? ',' : '') + itemJson(c.rt, items[i] as KubeObject);
+    if (i % CHUNK_ITEMS === CHUNK_ITEMS - 1) {
+      c.res.write(buf);
+      buf = '';
+    }
+  }
+  c.res.end(buf + ']}');
+}
+
+function parseWatchRv(query: URLSearchParams): number | undefined {
+  const v = query.get('resourceVersion');
+  if (v === null || v === '') return undefined;
+  if (!/^\d+$/.test(v)) throw new StoreError('BadRequest', `resourceVersion: Invalid value: "${v}": must be an integer`);
+  return Number(v);
+}
+
+/** Streams a WATCH until the client goes away, the timeout passes, or the stream must end with an error. */
+export function handleWatch(c: CollectionRequest): void {
+  const filter = selectorsOf(c.rt, c.query);
+  const fromRv = parseWatchRv(c.query);
+  const asTable = wantsTable(c.req);
+  const res = c.res;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let first = true;
+  const write = (type: string, object: unknown): void => {
+    res.write(`{"type":"${type}","object":${JSON.stringify(object)}}\n`);
+  };
+  const onEvent = (ev: StoreEvent): void => {
+    if (asTable) {
+      write(ev.type, c.tables.watchTable(c.rt, toWire(c.rt, ev.object), { includeObject: includeObjectOf(c.query), nowMs: c.nowMs(), withColumns: first }));
+      first = false;
+    } else {
+      res.write(`{"type":"${ev.type}","object":${JSON.stringify(toWire(c.rt, ev.object))}}\n`);
+    }
+  };
+  let unsubscribe: () => void;
+  try {
+    unsubscribe = c.store.watch(storeKeyFor(c.rt), { namespace: c.namespace, filter, fromResourceVersion: fromRv }, onEvent);
+  } catch (err) {
+    if (!(err instanceof StoreError) || err.code !== 410) throw err;
+    write('ERROR', statusBody(err));
+    res.end();
+    return;
+  }
+  const timers = startWatchTimers(c, () => {
+    write('BOOKMARK', { kind: c.rt.kind, apiVersion: apiVersionOf(c.rt), metadata: { resourceVersion: String(c.store.currentResourceVersion()) } });
+  });
+  const stop = (): void => {
+    unsubscribe();
+    timers.forEach((t) => clearTimeout(t));
+    if (!res.writableEnded) res.end();
+  };
+  timers.push(setTimeout(stop, timeoutMs(c.query)));
+  res.on('close', stop);
+}
+
+function timeoutMs(query: URLSearchParams): number {
+  const s = intParam(query, 'timeoutSeconds');
+  // Without timeoutSeconds a real server picks a random duration between 30 and 60 minutes.
+  return (s !== undefined && s > 0 ? s : 1800 + Math.floor(Math.random() * 1800)) * 1000;
+}
+
+function startWatchTimers(c: CollectionRequest, bookmark: () => void): NodeJS.Timeout[] {
+  if (!boolParam(c.query, 'allowWatchBookmarks')) return [];
+  const t = setInterval(bookmark, c.bookmarkIntervalMs);
+  t.unref();
+  return [t];
+}

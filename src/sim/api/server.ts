@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// The simulated Kubernetes API server: plain HTTP on loopback by default, or HTTPS with a generated self-signed
+// certificate and bearer-token authentication, so that clients' TLS and auth paths are exercised too.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { StoreError } from '../model/store-error.ts';
+import type { SimBackend } from './backend.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
+import { sendError, sendJson, sendText, wantsTable } from './http-util.ts';
+import { handleList, handleWatch, includeObjectOf } from './list-watch.ts';
+import { createObject, deleteObject, getObject, patchObject, replaceObject } from './objects.ts';
+import { parseRoute, type Route } from './route.ts';
+import { handleLogs, handleMetrics, handleNodeProxy, logQueryOf, writeTextBody } from './subresources.ts';
+import type { TablePrinter } from './table-printer.ts';
+import { generateCertificate } from './certificate.ts';
+
+export interface SimServerOptions {
+  backend: SimBackend;
+  tables: TablePrinter;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  tls?: boolean;
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  bookmarkIntervalMs?: number;
+}
+
+export interface SimServer {
+  readonly url: string;
+  readonly port: number;
+  /** PEM of the self-signed certificate when serving TLS (also the CA a client must trust). */
+  readonly caCert?: string;
+  close(): Promise<void>;
+}
+
+type Ctx = { req: IncomingMessage; res: ServerResponse; url: URL; opts: SimServerOptions };
+
+function authorized(req: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return true;
+  const got = Buffer.from(req.headers.authorization ?? '');
+  const want = Buffer.from(`Bearer ${token}`);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+function handlePlain(c: Ctx): boolean {
+  const p = c.url.pathname;
+  if (p === '/version' || p === '/version/') sendJson(c.res, 200, versionInfo());
+  else if (p === '/healthz' || p === '/livez' || p === '/readyz') sendText(c.res, 200, 'ok');
+  else if (p === '/metrics') writeTextBody(c.res, c.opts.backend.clusterMetrics());
+  else if (p === '/api' || p === '/api/') sendJson(c.res, 200, apiVersions(c.req.headers.host ?? '127.0.0.1'));
+  else if (p === '/apis' || p === '/apis/') sendJson(c.res, 200, apiGroupList());
+  else return false;
+  return true;
+}
+
+async function handleResource(c: Ctx, r: Extract<Route, { type: 'resource' }>): Promise<void> {
+  const { backend, tables } = c.opts;
+  const method = c.req.method ?? 'GET';
+  const q = c.url.searchParams;
+  const base = { req: c.req, rt: r.rt, namespace: r.namespace, name: r.name, store: backend.store };
+  if (r.rt.group === 'metrics.k8s.io') {
+    if (method !== 'GET') throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    handleMetrics({ res: c.res, backend, rt: r.rt, namespace: r.namespace, name: r.name, query: q });
+    return;
+  }
+  if (r.subresource === 'log' && r.rt.plural === 'pods' && r.rt.group === '') {
+    handleLogs({ res: c.res, backend, query: logQueryOf(r.namespace ?? '', r.name ?? '', q), follow: q.get('follow') === 'true' || q.get('follow') === '1' });
+    return;
+  }
+  if (r.subresource === 'proxy' && r.rt.plural === 'nodes' && r.rt.group === '') {
+    handleNodeProxy({ res: c.res, backend, node: r.name ?? '', rest: r.rest });
+    return;
+  }
+  if (r.subresource !== undefined && r.subresource !== 'status') throw new StoreError('NotFound', 'the server could not find the requested resource');
+  if (r.name === undefined) {
+    const coll = { ...base, res: c.res, query: q, tables, nowMs: () => backend.nowMs(), bookmarkIntervalMs: c.opts.bookmarkIntervalMs ?? 60_000 };
+    if (method === 'GET') (q.get('watch') === 'true' || q.get('watch') === '1' ? handleWatch : handleList)(coll);
+    else if (method === 'POST') sendJson(c.res, 201, await createObject(base));
+    else throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    return;
+  }
+  await handleOne(c, base);
+}
+
+async function handleOne(c: Ctx, base: Parameters<typeof getObject>[0]): Promise<void> {
+  const method = c.req.method ?? 'GET';
+  if (method === 'GET') {
+    const obj = getObject(base);
+    if (wantsTable(c.req)) {
+      const rv = obj.metadata.resourceVersion ?? '';
+      sendJson(c.res, 200, c.opts.tables.table(base.rt, [obj], { includeObject: includeObjectOf(c.url.searchParams), nowMs: c.opts.backend.nowMs(), resourceVersion: rv }));
+    } else sendJson(c.res, 200, obj);
+  } else if (method === 'PUT') sendJson(c.res, 200, await replaceObject(base));
+  else if (method === 'PATCH') sendJson(c.res, 200, await patchObject(base));
+  else if (method === 'DELETE') sendJson(c.res, 200, deleteObject(base));
+  else throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+async function dispatch(c: Ctx): Promise<void> {
+  if (!authorized(c.req, c.opts.token)) {
+    sendError(c.res, new StoreError('Unauthorized', 'Unauthorized'));
+    return;
+  }
+  if (handlePlain(c)) return;
+  const route = parseRoute(c.url.pathname);
+  if (route.type === 'discovery') {
+    const list = apiResourceList(route.group, route.version);
+    if (list) sendJson(c.res, 200, list);
+    else throw new StoreError('NotFound', 'the server could not find the requested resource');
+  } else if (route.type === 'group') {
+    const g = apiGroup(route.group);
+    if (g) sendJson(c.res, 200, g);
+    else throw new StoreError('NotFound', 'the server could not find the requested resource');
+  } else if (route.type === 'resource') await handleResource(c, route);
+  else throw new StoreError('NotFound', 'the server could not find the requested resource');
+}
+
+function onRequest(opts: SimServerOptions) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    dispatch({ req, res, url, opts }).catch((err: unknown) => {
+      const e = err instanceof StoreError ? err : new StoreError('BadRequest', err instanceof Error ? err.message : String(err));
+      if (!res.headersSent) sendError(res, e);
+      else res.end();
+    });
+  };
+}
+
+export async function startSimServer(opts: SimServerOptions): Promise<SimServer> {
+  const host = opts.host ?? '127.0.0.1';
+  let server: Server;
+  let caCert: string | undefined;
+  if (opts.tls) {
+    const cert = await generateCertificate(host);
+    caCert = cert.cert;
+    server = createHttpsServer({ key: cert.key, cert: cert.cert }, onRequest(opts));
+  } else server = createHttpServer(onRequest(opts));
+  // Watches are long-lived; node's default request timeout would cut them.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    port,
+    caCert,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
