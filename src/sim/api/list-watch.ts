@@ -23,6 +23,8 @@ export interface CollectionRequest {
   nowMs: () => number;
   /** How often a watch with allowWatchBookmarks gets a BOOKMARK (real servers: about once a minute). */
   bookmarkIntervalMs: number;
+  /** Open watches register their stop function here, so the server can end them all (fault injection, close). */
+  activeWatches: Set<() => void>;
 }
 
 export function selectorsOf(rt: ResourceType, query: URLSearchParams): Predicate | undefined {
@@ -120,10 +122,12 @@ export function handleWatch(c: CollectionRequest): void {
     write('BOOKMARK', { kind: c.rt.kind, apiVersion: apiVersionOf(c.rt), metadata: { resourceVersion: String(c.store.currentResourceVersion()) } });
   });
   const stop = (): void => {
+    c.activeWatches.delete(stop);
     unsubscribe();
     timers.forEach((t) => clearTimeout(t));
     if (!res.writableEnded) res.end();
   };
+  c.activeWatches.add(stop);
   timers.push(setTimeout(stop, timeoutMs(c.query)));
   res.on('close', stop);
 }

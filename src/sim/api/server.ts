@@ -15,10 +15,14 @@ import { parseRoute, type Route } from './route.ts';
 import { handleLogs, handleMetrics, handleNodeProxy, logQueryOf, writeTextBody } from './subresources.ts';
 import type { TablePrinter } from './table-printer.ts';
 import { generateCertificate } from './certificate.ts';
+import { toTable, toWatchTable } from './tables/index.ts';
+
+const DEFAULT_TABLES: TablePrinter = { table: toTable, watchTable: toWatchTable };
 
 export interface SimServerOptions {
   backend: SimBackend;
-  tables: TablePrinter;
+  /** Server-side printers for `as=Table` requests (default: ./tables). */
+  tables?: TablePrinter;
   host?: string;
   /** 0 picks a free port. */
   port?: number;
@@ -33,10 +37,12 @@ export interface SimServer {
   readonly port: number;
   /** PEM of the self-signed certificate when serving TLS (also the CA a client must trust). */
   readonly caCert?: string;
+  /** Ends every open watch stream cleanly, as an API server restart or a load balancer timeout would. */
+  endWatches(): number;
   close(): Promise<void>;
 }
 
-type Ctx = { req: IncomingMessage; res: ServerResponse; url: URL; opts: SimServerOptions };
+type Ctx = { req: IncomingMessage; res: ServerResponse; url: URL; opts: SimServerOptions; watches: Set<() => void> };
 
 function authorized(req: IncomingMessage, token: string | undefined): boolean {
   if (!token) return true;
@@ -45,44 +51,80 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+const PLAIN_PATHS: Record<string, (c: Ctx) => void> = {
+  '/version': (c) => sendJson(c.res, 200, versionInfo()),
+  '/healthz': (c) => sendText(c.res, 200, 'ok'),
+  '/livez': (c) => sendText(c.res, 200, 'ok'),
+  '/readyz': (c) => sendText(c.res, 200, 'ok'),
+  '/metrics': (c) => writeTextBody(c.res, c.opts.backend.clusterMetrics()),
+  '/api': (c) => sendJson(c.res, 200, apiVersions(c.req.headers.host ?? '127.0.0.1')),
+  '/apis': (c) => sendJson(c.res, 200, apiGroupList()),
+};
+
 function handlePlain(c: Ctx): boolean {
-  const p = c.url.pathname;
-  if (p === '/version' || p === '/version/') sendJson(c.res, 200, versionInfo());
-  else if (p === '/healthz' || p === '/livez' || p === '/readyz') sendText(c.res, 200, 'ok');
-  else if (p === '/metrics') writeTextBody(c.res, c.opts.backend.clusterMetrics());
-  else if (p === '/api' || p === '/api/') sendJson(c.res, 200, apiVersions(c.req.headers.host ?? '127.0.0.1'));
-  else if (p === '/apis' || p === '/apis/') sendJson(c.res, 200, apiGroupList());
-  else return false;
+  const handler = PLAIN_PATHS[c.url.pathname.replace(/\/$/, '')];
+  if (!handler) return false;
+  handler(c);
   return true;
 }
 
-async function handleResource(c: Ctx, r: Extract<Route, { type: 'resource' }>): Promise<void> {
-  const { backend, tables } = c.opts;
-  const method = c.req.method ?? 'GET';
-  const q = c.url.searchParams;
-  const base = { req: c.req, rt: r.rt, namespace: r.namespace, name: r.name, store: backend.store };
+function methodNotAllowed(): StoreError {
+  return new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+type ResourceRoute = Extract<Route, { type: 'resource' }>;
+
+/** Paths that are not plain object verbs, keyed `group/plural/subresource`. */
+const SPECIAL: Record<string, (c: Ctx, r: ResourceRoute) => void> = {
+  '/pods/log': (c, r) => {
+    const q = c.url.searchParams;
+    const follow = q.get('follow') === 'true' || q.get('follow') === '1';
+    handleLogs({ res: c.res, backend: c.opts.backend, query: logQueryOf(r.namespace ?? '', r.name ?? '', q), follow });
+  },
+  '/nodes/proxy': (c, r) => handleNodeProxy({ res: c.res, backend: c.opts.backend, node: r.name ?? '', rest: r.rest }),
+};
+
+/** metrics.k8s.io, pod logs and the node proxy. True when handled. */
+function handleSpecial(c: Ctx, r: ResourceRoute): boolean {
   if (r.rt.group === 'metrics.k8s.io') {
-    if (method !== 'GET') throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    handleMetrics({ res: c.res, backend, rt: r.rt, namespace: r.namespace, name: r.name, query: q });
+    if (c.req.method !== 'GET') throw methodNotAllowed();
+    handleMetrics({ res: c.res, backend: c.opts.backend, rt: r.rt, namespace: r.namespace, name: r.name, query: c.url.searchParams });
+    return true;
+  }
+  const handler = SPECIAL[`${r.rt.group}/${r.rt.plural}/${r.subresource ?? ''}`];
+  if (!handler) return false;
+  handler(c, r);
+  return true;
+}
+
+async function handleCollection(c: Ctx, base: Parameters<typeof getObject>[0]): Promise<void> {
+  const { backend } = c.opts;
+  const q = c.url.searchParams;
+  const method = c.req.method ?? 'GET';
+  if (method === 'POST') {
+    sendJson(c.res, 201, await createObject(base));
     return;
   }
-  if (r.subresource === 'log' && r.rt.plural === 'pods' && r.rt.group === '') {
-    handleLogs({ res: c.res, backend, query: logQueryOf(r.namespace ?? '', r.name ?? '', q), follow: q.get('follow') === 'true' || q.get('follow') === '1' });
-    return;
-  }
-  if (r.subresource === 'proxy' && r.rt.plural === 'nodes' && r.rt.group === '') {
-    handleNodeProxy({ res: c.res, backend, node: r.name ?? '', rest: r.rest });
-    return;
-  }
+  if (method !== 'GET') throw methodNotAllowed();
+  const coll = {
+    ...base,
+    res: c.res,
+    query: q,
+    tables: c.opts.tables ?? DEFAULT_TABLES,
+    nowMs: () => backend.nowMs(),
+    bookmarkIntervalMs: c.opts.bookmarkIntervalMs ?? 60_000,
+    activeWatches: c.watches,
+  };
+  const watch = q.get('watch') === 'true' || q.get('watch') === '1';
+  (watch ? handleWatch : handleList)(coll);
+}
+
+async function handleResource(c: Ctx, r: ResourceRoute): Promise<void> {
+  if (handleSpecial(c, r)) return;
   if (r.subresource !== undefined && r.subresource !== 'status') throw new StoreError('NotFound', 'the server could not find the requested resource');
-  if (r.name === undefined) {
-    const coll = { ...base, res: c.res, query: q, tables, nowMs: () => backend.nowMs(), bookmarkIntervalMs: c.opts.bookmarkIntervalMs ?? 60_000 };
-    if (method === 'GET') (q.get('watch') === 'true' || q.get('watch') === '1' ? handleWatch : handleList)(coll);
-    else if (method === 'POST') sendJson(c.res, 201, await createObject(base));
-    else throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    return;
-  }
-  await handleOne(c, base);
+  const base = { req: c.req, rt: r.rt, namespace: r.namespace, name: r.name, store: c.opts.backend.store };
+  if (r.name === undefined) await handleCollection(c, base);
+  else await handleOne(c, base);
 }
 
 async function handleOne(c: Ctx, base: Parameters<typeof getObject>[0]): Promise<void> {
@@ -91,12 +133,12 @@ async function handleOne(c: Ctx, base: Parameters<typeof getObject>[0]): Promise
     const obj = getObject(base);
     if (wantsTable(c.req)) {
       const rv = obj.metadata.resourceVersion ?? '';
-      sendJson(c.res, 200, c.opts.tables.table(base.rt, [obj], { includeObject: includeObjectOf(c.url.searchParams), nowMs: c.opts.backend.nowMs(), resourceVersion: rv }));
+      sendJson(c.res, 200, (c.opts.tables ?? DEFAULT_TABLES).table(base.rt, [obj], { includeObject: includeObjectOf(c.url.searchParams), nowMs: c.opts.backend.nowMs(), resourceVersion: rv }));
     } else sendJson(c.res, 200, obj);
   } else if (method === 'PUT') sendJson(c.res, 200, await replaceObject(base));
   else if (method === 'PATCH') sendJson(c.res, 200, await patchObject(base));
   else if (method === 'DELETE') sendJson(c.res, 200, deleteObject(base));
-  else throw new StoreError('MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  else throw methodNotAllowed();
 }
 
 async function dispatch(c: Ctx): Promise<void> {
@@ -118,10 +160,10 @@ async function dispatch(c: Ctx): Promise<void> {
   else throw new StoreError('NotFound', 'the server could not find the requested resource');
 }
 
-function onRequest(opts: SimServerOptions) {
+function onRequest(opts: SimServerOptions, watches: Set<() => void>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://sim');
-    dispatch({ req, res, url, opts }).catch((err: unknown) => {
+    dispatch({ req, res, url, opts, watches }).catch((err: unknown) => {
       const e = err instanceof StoreError ? err : new StoreError('BadRequest', err instanceof Error ? err.message : String(err));
       if (!res.headersSent) sendError(res, e);
       else res.end();
@@ -131,13 +173,14 @@ function onRequest(opts: SimServerOptions) {
 
 export async function startSimServer(opts: SimServerOptions): Promise<SimServer> {
   const host = opts.host ?? '127.0.0.1';
+  const watches = new Set<() => void>();
   let server: Server;
   let caCert: string | undefined;
   if (opts.tls) {
     const cert = await generateCertificate(host);
     caCert = cert.cert;
-    server = createHttpsServer({ key: cert.key, cert: cert.cert }, onRequest(opts));
-  } else server = createHttpServer(onRequest(opts));
+    server = createHttpsServer({ key: cert.key, cert: cert.cert }, onRequest(opts, watches));
+  } else server = createHttpServer(onRequest(opts, watches));
   // Watches are long-lived; node's default request timeout would cut them.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
@@ -151,8 +194,14 @@ export async function startSimServer(opts: SimServerOptions): Promise<SimServer>
     url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}`,
     port,
     caCert,
+    endWatches: () => {
+      const n = watches.size;
+      for (const stop of [...watches]) stop();
+      return n;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const stop of [...watches]) stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

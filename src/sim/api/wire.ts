@@ -8,24 +8,26 @@ export function storeKeyFor(rt: ResourceType): string {
   return rt.group === 'events.k8s.io' ? 'events' : storeKeyOf(rt);
 }
 
+function optionalString(v: unknown, fallback: string | undefined): string {
+  return typeof v === 'string' && v !== '' ? v : (fallback ?? '');
+}
+
 function toEventsV1(ev: CoreEvent): KubeObject {
   const out: KubeObject = {
     apiVersion: 'events.k8s.io/v1',
     kind: 'Event',
     metadata: ev.metadata,
-    eventTime: (ev.eventTime as string | undefined) ?? null,
-    reportingController: (ev.reportingComponent as string | undefined) ?? ev.source?.component ?? '',
-    reportingInstance: (ev.reportingInstance as string | undefined) ?? ev.source?.host ?? '',
-    action: (ev.action as string | undefined) ?? '',
+    eventTime: typeof ev.eventTime === 'string' ? ev.eventTime : null,
+    reportingController: optionalString(ev.reportingComponent, ev.source?.component),
+    reportingInstance: optionalString(ev.reportingInstance, ev.source?.host),
+    action: optionalString(ev.action, ''),
     reason: ev.reason,
     regarding: ev.involvedObject,
     note: ev.message,
     type: ev.type,
   };
-  if (ev.source) out.deprecatedSource = ev.source;
-  if (ev.firstTimestamp) out.deprecatedFirstTimestamp = ev.firstTimestamp;
-  if (ev.lastTimestamp) out.deprecatedLastTimestamp = ev.lastTimestamp;
-  if (ev.count !== undefined) out.deprecatedCount = ev.count;
+  const deprecated = { deprecatedSource: ev.source, deprecatedFirstTimestamp: ev.firstTimestamp, deprecatedLastTimestamp: ev.lastTimestamp, deprecatedCount: ev.count };
+  for (const [k, v] of Object.entries(deprecated)) if (v !== undefined) out[k] = v;
   return out;
 }
 

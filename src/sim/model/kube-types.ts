@@ -26,6 +26,8 @@ export interface ObjectMeta {
   labels?: StringMap;
   annotations?: StringMap;
   ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  deletionGracePeriodSeconds?: number;
 }
 
 /** Any object of a served kind. `apiVersion` and `kind` are always set. */
@@ -87,6 +89,7 @@ export interface Condition {
   lastProbeTime?: string | null;
   lastHeartbeatTime?: string;
   lastUpdateTime?: string;
+  observedGeneration?: number;
 }
 
 export interface PodSpec {
@@ -140,4 +143,148 @@ export interface CoreEvent extends KubeObject {
   firstTimestamp?: string;
   lastTimestamp?: string;
   source?: { component?: string; host?: string };
+}
+
+// ---- Kinds the scenario model builds (src/sim/model/scenario). Only the fields it sets are typed. ----
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: string;
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: StringMap;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface Namespace extends KubeObject {
+  spec: { finalizers: string[] };
+  status: { phase: 'Active' | 'Terminating' };
+}
+
+export interface ConfigMap extends KubeObject {
+  data?: StringMap;
+}
+
+export interface PodTemplateSpec {
+  metadata: { labels?: StringMap; annotations?: StringMap; creationTimestamp?: null };
+  spec: PodSpec;
+}
+
+export interface Deployment extends KubeObject {
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec; [field: string]: unknown };
+  status: { replicas?: number; readyReplicas?: number; availableReplicas?: number; conditions?: Condition[]; [field: string]: unknown };
+}
+
+export interface ReplicaSet extends KubeObject {
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec; [field: string]: unknown };
+  status: { replicas: number; readyReplicas?: number; availableReplicas?: number; [field: string]: unknown };
+}
+
+export interface StatefulSet extends KubeObject {
+  spec: { replicas: number; serviceName: string; selector: LabelSelector; template: PodTemplateSpec; [field: string]: unknown };
+  status: { replicas: number; readyReplicas?: number; [field: string]: unknown };
+}
+
+export interface DaemonSet extends KubeObject {
+  spec: { selector: LabelSelector; template: PodTemplateSpec; [field: string]: unknown };
+  status: { desiredNumberScheduled: number; numberReady: number; [field: string]: unknown };
+}
+
+export interface Job extends KubeObject {
+  spec: { template: PodTemplateSpec; completions?: number; parallelism?: number; backoffLimit?: number; [field: string]: unknown };
+  status: { active?: number; succeeded?: number; failed?: number; conditions?: Condition[]; [field: string]: unknown };
+}
+
+export interface CronJob extends KubeObject {
+  spec: { schedule: string; jobTemplate: { metadata?: Record<string, unknown>; spec: Job['spec'] }; [field: string]: unknown };
+  status: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: ObjectReference[]; [field: string]: unknown };
+}
+
+export interface ObjectReference {
+  apiVersion?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export interface Service extends KubeObject {
+  spec: { type: string; clusterIP: string; selector?: StringMap; ports: { name?: string; port: number; protocol: string; targetPort: number | string }[]; [field: string]: unknown };
+  status: { loadBalancer: Record<string, unknown> };
+}
+
+export interface EndpointAddress {
+  ip: string;
+  nodeName?: string;
+  targetRef?: ObjectReference;
+}
+
+export interface Endpoints extends KubeObject {
+  subsets?: { addresses?: EndpointAddress[]; notReadyAddresses?: EndpointAddress[]; ports?: { name?: string; port: number; protocol: string }[] }[];
+}
+
+export interface EndpointSlice extends KubeObject {
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints: { addresses: string[]; conditions: { ready?: boolean; serving?: boolean; terminating?: boolean }; nodeName?: string; zone?: string; targetRef?: ObjectReference }[];
+  ports?: { name?: string; port: number; protocol: string }[];
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec: { accessModes: string[]; resources: { requests: StringMap }; storageClassName?: string; volumeName?: string; volumeMode?: string };
+  status: { phase: 'Pending' | 'Bound' | 'Lost'; accessModes?: string[]; capacity?: StringMap };
+}
+
+export interface PersistentVolume extends KubeObject {
+  spec: { capacity: StringMap; accessModes: string[]; claimRef?: ObjectReference; storageClassName?: string; persistentVolumeReclaimPolicy: string; [field: string]: unknown };
+  status: { phase: 'Available' | 'Bound' | 'Released' | 'Failed'; lastPhaseTransitionTime?: string };
+}
+
+export interface StorageClass extends KubeObject {
+  provisioner: string;
+  reclaimPolicy?: string;
+  volumeBindingMode?: string;
+  allowVolumeExpansion?: boolean;
+  parameters?: StringMap;
+}
+
+export interface ResourceQuota extends KubeObject {
+  spec: { hard: StringMap };
+  status: { hard?: StringMap; used?: StringMap };
+}
+
+export interface LimitRange extends KubeObject {
+  spec: { limits: { type: string; default?: StringMap; defaultRequest?: StringMap; max?: StringMap; min?: StringMap }[] };
+}
+
+export interface HorizontalPodAutoscaler extends KubeObject {
+  spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string }; minReplicas?: number; maxReplicas: number; metrics?: unknown[] };
+  status: { currentReplicas: number; desiredReplicas: number; currentMetrics?: unknown[]; conditions?: Condition[]; lastScaleTime?: string };
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector: LabelSelector };
+  status: { currentHealthy: number; desiredHealthy: number; disruptionsAllowed: number; expectedPods: number; conditions?: Condition[]; [field: string]: unknown };
+}
+
+export interface Lease extends KubeObject {
+  spec: { holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string; acquireTime?: string; leaseTransitions?: number };
 }

@@ -186,6 +186,9 @@ export class ObjectStore implements ObjectStoreApi {
     return stored;
   }
 
+  // The parameters mirror the object's address (kind, namespace, name) plus the change; an options object would
+  // only obscure that at the many call sites.
+  // eslint-disable-next-line max-params
   patch<T extends KubeObject>(key: string, namespace: string | undefined, name: string, mutate: (draft: T) => void): T | undefined {
     const prev = this.get<T>(key, namespace, name);
     if (!prev) return undefined;
@@ -212,7 +215,7 @@ export class ObjectStore implements ObjectStoreApi {
 
   list<T extends KubeObject = KubeObject>(key: string, namespace?: string): T[] {
     const out: T[] = [];
-    this.scan(key, namespace, (o) => {
+    this.scan(key, { namespace }, (o) => {
       out.push(o as T);
     });
     return out;
@@ -223,10 +226,11 @@ export class ObjectStore implements ObjectStoreApi {
   }
 
   /** Visits objects in key order, optionally from after `afterKey`; the visitor returns false to stop. */
-  private scan(key: string, namespace: string | undefined, visit: (o: KubeObject, k: string) => boolean | void, afterKey?: string): void {
+  private scan(key: string, range: { namespace?: string; afterKey?: string }, visit: (o: KubeObject, k: string) => boolean | void): void {
     const b = this.buckets.get(key);
     if (!b) return;
-    const prefix = namespace ? `${namespace}/` : '';
+    const prefix = range.namespace ? `${range.namespace}/` : '';
+    const afterKey = range.afterKey;
     let i = lowerBound(b.keys, prefix);
     if (afterKey !== undefined && afterKey >= prefix) i = lowerBound(b.keys, afterKey + '\u0000');
     for (; i < b.keys.length; i++) {
@@ -241,31 +245,31 @@ export class ObjectStore implements ObjectStoreApi {
     const token = req.continueToken ? decodeContinue(req.continueToken) : undefined;
     if (token && token.rv < this.compactedRv) throw expiredContinue();
     const listRv = token?.rv ?? this.rv;
-    const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
-    const items: KubeObject[] = [];
-    let lastKey: string | undefined;
-    let more = false;
-    this.scan(
-      key,
-      req.namespace,
-      (o, k) => {
-        if (req.filter && !req.filter(o)) return true;
-        if (items.length >= limit) {
-          more = true;
-          return false;
-        }
-        items.push(o);
-        lastKey = k;
-        return true;
-      },
-      token?.start,
-    );
+    const { items, lastKey, more } = this.collectPage(key, req, token?.start);
     const page: Page = { items, resourceVersion: String(listRv) };
     if (more && lastKey !== undefined) {
       page.continueToken = encodeContinue(listRv, lastKey);
       if (!req.filter) page.remainingItemCount = this.countAfter(key, req.namespace, lastKey);
     }
     return page;
+  }
+
+  private collectPage(key: string, req: PageRequest, afterKey: string | undefined): { items: KubeObject[]; lastKey?: string; more: boolean } {
+    const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+    const items: KubeObject[] = [];
+    let lastKey: string | undefined;
+    let more = false;
+    this.scan(key, { namespace: req.namespace, afterKey }, (o, k) => {
+      if (req.filter && !req.filter(o)) return true;
+      if (items.length >= limit) {
+        more = true;
+        return false;
+      }
+      items.push(o);
+      lastKey = k;
+      return true;
+    });
+    return { items, lastKey, more };
   }
 
   private countAfter(key: string, namespace: string | undefined, afterKey: string): number {
@@ -287,7 +291,7 @@ export class ObjectStore implements ObjectStoreApi {
       throw new StoreError('Expired', `too old resource version: ${from} (${this.compactedRv})`);
     }
     if (from === undefined || from === 0) {
-      this.scan(key, req.namespace, (o) => {
+      this.scan(key, { namespace: req.namespace }, (o) => {
         if (!req.filter || req.filter(o)) fn({ rv: Number(o.metadata.resourceVersion), type: 'ADDED', storeKey: key, object: o });
       });
     } else {
@@ -357,7 +361,8 @@ function decodeContinue(token: string): { rv: number; start: string } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
     if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') {
-      return { rv: parsed.rv, start: parsed.start.replace(/\u0000$/, '') };
+      const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;
+      return { rv: parsed.rv, start };
     }
   } catch {
     // fall through: a malformed token is a client error, reported below

@@ -31,12 +31,15 @@ export function apiVersionOf(rt: ResourceType): string {
   return rt.group === '' ? rt.version : `${rt.group}/${rt.version}`;
 }
 
-function core(plural: string, kind: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType {
-  return { group: '', version: 'v1', plural, singular: kind.toLowerCase(), kind, namespaced, ...extra };
+/** A core/v1 resource; namespaced unless `extra.namespaced` says otherwise. */
+function core(plural: string, kind: string, extra: Partial<ResourceType> = {}): ResourceType {
+  return { group: '', version: 'v1', plural, singular: kind.toLowerCase(), kind, namespaced: true, ...extra };
 }
 
-function grp(groupVersion: string, plural: string, kind: string, extra: Partial<ResourceType> = {}): ResourceType {
+/** A resource of a named group, given as `group/version` and `plural/Kind`; namespaced unless `extra` says not. */
+function grp(groupVersion: string, pluralKind: string, extra: Partial<ResourceType> = {}): ResourceType {
   const [group = '', version = 'v1'] = groupVersion.split('/');
+  const [plural = '', kind = ''] = pluralKind.split('/');
   return { group, version, plural, singular: kind.toLowerCase(), kind, namespaced: true, ...extra };
 }
 
@@ -44,40 +47,40 @@ const all = ['all'] as const;
 
 /** Every served resource. Order is the order of discovery output. */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
-  core('configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
-  core('endpoints', 'Endpoints', true, { shortNames: ['ep'] }),
-  core('events', 'Event', true, { shortNames: ['ev'] }),
-  core('limitranges', 'LimitRange', true, { shortNames: ['limits'] }),
-  core('namespaces', 'Namespace', false, { shortNames: ['ns'] }),
-  core('nodes', 'Node', false, { shortNames: ['no'], subresources: ['proxy', 'status'] }),
-  core('persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: ['status'] }),
-  core('persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'], subresources: ['status'] }),
-  core('pods', 'Pod', true, { shortNames: ['po'], categories: all, subresources: ['log', 'status'] }),
-  core('resourcequotas', 'ResourceQuota', true, { shortNames: ['quota'], subresources: ['status'] }),
-  core('services', 'Service', true, { shortNames: ['svc'], categories: all, subresources: ['status'] }),
-  grp('apps/v1', 'daemonsets', 'DaemonSet', { shortNames: ['ds'], categories: all, subresources: ['status'] }),
-  grp('apps/v1', 'deployments', 'Deployment', { shortNames: ['deploy'], categories: all, subresources: ['status'] }),
-  grp('apps/v1', 'replicasets', 'ReplicaSet', { shortNames: ['rs'], categories: all, subresources: ['status'] }),
-  grp('apps/v1', 'statefulsets', 'StatefulSet', { shortNames: ['sts'], categories: all, subresources: ['status'] }),
-  grp('autoscaling/v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', {
+  core('configmaps', 'ConfigMap', { shortNames: ['cm'] }),
+  core('endpoints', 'Endpoints', { shortNames: ['ep'] }),
+  core('events', 'Event', { shortNames: ['ev'] }),
+  core('limitranges', 'LimitRange', { shortNames: ['limits'] }),
+  core('namespaces', 'Namespace', { namespaced: false, shortNames: ['ns'] }),
+  core('nodes', 'Node', { namespaced: false, shortNames: ['no'], subresources: ['proxy', 'status'] }),
+  core('persistentvolumeclaims', 'PersistentVolumeClaim', { shortNames: ['pvc'], subresources: ['status'] }),
+  core('persistentvolumes', 'PersistentVolume', { namespaced: false, shortNames: ['pv'], subresources: ['status'] }),
+  core('pods', 'Pod', { shortNames: ['po'], categories: all, subresources: ['log', 'status'] }),
+  core('resourcequotas', 'ResourceQuota', { shortNames: ['quota'], subresources: ['status'] }),
+  core('services', 'Service', { shortNames: ['svc'], categories: all, subresources: ['status'] }),
+  grp('apps/v1', 'daemonsets/DaemonSet', { shortNames: ['ds'], categories: all, subresources: ['status'] }),
+  grp('apps/v1', 'deployments/Deployment', { shortNames: ['deploy'], categories: all, subresources: ['status'] }),
+  grp('apps/v1', 'replicasets/ReplicaSet', { shortNames: ['rs'], categories: all, subresources: ['status'] }),
+  grp('apps/v1', 'statefulsets/StatefulSet', { shortNames: ['sts'], categories: all, subresources: ['status'] }),
+  grp('autoscaling/v2', 'horizontalpodautoscalers/HorizontalPodAutoscaler', {
     shortNames: ['hpa'],
     categories: all,
     subresources: ['status'],
   }),
-  grp('batch/v1', 'cronjobs', 'CronJob', { shortNames: ['cj'], categories: all, subresources: ['status'] }),
-  grp('batch/v1', 'jobs', 'Job', { categories: all, subresources: ['status'] }),
-  grp('coordination.k8s.io/v1', 'leases', 'Lease'),
-  grp('discovery.k8s.io/v1', 'endpointslices', 'EndpointSlice'),
-  grp('events.k8s.io/v1', 'events', 'Event', { shortNames: ['ev'] }),
-  grp('networking.k8s.io/v1', 'networkpolicies', 'NetworkPolicy', { shortNames: ['netpol'] }),
-  grp('policy/v1', 'poddisruptionbudgets', 'PodDisruptionBudget', { shortNames: ['pdb'], subresources: ['status'] }),
-  grp('rbac.authorization.k8s.io/v1', 'clusterrolebindings', 'ClusterRoleBinding', { namespaced: false, readOnly: true }),
-  grp('rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', { namespaced: false, readOnly: true }),
-  grp('rbac.authorization.k8s.io/v1', 'rolebindings', 'RoleBinding', { readOnly: true }),
-  grp('rbac.authorization.k8s.io/v1', 'roles', 'Role', { readOnly: true }),
-  grp('storage.k8s.io/v1', 'storageclasses', 'StorageClass', { namespaced: false, shortNames: ['sc'] }),
-  grp('metrics.k8s.io/v1beta1', 'nodes', 'NodeMetrics', { namespaced: false, readOnly: true }),
-  grp('metrics.k8s.io/v1beta1', 'pods', 'PodMetrics', { readOnly: true }),
+  grp('batch/v1', 'cronjobs/CronJob', { shortNames: ['cj'], categories: all, subresources: ['status'] }),
+  grp('batch/v1', 'jobs/Job', { categories: all, subresources: ['status'] }),
+  grp('coordination.k8s.io/v1', 'leases/Lease'),
+  grp('discovery.k8s.io/v1', 'endpointslices/EndpointSlice'),
+  grp('events.k8s.io/v1', 'events/Event', { shortNames: ['ev'] }),
+  grp('networking.k8s.io/v1', 'networkpolicies/NetworkPolicy', { shortNames: ['netpol'] }),
+  grp('policy/v1', 'poddisruptionbudgets/PodDisruptionBudget', { shortNames: ['pdb'], subresources: ['status'] }),
+  grp('rbac.authorization.k8s.io/v1', 'clusterrolebindings/ClusterRoleBinding', { namespaced: false, readOnly: true }),
+  grp('rbac.authorization.k8s.io/v1', 'clusterroles/ClusterRole', { namespaced: false, readOnly: true }),
+  grp('rbac.authorization.k8s.io/v1', 'rolebindings/RoleBinding', { readOnly: true }),
+  grp('rbac.authorization.k8s.io/v1', 'roles/Role', { readOnly: true }),
+  grp('storage.k8s.io/v1', 'storageclasses/StorageClass', { namespaced: false, shortNames: ['sc'] }),
+  grp('metrics.k8s.io/v1beta1', 'nodes/NodeMetrics', { namespaced: false, readOnly: true }),
+  grp('metrics.k8s.io/v1beta1', 'pods/PodMetrics', { readOnly: true }),
 ];
 
 /** Store key of a resource type: `plural.group` (`pods`, `deployments.apps`, `events.events.k8s.io`). */

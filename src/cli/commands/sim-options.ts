@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// Validation of `krm sim` flags: a bad value stops with exit code 2 and names the flag.
+import { z } from 'zod';
+import { ConfigError } from '../../errors/app-error.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const simFlagsSchema = z.object({
+  scenario: z.string().min(1),
+  port,
+  host: z.string().min(1),
+  speed: z.coerce.number().positive().max(100_000),
+  seed: z.coerce.number().int().min(0).optional(),
+  tls: z.boolean().optional(),
+  token: z.string().min(1).optional(),
+  writeKubeconfig: z.string().min(1).optional(),
+  printPrometheusConfig: z.boolean().optional(),
+  bookmarkInterval: z.coerce.number().positive().optional(),
+});
+
+export type SimFlags = z.infer<typeof simFlagsSchema>;
+
+export const historyFlagsSchema = z.object({
+  scenario: z.string().min(1),
+  seed: z.coerce.number().int().min(0).optional(),
+  days: z.coerce.number().positive().max(400),
+  step: z.coerce.number().int().min(1).max(3600),
+  format: z.enum(['openmetrics', 'jsonl']),
+  output: z.string().min(1),
+});
+
+export type HistoryFlags = z.infer<typeof historyFlagsSchema>;
+
+/** Parses flags or throws a ConfigError naming the first bad flag. */
+export function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const flag = String(issue?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  throw new ConfigError('KRM_CONFIG_INVALID', `invalid value for --${flag}: ${issue?.message ?? 'invalid'}`);
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// `krm sim`: serves the simulated cluster until SIGINT/SIGTERM; `krm sim history` writes past samples.
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { AppError } from '../../errors/app-error.ts';
+import { startSimulationServer, prometheusScrapeConfig, kubeconfigFor, writeHistory } from '../../sim/index.ts';
+import { historyFlagsSchema, parseFlags, simFlagsSchema, type HistoryFlags, type SimFlags } from './sim-options.ts';
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+async function runSim(flags: SimFlags): Promise<void> {
+  const started = Date.now();
+  const running = await startSimulationServer({
+    scenario: flags.scenario,
+    seed: flags.seed,
+    speed: flags.speed,
+    host: flags.host,
+    port: flags.port,
+    tls: flags.tls,
+    token: flags.token,
+    bookmarkIntervalMs: flags.bookmarkInterval ? flags.bookmarkInterval * 1000 : undefined,
+  }).catch((err: unknown) => {
+    if (err instanceof AppError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+      throw new AppError('KRM_LISTEN_FAILED', `cannot listen on ${flags.host}:${flags.port}: ${e.code}`, { cause: err });
+    }
+    throw err;
+  });
+  if (flags.writeKubeconfig) writeFileSync(flags.writeKubeconfig, kubeconfigFor(running.server, flags.token));
+  if (flags.printPrometheusConfig) {
+    console.log(prometheusScrapeConfig(running.server.url));
+  }
+  const s = running.simulation.summary();
+  console.log(`krm sim: scenario ${s.scenario} (${s.nodes} nodes, ${s.pods} pods, ${s.namespaces} namespaces) built in ${Date.now() - started} ms`);
+  console.log(`krm sim: serving the Kubernetes API on ${running.server.url} (speed ${flags.speed}x)`);
+  if (flags.writeKubeconfig) console.log(`krm sim: kubeconfig written to ${flags.writeKubeconfig}`);
+  const sig = await waitForSignal();
+  console.log(`krm sim: ${sig} received, stopping`);
+  await running.stop();
+}
+
+async function runHistory(flags: HistoryFlags): Promise<void> {
+  const started = Date.now();
+  const r = await writeHistory(flags);
+  console.log(`krm sim history: ${r.samples} samples of ${r.series} series over ${flags.days} d written to ${flags.output} in ${Date.now() - started} ms`);
+}
+
+export function registerSimCommands(program: Command): void {
+  const sim = program
+    .command('sim')
+    .description('serve a simulated Kubernetes cluster (API server, kubelet and kube-state-metrics style metrics)')
+    .option('--scenario <name|file>', 'built-in scenario (demo, scale-150k) or a scenario YAML file', 'demo')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '18080')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--speed <n>', 'scenario time runs n times faster than real time', '1')
+    .option('--seed <n>', 'random seed (default: the scenario\'s)')
+    .option('--tls', 'serve HTTPS with a generated self-signed certificate')
+    .option('--token <token>', 'require this bearer token on every request')
+    .option('--write-kubeconfig <file>', 'write a kubeconfig for the simulated cluster to this file')
+    .option('--print-prometheus-config', 'print a Prometheus scrape configuration for the simulator')
+    .option('--bookmark-interval <seconds>', 'how often watches with allowWatchBookmarks get a BOOKMARK', '60')
+    .action(async (opts: Record<string, unknown>) => runSim(parseFlags(simFlagsSchema, opts)));
+  sim
+    .command('history')
+    .description('write N days of past samples of a scenario (OpenMetrics for promtool, or JSON lines to import)')
+    .option('--scenario <name|file>', 'built-in scenario or a scenario YAML file', 'demo')
+    .option('--seed <n>', 'random seed (default: the scenario\'s)')
+    .option('--days <n>', 'days of history ending now', '7')
+    .option('--step <seconds>', 'seconds between samples', '60')
+    .option('--format <format>', 'openmetrics (for `promtool tsdb create-blocks-from openmetrics`) or jsonl', 'openmetrics')
+    .requiredOption('--output <file>', 'file to write')
+    .action(async (opts: Record<string, unknown>) => runHistory(parseFlags(historyFlagsSchema, opts)));
+}

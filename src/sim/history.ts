@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// History mode: runs a scenario over N past days as fast as the usage model steps, and writes the samples either
+// as OpenMetrics (for `promtool tsdb create-blocks-from openmetrics`, which makes real Prometheus blocks) or as
+// JSON lines the monitor imports. Only the families that carry history are written: usage counters and gauges,
+// declared requests and limits, restarts and volume fill. Static inventory series would only repeat themselves.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { clusterMetricFamilies, createOpenMetricsWriter, type MetricFamily } from './exporters/index.ts';
+import { loadScenario } from './model/scenario/load.ts';
+import { Simulation } from './simulation.ts';
+
+export const HISTORY_FAMILIES: ReadonlySet<string> = new Set([
+  'container_cpu_usage_seconds_total',
+  'container_memory_working_set_bytes',
+  'container_memory_rss',
+  'container_cpu_cfs_periods_total',
+  'container_cpu_cfs_throttled_periods_total',
+  'container_cpu_cfs_throttled_seconds_total',
+  'container_network_receive_bytes_total',
+  'container_network_transmit_bytes_total',
+  'kube_pod_container_resource_requests',
+  'kube_pod_container_resource_limits',
+  'kube_pod_container_status_restarts_total',
+  'kube_node_status_allocatable',
+  'kube_resourcequota',
+  'kubelet_volume_stats_used_bytes',
+  'kubelet_volume_stats_capacity_bytes',
+  'node_cpu_seconds_total',
+  'node_memory_MemTotal_bytes',
+  'node_memory_MemAvailable_bytes',
+]);
+
+export interface HistoryRequest {
+  scenario: string;
+  seed?: number;
+  days: number;
+  /** Seconds between samples. */
+  step: number;
+  format: 'openmetrics' | 'jsonl';
+  output: string;
+  /** End of the history, epoch ms (default: now). */
+  endMs?: number;
+}
+
+export interface HistoryResult {
+  samples: number;
+  series: number;
+  fromMs: number;
+  toMs: number;
+}
+
+interface SampleSink {
+  add(tMs: number, families: MetricFamily[]): void;
+  end(): { samples: number; series: number };
+}
+
+function openMetricsSink(out: WriteStream): SampleSink {
+  const w = createOpenMetricsWriter((chunk) => out.write(chunk));
+  const series = new Set<string>();
+  return {
+    add: (t, families) => {
+      w.add(t, families);
+      if (series.size === 0) for (const f of families) for (const s of f.samples()) series.add(f.name + JSON.stringify(s.labels));
+    },
+    end: () => {
+      const samples = w.sampleCount;
+      w.end();
+      return { samples, series: series.size };
+    },
+  };
+}
+
+/**
+ * JSON lines: `{"series":N,"metric":NAME,"labels":{...}}` once per series, then one `{"t":MS,"v":[[N,VALUE],...]}`
+ * per step, so the file streams in time order and stays compact.
+ */
+function jsonlSink(out: WriteStream): SampleSink {
+  const ids = new Map<string, number>();
+  let samples = 0;
+  return {
+    add: (t, families) => {
+      const values: [number, number][] = [];
+      for (const f of families) {
+        for (const s of f.samples()) {
+          const key = f.name + JSON.stringify(s.labels);
+          let id = ids.get(key);
+          if (id === undefined) {
+            id = ids.size;
+            ids.set(key, id);
+            out.write(`${JSON.stringify({ series: id, metric: f.name, labels: Object.fromEntries(s.labels) })}\n`);
+          }
+          values.push([id, s.value]);
+        }
+      }
+      samples += values.length;
+      out.write(`${JSON.stringify({ t, v: values })}\n`);
+    },
+    end: () => ({ samples, series: ids.size }),
+  };
+}
+
+export async function writeHistory(req: HistoryRequest): Promise<HistoryResult> {
+  const toMs = req.endMs ?? Date.now();
+  const stepMs = req.step * 1000;
+  const fromMs = Math.floor((toMs - req.days * 86_400_000) / stepMs) * stepMs;
+  const sim = new Simulation(loadScenario(req.scenario), { seed: req.seed, startMs: fromMs, speed: 0 });
+  const out = createWriteStream(req.output);
+  const sink = req.format === 'openmetrics' ? openMetricsSink(out) : jsonlSink(out);
+  for (let t = fromMs + stepMs; t <= toMs; t += stepMs) {
+    sim.advanceTo(t);
+    const families = clusterMetricFamilies({ store: sim.store, usage: sim.usage, nowMs: t }).filter((f) => HISTORY_FAMILIES.has(f.name));
+    sink.add(t, families);
+  }
+  const totals = sink.end();
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return { ...totals, fromMs, toMs };
+}

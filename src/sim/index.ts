@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// The simulated cluster as a module: the demo, the tests and the benchmarks start it in-process with
+// startSimulationServer; `krm sim` is a thin command around the same function.
+import { startSimServer, type SimServer } from './api/server.ts';
+import { loadScenario } from './model/scenario/load.ts';
+import type { Scenario } from './model/scenario/schema.ts';
+import { Simulation, type SimulationOptions } from './simulation.ts';
+
+export { Simulation, type SimulationOptions, type SimulationSummary } from './simulation.ts';
+export { kubeconfigFor, prometheusScrapeConfig } from './client-config.ts';
+export { writeHistory } from './history.ts';
+export type { SimServer } from './api/server.ts';
+
+export interface StartOptions extends Omit<SimulationOptions, 'scenario'> {
+  /** A built-in scenario name, a path to a scenario file, or a parsed scenario. */
+  scenario: string | Scenario;
+  host?: string;
+  port?: number;
+  tls?: boolean;
+  token?: string;
+  bookmarkIntervalMs?: number;
+}
+
+export interface RunningSimulation {
+  simulation: Simulation;
+  server: SimServer;
+  stop(): Promise<void>;
+}
+
+export async function startSimulationServer(opts: StartOptions): Promise<RunningSimulation> {
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
+  const simulation = new Simulation(scenario, opts);
+  simulation.start(opts.tickMs);
+  try {
+    const server = await startSimServer({
+      backend: simulation,
+      host: opts.host,
+      port: opts.port,
+      tls: opts.tls,
+      token: opts.token,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    });
+    return {
+      simulation,
+      server,
+      stop: async () => {
+        simulation.stop();
+        await server.close();
+      },
+    };
+  } catch (err) {
+    simulation.stop();
+    throw err;
+  }
+}
