@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors/app-error.ts';
 import { ERROR_CODES } from '../errors/codes.ts';
+import { registerAnomalyCommands } from './commands/anomaly.ts';
 import { registerSimCommands } from './commands/sim.ts';
 import { PRODUCT_VERSION } from './version.ts';
 
@@ -20,6 +21,7 @@ function buildProgram(): Command {
       console.log(`krm ${PRODUCT_VERSION} (node ${process.version})`);
     });
   registerSimCommands(program);
+  registerAnomalyCommands(program);
   return program;
 }
 
