@@ -8,6 +8,14 @@ export const ERROR_CODES = {
   KRM_SCENARIO_NOT_FOUND: { exitCode: 2, doc: 'No built-in scenario or file has the given name.' },
   KRM_INPUT_INVALID: { exitCode: 2, doc: 'An input file (cluster dump, CSV) cannot be read or parsed.' },
   KRM_LISTEN_FAILED: { exitCode: 3, doc: 'The server could not listen on the requested host and port.' },
+  KRM_TASK_TIMEOUT: { exitCode: 3, doc: 'A scheduled task exceeded its per-run timeout and was aborted.' },
+  KRM_SHUTDOWN_TIMEOUT: { exitCode: 3, doc: 'Shutdown did not finish within its hard timeout; the process exited anyway.' },
+  KRM_STORE_CORRUPT: { exitCode: 3, doc: 'The history database failed its integrity check (PRAGMA quick_check).' },
+  KRM_STORE_READONLY: { exitCode: 3, doc: 'The history database is read-only; reads are served, writes are queued and retried.' },
+  KRM_STORE_FULL: { exitCode: 3, doc: 'The disk holding the history database is full; reads are served, writes are retried.' },
+  KRM_STORE_IO: { exitCode: 3, doc: 'An I/O error on the history database.' },
+  KRM_STORE_OPEN_FAILED: { exitCode: 3, doc: 'The history database file or its folder cannot be opened.' },
+  KRM_STORE_MIGRATION_FAILED: { exitCode: 3, doc: 'A schema migration of the history database failed; the database is unchanged.' },
   KRM_INTERNAL: { exitCode: 3, doc: 'An unexpected error; the message and cause say more.' },
 } as const;
 

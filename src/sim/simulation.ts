@@ -38,6 +38,18 @@ export interface SimulationSummary {
   runningContainers: number;
 }
 
+/**
+ * Where the scenario clock starts when nothing says. Accelerated time runs ahead of the wall clock, and clients
+ * that compute ages locally (`kubectl describe` prints event ages from its own clock) show `<invalid>` for times in
+ * their future. So an accelerated scenario starts three days in the past: at 60x it stays behind the wall clock for
+ * about 73 minutes of real time, longer than a demo usually runs.
+ */
+export const ACCELERATED_HEAD_START_MS = 3 * 86_400_000;
+
+function defaultStart(realNowMs: number, speed: number): number {
+  return speed > 1 ? realNowMs - ACCELERATED_HEAD_START_MS : realNowMs;
+}
+
 export class Simulation implements SimBackend {
   readonly store: ObjectStore;
   readonly usage: UsageEngine;
@@ -55,7 +67,7 @@ export class Simulation implements SimBackend {
     this.speed = opts.speed ?? 1;
     this.realNow = opts.realNow ?? Date.now;
     this.realStart = this.realNow();
-    this.simStart = opts.startMs ?? (scenario.startTime ? Date.parse(scenario.startTime) : this.realStart);
+    this.simStart = opts.startMs ?? (scenario.startTime ? Date.parse(scenario.startTime) : defaultStart(this.realStart, this.speed));
     this.store = new ObjectStore({ seed, now: () => this.nowMs(), eventWindow: opts.eventWindow });
     let onOom: Dynamics['onOomKill'] = () => undefined;
     this.usage = new UsageEngine({ seed, startMs: this.simStart, onOomKill: (e) => onOom(e) });

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Ports: the interfaces the core depends on and the adapters implement. Every method that may do I/O returns a
+// Promise, so that a server database can implement the same port as the embedded SQLite store.
+import type {
+  HistoryBatch,
+  SampleBatch,
+  SeriesId,
+  SeriesInfo,
+  SeriesKey,
+  SeriesQuery,
+  SeriesQueryResult,
+  SeriesSelector,
+  TierName,
+} from './series.ts';
+
+/** Injected wall clock. */
+export interface Clock {
+  /** Current time in Unix epoch milliseconds. */
+  now(): number;
+}
+
+/** Codes of store conditions (mirrors the `KRM_STORE_*` error codes). */
+export type StoreErrorCode =
+  | 'KRM_STORE_CORRUPT'
+  | 'KRM_STORE_READONLY'
+  | 'KRM_STORE_FULL'
+  | 'KRM_STORE_IO'
+  | 'KRM_STORE_OPEN_FAILED'
+  | 'KRM_STORE_MIGRATION_FAILED';
+
+/** Health of a sample store. Reads keep working when `writable` is false. */
+export interface StoreStatus {
+  /** False while writes fail (read-only file, full disk, I/O error); true again after a successful write. */
+  readonly writable: boolean;
+  /** The latest write failure, kept after recovery for diagnostics. `atMs` is epoch ms. */
+  readonly lastError?: { readonly code: StoreErrorCode; readonly message: string; readonly atMs: number };
+  /** Encoded chunks waiting in memory for a successful write. */
+  readonly pendingChunks: number;
+  /** Series with samples buffered in memory (not yet in a chunk row). */
+  readonly headSeries: number;
+  /** Totals since open. */
+  readonly counters: StoreCounters;
+}
+
+/** Monotonic counters since the store was opened. */
+export interface StoreCounters {
+  /** Samples accepted into the head. */
+  readonly appended: number;
+  /** Non-finite values, not stored (absent samples). */
+  readonly absent: number;
+  /** Samples at or before the series' last timestamp, dropped. */
+  readonly outOfOrder: number;
+  /** Chunks dropped because the pending queue was full while the store was not writable. */
+  readonly droppedChunks: number;
+}
+
+/** Outcome of one {@link SampleStore.append}. */
+export interface AppendResult {
+  readonly accepted: number;
+  readonly absent: number;
+  readonly outOfOrder: number;
+  /** Samples of series ids the store does not know, dropped. */
+  readonly unknownSeries: number;
+}
+
+/** Outcome of one {@link SampleStore.writeHistory}. */
+export interface HistoryReport {
+  readonly samples: number;
+  readonly rawChunks: number;
+  readonly rollupRows: number;
+}
+
+/** Options of one rotation run. */
+export interface RotateOptions {
+  /** Upper bound on delete/compaction batches in this run (default: no bound). */
+  readonly maxBatches?: number;
+}
+
+/** Outcome of one rotation run (REQUIREMENTS §2.4). */
+export interface RotationReport {
+  /** Head chunks cut because their window closed. */
+  readonly cutHeads: number;
+  /** Rollup rows merged into compacted rows. */
+  readonly compactedRows: number;
+  /** Rows deleted by retention, per tier. */
+  readonly deletedRows: Readonly<Record<TierName, number>>;
+  /** True when the batch bound stopped the run before all work was done. */
+  readonly truncated: boolean;
+}
+
+/** History of usage samples: raw chunks plus rollup tiers. */
+export interface SampleStore {
+  /** Ids of the given keys, creating series that do not exist yet. Same order as `keys`. */
+  resolveSeries(keys: readonly SeriesKey[]): Promise<SeriesId[]>;
+  /** Series matching a selector. */
+  findSeries(selector: SeriesSelector): Promise<SeriesInfo[]>;
+  /** Buffers a batch of samples; durable after {@link flush} or once their chunk is cut. */
+  append(batch: SampleBatch): Promise<AppendResult>;
+  /** Writes history straight into chunks and rollups (demo start-up, backfill). Must not overlap stored data. */
+  writeHistory(batch: HistoryBatch): Promise<HistoryReport>;
+  /** Makes every appended sample durable; rejects with a `KRM_STORE_*` error when it cannot. */
+  flush(): Promise<void>;
+  /** Range query with tier selection and downsampling. */
+  query(query: SeriesQuery): Promise<SeriesQueryResult>;
+  /** Cuts closed heads, compacts rollups and deletes expired chunks in bounded batches. */
+  rotate(options?: RotateOptions): Promise<RotationReport>;
+  /** Current health, without I/O. */
+  status(): StoreStatus;
+  /** Size of the database on disk in bytes, write-ahead log included. */
+  sizeBytes(): Promise<number>;
+  /** Releases the store. Does not flush: call {@link flush} first to keep buffered samples. */
+  close(): Promise<void>;
+}

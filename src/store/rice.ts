@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// Adaptive Rice coding of non-negative integers (the LOCO-I / JPEG-LS scheme): the parameter k follows a running
+// mean of recent values, so noisy deltas cost about log2(mean) + 2 bits and runs of zeros cost one bit each. Encoder
+// and decoder update the same state, so nothing but the bits is stored. Values far above the running mean are
+// escaped (ESCAPE_ONES ones, a 6-bit length, the value) so one spike never costs more than ~70 bits.
+import { bitLength, type BitReader, type BitWriter } from './bits.ts';
+
+const ESCAPE_ONES = 12;
+const RESET_COUNT = 16;
+const MAX_K = 52;
+const POW2: readonly number[] = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
+/** Running statistics that choose k; one per coded column. */
+export class RiceState {
+  /** Sum of recent values. */
+  sum: number;
+  /** Number of recent values. */
+  n = 1;
+
+  constructor(initialMean = 4) {
+    this.sum = initialMean;
+  }
+
+  /** Current Rice parameter: the smallest k with n·2^k ≥ sum, i.e. 2^k ≥ ceil(sum / n). */
+  k(): number {
+    if (this.sum <= this.n) return 0;
+    return Math.min(MAX_K, bitLength(Math.ceil(this.sum / this.n) - 1));
+  }
+
+  update(u: number): void {
+    this.sum += u;
+    this.n++;
+    if (this.n >= RESET_COUNT) {
+      this.sum = Math.floor(this.sum / 2);
+      this.n = RESET_COUNT / 2;
+    }
+  }
+}
+
+/** Writes a non-negative integer u < 2^53. */
+export function writeRice(w: BitWriter, state: RiceState, u: number): void {
+  const k = state.k();
+  const q = Math.floor(u / (POW2[k] ?? 1));
+  if (q < ESCAPE_ONES) {
+    // q ones then a zero, in one call (q + 1 ≤ 13 bits).
+    w.writeBits(((1 << q) - 1) << 1, q + 1);
+    w.writeWide(u - q * (POW2[k] ?? 1), k);
+  } else {
+    w.writeBits((1 << ESCAPE_ONES) - 1, ESCAPE_ONES);
+    const len = bitLength(u);
+    w.writeBits(len, 6);
+    w.writeWide(u, len);
+  }
+  state.update(u);
+}
+
+/** Reads a value written by {@link writeRice} with the same state history. */
+export function readRice(r: BitReader, state: RiceState): number {
+  const k = state.k();
+  const q = r.readOnes(ESCAPE_ONES);
+  let u: number;
+  if (q < ESCAPE_ONES) {
+    u = q * (POW2[k] ?? 1) + r.readWide(k);
+  } else {
+    u = r.readWide(r.readBits(6));
+  }
+  state.update(u);
+  return u;
+}
+
+/** Writes a signed integer (|v| < 2^52) via zigzag. */
+export function writeSignedRice(w: BitWriter, state: RiceState, v: number): void {
+  writeRice(w, state, v >= 0 ? v * 2 : -v * 2 - 1);
+}
+
+/** Reads a value written by {@link writeSignedRice}. */
+export function readSignedRice(r: BitReader, state: RiceState): number {
+  const u = readRice(r, state);
+  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+}

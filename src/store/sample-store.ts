@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite implementation of the SampleStore port: series registry, in-memory heads, compressed raw chunks and
+// rollup tiers, a write queue that survives full disks and read-only files, queries with tier selection, and the
+// rotation job. docs/store.md explains the design.
+import { existsSync, statSync } from 'node:fs';
+import type {
+  AppendResult,
+  Clock,
+  HistoryReport,
+  RotateOptions,
+  RotationReport,
+  SampleStore,
+  StoreStatus,
+} from '../domain/ports.ts';
+import type {
+  HistoryBatch,
+  SampleBatch,
+  SeriesId,
+  SeriesInfo,
+  SeriesKey,
+  SeriesQuery,
+  SeriesQueryResult,
+  SeriesSelector,
+  TierName,
+} from '../domain/series.ts';
+import { cleanHistory, rawRows, rollupRows } from './build-rows.ts';
+import { decodeChunk } from './chunk-codec.ts';
+import { ChunkRepo, type ChunkRow } from './chunk-repo.ts';
+import { openDatabase, type Db } from './db.ts';
+import { HeadSet, type Head } from './head-set.ts';
+import { loadMigrations, migrate } from './migrate.ts';
+import { decimalsPolicy, type DecimalsPolicy } from './precision.ts';
+import { runQuery, type QuerySources } from './query.ts';
+import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
+import { SeriesRegistry } from './series-registry.ts';
+import { StoreError, toStoreError } from './store-error.ts';
+import { buildTiers, type TierSpec } from './tiers.ts';
+import { WriteQueue } from './write-queue.ts';
+
+/** Options of {@link SqliteSampleStore.open}. Durations in ms. */
+export interface SqliteSampleStoreOptions {
+  /** Database file, e.g. `data/k8s_metrics.db`. */
+  readonly path: string;
+  readonly clock?: Clock;
+  /** Open read-only: queries work, writes report `KRM_STORE_READONLY`. */
+  readonly readonly?: boolean;
+  /** Retention per tier; defaults after REQUIREMENTS §2.3 (raw 7 d, 5m 35 d, 1h 180 d, 1d 730 d). */
+  readonly retentionMs?: Partial<Record<TierName, number>>;
+  /** Decimal places kept per metric name (null: exact float64); defaults by unit suffix (precision.ts). */
+  readonly decimals?: Readonly<Record<string, number | null>>;
+  /** Folder of the migration files (default: the repository's `migrations/`). */
+  readonly migrationsDir?: string;
+  /** Start-up check: `quick` (default) or `off`. */
+  readonly integrityCheck?: 'quick' | 'off';
+  /** SQLite page cache in KiB (default 65536). */
+  readonly cacheSizeKiB?: number;
+  readonly busyTimeoutMs?: number;
+  /** Rows kept in memory while writes fail (default 200,000). */
+  readonly maxPendingChunks?: number;
+  /** Extra pragmas applied after migrations, e.g. `max_page_count = 100000`. */
+  readonly pragmas?: readonly string[];
+}
+
+/** Storage of one tier: `items` are samples (raw) or buckets (rollups); bytes include the tier's indexes. */
+export interface TierStorage {
+  readonly rows: number;
+  readonly items: number;
+  readonly payloadBytes: number;
+  readonly diskBytes: number;
+}
+
+interface Counters {
+  appended: number;
+  absent: number;
+  outOfOrder: number;
+}
+
+interface Parts {
+  readonly db: Db;
+  readonly path: string;
+  readonly clock: Clock;
+  readonly tiers: readonly TierSpec[];
+  readonly policy: DecimalsPolicy;
+  readonly queue: WriteQueue;
+  readonly repo: ChunkRepo;
+  readonly registry: SeriesRegistry;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+function openParts(opts: SqliteSampleStoreOptions): Parts {
+  const clock = opts.clock ?? systemClock;
+  const opened = openDatabase(opts);
+  const { db } = opened;
+  try {
+    migrate(db, { migrations: loadMigrations(opts.migrationsDir), nowMs: clock.now(), readOnly: opened.readOnly });
+    for (const p of opts.pragmas ?? []) db.pragma(p);
+    const tiers = buildTiers(opts.retentionMs);
+    const repo = new ChunkRepo(db, tiers);
+    const queue = new WriteQueue(
+      { db, repo, clock },
+      { maxPending: opts.maxPendingChunks ?? 200_000, retryDelayMs: 30_000, readOnlyCause: opened.readOnlyCause },
+    );
+    const registry = new SeriesRegistry(db);
+    return { db, path: opts.path, clock, tiers, policy: decimalsPolicy(opts.decimals), queue, repo, registry };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** SampleStore on an embedded SQLite file (WAL). One instance per file and process. */
+export class SqliteSampleStore implements SampleStore {
+  private readonly heads: HeadSet;
+  private readonly counters: Counters = { appended: 0, absent: 0, outOfOrder: 0 };
+  private readonly sources: QuerySources;
+
+  private constructor(private readonly p: Parts) {
+    this.heads = new HeadSet((id) => this.decimalsOf(id));
+    this.heads.restore(p.repo.loadHeads());
+    this.sources = {
+      tiers: p.tiers,
+      rows: (tier, id, range) => this.rowsOf(tier, id, range),
+      head: (id) => this.heads.samples(id),
+      earliest: (tier, id) => this.earliestOf(tier, id),
+    };
+  }
+
+  /**
+   * Opens (creating if needed) and migrates the database, checks its integrity and reloads flushed heads. Rejects
+   * with StoreError `KRM_STORE_CORRUPT`, `KRM_STORE_OPEN_FAILED` or `KRM_STORE_MIGRATION_FAILED`; a file that
+   * cannot be written opens read-only (see {@link status}).
+   */
+  static async open(opts: SqliteSampleStoreOptions): Promise<SqliteSampleStore> {
+    return new SqliteSampleStore(openParts(opts));
+  }
+
+  async resolveSeries(keys: readonly SeriesKey[]): Promise<SeriesId[]> {
+    try {
+      return this.p.registry.resolve(keys, this.p.clock.now());
+    } catch (e) {
+      throw toStoreError(e, 'cannot register series') ?? e;
+    }
+  }
+
+  async findSeries(selector: SeriesSelector): Promise<SeriesInfo[]> {
+    return this.p.registry.find(selector);
+  }
+
+  async append(batch: SampleBatch): Promise<AppendResult> {
+    const tally = { ok: 0, late: 0, unknown: 0 };
+    let absent = 0;
+    for (let i = 0; i < batch.values.length; i++) {
+      const value = batch.values[i] as number;
+      const tsMs = batch.timestampsMs[i] as number;
+      if (!Number.isFinite(value) || !Number.isFinite(tsMs)) absent++;
+      else tally[this.heads.append(batch.seriesIds[i] as number, tsMs, value)]++;
+    }
+    this.counters.appended += tally.ok;
+    this.counters.absent += absent;
+    this.counters.outOfOrder += tally.late;
+    this.enqueueCuts(this.heads.takeCuts());
+    this.p.queue.commit();
+    return { accepted: tally.ok, absent, outOfOrder: tally.late, unknownSeries: tally.unknown };
+  }
+
+  async writeHistory(batch: HistoryBatch): Promise<HistoryReport> {
+    const rows: ChunkRow[] = [];
+    let samples = 0;
+    for (const h of batch.series) {
+      const info = this.p.registry.info(h.seriesId);
+      if (!info) throw new RangeError(`unknown series id ${h.seriesId}`);
+      const decimals = this.p.policy(info.metric);
+      const { columns } = cleanHistory(h, decimals);
+      const input = { seriesId: h.seriesId, decimals, samples: columns };
+      samples += columns.values.length;
+      rows.push(...rawRows(input, batch.rawFromMs ?? -Infinity), ...rollupRows(input, this.p.tiers, false));
+    }
+    const result = this.p.queue.run(() => {
+      for (const row of rows) this.p.repo.insert(row);
+    }, 'history write');
+    if (result instanceof StoreError) throw result;
+    const rawChunks = rows.filter((r) => r.tier === 'raw').length;
+    return { samples, rawChunks, rollupRows: rows.length - rawChunks };
+  }
+
+  async flush(): Promise<void> {
+    const dirty = this.heads.dirtyHeads();
+    const err = this.p.queue.commit((repo) => {
+      for (const head of dirty) repo.saveHead(HeadSet.toRow(head));
+    }, true);
+    if (err) throw err;
+    for (const head of dirty) {
+      head.dirty = false;
+      head.checkpointed = true;
+    }
+    this.maintenance('wal_checkpoint(PASSIVE)');
+  }
+
+  async query(q: SeriesQuery): Promise<SeriesQueryResult> {
+    const series = q.seriesIds
+      ? q.seriesIds.map((id) => this.p.registry.info(id)).filter((s): s is SeriesInfo => s !== undefined)
+      : this.p.registry.find(q.selector ?? {});
+    return runQuery(this.sources, q, series);
+  }
+
+  async rotate(options: RotateOptions = {}): Promise<RotationReport> {
+    const nowMs = this.p.clock.now();
+    const budget: BatchBudget = { remaining: options.maxBatches ?? Infinity };
+    const cut = this.heads.cutClosed(nowMs);
+    this.enqueueCuts(cut);
+    const deletedRows = zeroByTier();
+    const report = { cutHeads: cut.length, compactedRows: 0, deletedRows, truncated: false };
+    // Compaction writes, so it waits for a writable store; retention only frees space, so it always runs (it is
+    // what makes a full database writable again).
+    const ctx = { repo: this.p.repo, run: this.p.queue.run.bind(this.p.queue), budget };
+    for (const tier of this.p.queue.commit(undefined, true) ? [] : this.p.tiers) {
+      const merged = compactTier(ctx, tier, nowMs);
+      if (merged instanceof StoreError) break;
+      report.compactedRows += merged;
+    }
+    for (const tier of this.p.tiers) {
+      const deleted = expireTier(ctx, tier, nowMs);
+      if (deleted instanceof StoreError) return report;
+      deletedRows[tier.name] = deleted;
+    }
+    if (Object.values(deletedRows).some((n) => n > 0)) {
+      this.maintenance('incremental_vacuum');
+      this.maintenance('wal_checkpoint(TRUNCATE)');
+    }
+    this.p.queue.run(() => this.setMeta('last_rotation_ms', String(nowMs)), 'meta update');
+    return { ...report, truncated: budget.remaining <= 0 };
+  }
+
+  status(): StoreStatus {
+    const { queue } = this.p;
+    return {
+      writable: queue.writable,
+      lastError: queue.lastError,
+      pendingChunks: queue.size,
+      headSeries: this.heads.size,
+      counters: { ...this.counters, droppedChunks: queue.droppedChunks },
+    };
+  }
+
+  async sizeBytes(): Promise<number> {
+    const size = (file: string): number => (existsSync(file) ? statSync(file).size : 0);
+    return size(this.p.path) + size(`${this.p.path}-wal`);
+  }
+
+  /**
+   * Rows, payload bytes and bytes on disk (table and index pages, from `dbstat`) per tier. Reads every page of the
+   * chunk tables: for diagnostics and benchmarks, not for a health probe.
+   */
+  storageStats(): Record<TierName, TierStorage> {
+    const out = {} as Record<TierName, TierStorage>;
+    const pages = this.p.db.prepare('SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ? AND aggregate = TRUE').pluck();
+    for (const t of this.p.tiers) {
+      const row = this.p.db
+        .prepare(`SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS items, COALESCE(SUM(length(data)), 0) AS payload FROM ${t.table}`)
+        .get() as { rows: number; items: number; payload: number };
+      const indexes = this.p.db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
+        .pluck()
+        .all(t.table) as string[];
+      let diskBytes = pages.get(t.table) as number;
+      for (const name of indexes) diskBytes += pages.get(name) as number;
+      out[t.name] = { rows: row.rows, items: row.items, payloadBytes: row.payload, diskBytes };
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.p.db.open) this.p.db.close();
+  }
+
+  /** Storage precision of a series; undefined when the series does not exist. */
+  private decimalsOf(id: SeriesId): number | null | undefined {
+    const info = this.p.registry.info(id);
+    return info ? this.p.policy(info.metric) : undefined;
+  }
+
+  private enqueueCuts(cuts: readonly Head[]): void {
+    if (cuts.length === 0) return;
+    const rows: ChunkRow[] = [];
+    const headDeletes: number[] = [];
+    for (const head of cuts) {
+      const data = head.encoder.toBytes();
+      const { firstTs, lastTs, count, decimals } = head.encoder;
+      rows.push({ tier: 'raw', seriesId: head.seriesId, startMs: firstTs, endMs: lastTs, count, partial: false, data });
+      const samples = decodeChunk(data);
+      rows.push(...rollupRows({ seriesId: head.seriesId, decimals, samples }, this.p.tiers, true));
+      if (head.checkpointed) headDeletes.push(head.seriesId);
+    }
+    this.p.queue.enqueue(rows, headDeletes);
+  }
+
+  private rowsOf(tier: TierName, id: SeriesId, range: { fromMs: number; toMs: number }): Uint8Array[] {
+    const stored = this.p.repo.range(tier, id, range).map((r) => r.data);
+    for (const row of this.p.queue.pendingFor(tier, id)) {
+      if (row.startMs < range.toMs && row.endMs >= range.fromMs) stored.push(row.data);
+    }
+    return stored;
+  }
+
+  private earliestOf(tier: TierName, id: SeriesId): number | undefined {
+    const candidates = [this.p.repo.earliest(tier, id), this.heads.firstTs(id)];
+    for (const row of this.p.queue.pendingFor(tier, id)) candidates.push(row.startMs);
+    const known = candidates.filter((v): v is number => v !== undefined);
+    return known.length > 0 ? Math.min(...known) : undefined;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.p.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  /** Runs a maintenance pragma outside a transaction; a store condition is recorded in the status, not thrown. */
+  private maintenance(pragma: string): void {
+    try {
+      this.p.db.pragma(pragma);
+    } catch (e) {
+      const err = toStoreError(e, pragma);
+      if (!err) throw e;
+      this.p.queue.markFailed(err);
+    }
+  }
+}

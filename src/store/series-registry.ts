@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `series` table with an in-memory cache in both directions (key → id, id → info): appends look ids up
+// millions of times per hour, the table only when a series is new.
+import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from '../domain/series.ts';
+import type { Db } from './db.ts';
+
+interface SeriesRow {
+  id: number;
+  cluster: string;
+  kind: string;
+  entity: string;
+  metric: string;
+}
+
+function keyString(k: SeriesKey): string {
+  return `${k.cluster}\u0000${k.kind}\u0000${k.entity}\u0000${k.metric}`;
+}
+
+function toInfo(r: SeriesRow): SeriesInfo {
+  return { id: r.id, cluster: r.cluster, kind: r.kind as EntityKind, entity: r.entity, metric: r.metric };
+}
+
+/** Highest code point, so that `prefix + MAX_CHAR` bounds every key that starts with `prefix`. */
+const MAX_CHAR = '\u{10FFFF}';
+
+/** Series identities. */
+export class SeriesRegistry {
+  private readonly byKey = new Map<string, SeriesId>();
+  private readonly byId = new Map<SeriesId, SeriesInfo>();
+  private readonly selectKey;
+  private readonly selectId;
+  private readonly insert;
+
+  constructor(private readonly db: Db) {
+    this.selectKey = db.prepare(
+      'SELECT id, cluster, kind, entity, metric FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?',
+    );
+    this.selectId = db.prepare('SELECT id, cluster, kind, entity, metric FROM series WHERE id = ?');
+    this.insert = db.prepare(
+      'INSERT INTO series (cluster, kind, entity, metric, created_ms) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    );
+  }
+
+  /** Ids of the keys, inserting new series in one transaction; throws the SQLite error when it cannot write. */
+  resolve(keys: readonly SeriesKey[], nowMs: number): SeriesId[] {
+    const ids: SeriesId[] = new Array<SeriesId>(keys.length);
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      const id = this.byKey.get(keyString(k)) ?? this.lookup(k);
+      if (id === undefined) missing.push(i);
+      else ids[i] = id;
+    });
+    if (missing.length === 0) return ids;
+    try {
+      this.db.transaction(() => {
+        for (const i of missing) ids[i] = this.create(keys[i] as SeriesKey, nowMs);
+      })();
+    } catch (e) {
+      // The transaction rolled back: forget the ids it handed out, then let the caller classify the error.
+      for (const i of missing) this.forget(keys[i] as SeriesKey);
+      throw e;
+    }
+    return ids;
+  }
+
+  /** Info of one id, from the cache or the table. */
+  info(id: SeriesId): SeriesInfo | undefined {
+    const cached = this.byId.get(id);
+    if (cached) return cached;
+    const row = this.selectId.get(id) as SeriesRow | undefined;
+    return row ? this.remember(toInfo(row)) : undefined;
+  }
+
+  /** Series matching a selector, ordered by id. */
+  find(sel: SeriesSelector): SeriesInfo[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    const eq = (column: string, v: string | undefined): void => {
+      if (v === undefined) return;
+      where.push(`${column} = ?`);
+      args.push(v);
+    };
+    eq('cluster', sel.cluster);
+    eq('kind', sel.kind);
+    eq('entity', sel.entity);
+    if (sel.entityPrefix !== undefined) {
+      where.push('entity >= ? AND entity < ?');
+      args.push(sel.entityPrefix, sel.entityPrefix + MAX_CHAR);
+    }
+    if (sel.metrics) {
+      where.push(`metric IN (${sel.metrics.map(() => '?').join(', ') || 'NULL'})`);
+      args.push(...sel.metrics);
+    }
+    const sql = `SELECT id, cluster, kind, entity, metric FROM series${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as SeriesRow[]).map((r) => this.remember(toInfo(r)));
+  }
+
+  private lookup(k: SeriesKey): SeriesId | undefined {
+    const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as SeriesRow | undefined;
+    return row ? this.remember(toInfo(row)).id : undefined;
+  }
+
+  private create(k: SeriesKey, nowMs: number): SeriesId {
+    const existing = this.byKey.get(keyString(k));
+    if (existing !== undefined) return existing;
+    const row = this.insert.get(k.cluster, k.kind, k.entity, k.metric, nowMs) as { id: number };
+    return this.remember({ id: row.id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric }).id;
+  }
+
+  private forget(k: SeriesKey): void {
+    const id = this.byKey.get(keyString(k));
+    this.byKey.delete(keyString(k));
+    if (id !== undefined) this.byId.delete(id);
+  }
+
+  private remember(info: SeriesInfo): SeriesInfo {
+    this.byKey.set(keyString(info), info.id);
+    this.byId.set(info.id, info);
+    return info;
+  }
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// Server-side downsampling: folds raw samples and rollup buckets of one series into fixed steps. Quantiles are exact
+// (sorted samples) on the raw tier and come from merged sketches on rollup tiers.
+import type { SeriesPoint } from '../domain/series.ts';
+import type { RollupBucket } from './rollup.ts';
+import { exactQuantile, SketchAccumulator, sketchOrdinal } from './sketch.ts';
+
+/** The output grid: step i covers `[alignedFromMs + i·stepMs, … + stepMs)`; samples outside `[fromMs, toMs)` skip. */
+export interface StepGrid {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly alignedFromMs: number;
+  readonly stepMs: number;
+  readonly steps: number;
+}
+
+/** How quantiles are computed, if at all. */
+export type QuantileMode = 'none' | 'exact' | 'sketch';
+
+/** Per-step aggregates of one series. */
+export class StepAccumulator {
+  private readonly count: Float64Array;
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly exact: Array<number[] | undefined> | null;
+  private readonly sketches: Array<SketchAccumulator | undefined> | null;
+
+  constructor(
+    private readonly grid: StepGrid,
+    mode: QuantileMode,
+  ) {
+    this.count = new Float64Array(grid.steps);
+    this.min = new Float64Array(grid.steps).fill(Infinity);
+    this.max = new Float64Array(grid.steps).fill(-Infinity);
+    this.sum = new Float64Array(grid.steps);
+    this.exact = mode === 'exact' ? new Array<number[] | undefined>(grid.steps) : null;
+    this.sketches = mode === 'sketch' ? new Array<SketchAccumulator | undefined>(grid.steps) : null;
+  }
+
+  /** True when rollup buckets should be read with their sketches. */
+  get wantsSketches(): boolean {
+    return this.sketches !== null;
+  }
+
+  /** Adds one raw sample. */
+  addSample(tsMs: number, value: number): void {
+    if (tsMs < this.grid.fromMs || tsMs >= this.grid.toMs) return;
+    const i = Math.floor((tsMs - this.grid.alignedFromMs) / this.grid.stepMs);
+    this.fold(i, { count: 1, min: value, max: value, sum: value });
+    if (this.exact) this.listOf(i).push(value);
+    else if (this.sketches) this.sketchOf(i).addOrdinal(sketchOrdinal(value));
+  }
+
+  /** Adds one rollup bucket, by its start time; `bucketFromMs` is the range start aligned to the bucket width. */
+  addBucket(b: RollupBucket, bucketFromMs: number): void {
+    if (b.startMs < bucketFromMs || b.startMs >= this.grid.toMs) return;
+    const i = Math.floor((b.startMs - this.grid.alignedFromMs) / this.grid.stepMs);
+    this.fold(i, b);
+    if (this.sketches && b.sketch) this.sketchOf(i).addSketch(b.sketch);
+  }
+
+  /** Points of the steps that have samples. */
+  points(quantiles: readonly number[]): SeriesPoint[] {
+    const out: SeriesPoint[] = [];
+    for (let i = 0; i < this.grid.steps; i++) {
+      const count = this.count[i] ?? 0;
+      if (count === 0) continue;
+      const min = this.min[i] ?? NaN;
+      const max = this.max[i] ?? NaN;
+      const tsMs = this.grid.alignedFromMs + i * this.grid.stepMs;
+      const mean = (this.sum[i] ?? 0) / count;
+      if (quantiles.length === 0) out.push({ tsMs, count, min, max, mean });
+      else out.push({ tsMs, count, min, max, mean, quantiles: this.quantilesOf(i, quantiles, { min, max }) });
+    }
+    return out;
+  }
+
+  private quantilesOf(i: number, qs: readonly number[], bounds: { min: number; max: number }): number[] {
+    const values = this.exact?.[i];
+    if (values) {
+      values.sort((a, b) => a - b);
+      return qs.map((q) => exactQuantile(values, q));
+    }
+    const acc = this.sketches?.[i];
+    return acc ? acc.quantiles(qs, bounds) : qs.map(() => NaN);
+  }
+
+  private fold(i: number, a: { count: number; min: number; max: number; sum: number }): void {
+    if (i < 0 || i >= this.grid.steps) return;
+    this.count[i] = (this.count[i] ?? 0) + a.count;
+    if (a.min < (this.min[i] ?? Infinity)) this.min[i] = a.min;
+    if (a.max > (this.max[i] ?? -Infinity)) this.max[i] = a.max;
+    this.sum[i] = (this.sum[i] ?? 0) + a.sum;
+  }
+
+  private listOf(i: number): number[] {
+    const exact = this.exact as Array<number[] | undefined>;
+    return (exact[i] ??= []);
+  }
+
+  private sketchOf(i: number): SketchAccumulator {
+    const sketches = this.sketches as Array<SketchAccumulator | undefined>;
+    return (sketches[i] ??= new SketchAccumulator());
+  }
+}
