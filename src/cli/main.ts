@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../errors/app-error.ts';
 import { ERROR_CODES } from '../errors/codes.ts';
 import { registerAnomalyCommands } from './commands/anomaly.ts';
+import { registerConfigCommands } from './commands/config-check.ts';
 import { registerSimCommands } from './commands/sim.ts';
 import { PRODUCT_VERSION } from './version.ts';
 
@@ -22,6 +23,7 @@ function buildProgram(): Command {
     });
   registerSimCommands(program);
   registerAnomalyCommands(program);
+  registerConfigCommands(program);
   return program;
 }
 

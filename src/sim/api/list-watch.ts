@@ -9,8 +9,9 @@ import { apiVersionOf, type ResourceType } from '../model/resource-types.ts';
 import { allOf, parseFieldSelector, parseLabelSelector, SelectorError, type Predicate } from '../model/selectors.ts';
 import { StoreError, statusBody } from '../model/store-error.ts';
 import { boolParam, intParam, sendJson, wantsTable } from './http-util.ts';
-import { itemJson, listKind, storeKeyFor, toWire } from './wire.ts';
+import { itemBytes, listKind, objectJson, storeKeyFor, toWire } from './wire.ts';
 import type { TablePrinter } from './table-printer.ts';
+import { WatchStream, type WatchEntry } from './watch-stream.ts';
 
 export interface CollectionRequest {
   req: IncomingMessage;
@@ -66,20 +67,25 @@ export function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | '
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-const CHUNK_ITEMS = 256;
+const COMMA = Buffer.from(',');
 
+/** Writes the list as chunks of cached item bytes, with a Content-Length so no chunked framing is needed. */
 function writeItems(c: CollectionRequest, items: KubeObject[], meta: Record<string, unknown>): void {
-  const head = `{"kind":"${listKind(c.rt)}","apiVersion":"${apiVersionOf(c.rt)}","metadata":${JSON.stringify(meta)},"items":[`;
-  c.res.writeHead(200, { 'Content-Type': 'application/json' });
-  let buf = head;
+  const head = Buffer.from(`{"kind":"${listKind(c.rt)}","apiVersion":"${apiVersionOf(c.rt)}","metadata":${JSON.stringify(meta)},"items":[`);
+  const tail = Buffer.from(']}');
+  const parts: Buffer[] = [head];
   for (let i = 0; i < items.length; i++) {
-    buf += (i > 0 ? ',' : '') + itemJson(c.rt, items[i] as KubeObject);
-    if (i % CHUNK_ITEMS === CHUNK_ITEMS - 1) {
-      c.res.write(buf);
-      buf = '';
-    }
+    if (i > 0) parts.push(COMMA);
+    parts.push(itemBytes(c.rt, items[i] as KubeObject));
   }
-  c.res.end(buf + ']}');
+  parts.push(tail);
+  let length = 0;
+  for (const p of parts) length += p.length;
+  c.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
+  // Corked writes leave as one writev of the cached buffers, without copying them into a new one.
+  c.res.cork();
+  for (const p of parts) c.res.write(p);
+  c.res.end();
 }
 
 function parseWatchRv(query: URLSearchParams): number | undefined {
@@ -97,29 +103,20 @@ export function handleWatch(c: CollectionRequest): void {
   const res = c.res;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
-  let first = true;
-  const write = (type: string, object: unknown): void => {
-    res.write(`{"type":"${type}","object":${JSON.stringify(object)}}\n`);
-  };
-  const onEvent = (ev: StoreEvent): void => {
-    if (asTable) {
-      write(ev.type, c.tables.watchTable(c.rt, toWire(c.rt, ev.object), { includeObject: includeObjectOf(c.query), nowMs: c.nowMs(), withColumns: first }));
-      first = false;
-    } else {
-      res.write(`{"type":"${ev.type}","object":${JSON.stringify(toWire(c.rt, ev.object))}}\n`);
-    }
-  };
+  const stream = new WatchStream(res, eventEncoder(c, asTable));
+  const onEvent = (ev: StoreEvent): void => stream.push({ type: ev.type, object: ev.object });
   let unsubscribe: () => void;
   try {
     unsubscribe = c.store.watch(storeKeyFor(c.rt), { namespace: c.namespace, filter, fromResourceVersion: fromRv }, onEvent);
   } catch (err) {
     if (!(err instanceof StoreError) || err.code !== 410) throw err;
-    write('ERROR', statusBody(err));
-    res.end();
+    stream.push({ type: 'ERROR', object: statusBody(err) });
+    stream.endAfterQueue();
     return;
   }
   const timers = startWatchTimers(c, () => {
-    write('BOOKMARK', { kind: c.rt.kind, apiVersion: apiVersionOf(c.rt), metadata: { resourceVersion: String(c.store.currentResourceVersion()) } });
+    const object = { kind: c.rt.kind, apiVersion: apiVersionOf(c.rt), metadata: { resourceVersion: String(c.store.currentResourceVersion()) } };
+    stream.push({ type: 'BOOKMARK', object });
   });
   const stop = (): void => {
     c.activeWatches.delete(stop);
@@ -130,6 +127,22 @@ export function handleWatch(c: CollectionRequest): void {
   c.activeWatches.add(stop);
   timers.push(setTimeout(stop, timeoutMs(c.query)));
   res.on('close', stop);
+}
+
+/**
+ * Serializes watch objects: stored objects as their wire form, or (for kubectl) as one-row Tables whose first
+ * carries the column definitions. BOOKMARK and ERROR objects go out as they are, as a real server sends them.
+ */
+function eventEncoder(c: CollectionRequest, asTable: boolean): (e: WatchEntry) => string {
+  let first = true;
+  return ({ type, object }) => {
+    if (type === 'BOOKMARK' || type === 'ERROR') return JSON.stringify(object);
+    if (!asTable) return objectJson(c.rt, object as KubeObject);
+    const wire = toWire(c.rt, object as KubeObject);
+    const table = c.tables.watchTable(c.rt, wire, { includeObject: includeObjectOf(c.query), nowMs: c.nowMs(), withColumns: first });
+    first = false;
+    return JSON.stringify(table);
+  };
 }
 
 function timeoutMs(query: URLSearchParams): number {
