@@ -72,7 +72,12 @@ export class Simulation implements SimBackend {
     let onOom: Dynamics['onOomKill'] = () => undefined;
     this.usage = new UsageEngine({ seed, startMs: this.simStart, onOomKill: (e) => onOom(e) });
     const scenarioWithSeed = { ...scenario, seed };
-    this.built = buildCluster({ scenario: scenarioWithSeed, store: this.store, nowMs: this.simStart });
+    // A fresh API server has no change history to resume from: the initial objects are not watch events.
+    let built: BuiltCluster | undefined;
+    this.store.bulkLoad(() => {
+      built = buildCluster({ scenario: scenarioWithSeed, store: this.store, nowMs: this.simStart });
+    });
+    this.built = built as BuiltCluster;
     this.registerUsage();
     this.dynamics = createDynamics({ store: this.store, scenario: scenarioWithSeed, built: this.built, usage: this.usage, seed });
     onOom = (e) => this.dynamics.onOomKill(e);

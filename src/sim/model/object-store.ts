@@ -76,10 +76,19 @@ function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+const storeKeys = new Map<string, string>();
+
+/** The store key of an object's kind, memoized: every create and replace needs it. */
 function keyOf(obj: KubeObject): string {
-  const rt = resourceForObject(obj.apiVersion, obj.kind);
-  if (!rt) throw new StoreError('BadRequest', `no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
-  return storeKeyOf(rt);
+  const gvk = `${obj.apiVersion}/${obj.kind}`;
+  let key = storeKeys.get(gvk);
+  if (key === undefined) {
+    const rt = resourceForObject(obj.apiVersion, obj.kind);
+    if (!rt) throw new StoreError('BadRequest', `no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
+    key = storeKeyOf(rt);
+    storeKeys.set(gvk, key);
+  }
+  return key;
 }
 
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// `npm run bench`: every benchmark of the product in one run, side by side on the same machine, printed as the
+// Markdown that BENCHMARKS.md records. Timings vary from run to run on shared machines; compare within one run.
+import { cpus, totalmem } from 'node:os';
+import { benchSim } from './sim.ts';
+import { formatNabReport, runNabBench } from './nab.ts';
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+function mark(ok: boolean): string {
+  return ok ? 'met' : 'NOT met';
+}
+
+async function main(): Promise<void> {
+  console.log(`# Benchmark run ${new Date().toISOString()}\n\nMachine: ${machine()}\n`);
+  const sim = await benchSim('scale-150k');
+  console.log('## Simulated cluster, scenario scale-150k (simulator pinned to one core)\n');
+  console.log('| what | result | target | |\n|---|---|---|---|');
+  console.log(`| build the cluster (${sim.pods} pods) | ${(sim.buildMs / 1000).toFixed(1)} s | < 20 s | ${mark(sim.buildMs < 20_000)} |`);
+  console.log(`| paginated pod LIST (limit 500, ${sim.listPages} pages) | ${sim.listPodsPerSec.toLocaleString('en')} pods/s | ≥ 50,000 pods/s | ${mark(sim.listPodsPerSec >= 50_000)} |`);
+  console.log(`| watch stream (${sim.watchEvents.toLocaleString('en')} events) | ${sim.watchEventsPerSec.toLocaleString('en')} events/s | ≥ 20,000 events/s | ${mark(sim.watchEventsPerSec >= 20_000)} |`);
+  console.log(`| peak RSS | ${(sim.peakRssBytes / 2 ** 30).toFixed(2)} GiB | < 2 GB | ${mark(sim.peakRssBytes < 2e9)} |`);
+  if (!process.argv.includes('--sim-only')) {
+    console.log('\n## Anomaly detection, NAB subset\n');
+    console.log(formatNabReport(runNabBench()));
+  }
+}
+
+await main();
