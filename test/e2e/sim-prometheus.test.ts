@@ -12,7 +12,8 @@ let sim: RunningSimulation;
 let prom: RunningPrometheus;
 
 before(async () => {
-  sim = await startSimulationServer({ scenario: 'demo', port: 0, speed: 60 });
+  // Real time: Prometheus stamps samples with its own clock, so counters must advance at wall-clock speed.
+  sim = await startSimulationServer({ scenario: 'demo', port: 0, speed: 1 });
   prom = await startPrometheus({ config: prometheusScrapeConfig(sim.server.url, { interval: '1s' }) });
   for (let i = 0; i < 100; i++) {
     const up = await prom.query('up{job="krm-sim"} == 1');
