@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The simulated cluster as a module: the demo, the tests and the benchmarks start it in-process with
 // startSimulationServer; `krm sim` is a thin command around the same function.
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors/app-error.ts';
 import { startSimServer, type SimServer } from './api/server.ts';
 import { loadScenario } from './model/scenario/load.ts';
 import type { Scenario } from './model/scenario/schema.ts';
@@ -19,6 +21,16 @@ export interface StartOptions extends Omit<SimulationOptions, 'scenario'> {
   tls?: boolean;
   token?: string;
   bookmarkIntervalMs?: number;
+  /** Path of a cluster dump to load instead of the scenario's objects. */
+  dumpFile?: string;
+}
+
+function readDump(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new InputError('KRM_INPUT_INVALID', `cannot read the cluster dump ${path}`, { cause });
+  }
 }
 
 export interface RunningSimulation {
@@ -29,7 +41,7 @@ export interface RunningSimulation {
 
 export async function startSimulationServer(opts: StartOptions): Promise<RunningSimulation> {
   const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
-  const simulation = new Simulation(scenario, opts);
+  const simulation = new Simulation(scenario, { ...opts, dump: opts.dumpFile ? readDump(opts.dumpFile) : opts.dump });
   simulation.start(opts.tickMs);
   try {
     const server = await startSimServer({

@@ -7,6 +7,7 @@ import { clusterMetricsBody, kubeletEndpoint, nodeMetrics, podMetrics, type Expo
 import type { KubeObject } from './model/kube-types.ts';
 import { ObjectStore } from './model/object-store.ts';
 import { buildCluster } from './model/scenario/build.ts';
+import { loadDump } from './model/scenario/dump.ts';
 import type { BuiltCluster } from './model/scenario/built-types.ts';
 import { createDynamics, type Dynamics } from './model/scenario/dynamics.ts';
 import type { Scenario } from './model/scenario/schema.ts';
@@ -27,6 +28,11 @@ export interface SimulationOptions {
   tickMs?: number;
   /** Real clock, injectable for tests. */
   realNow?: () => number;
+  /**
+   * A real cluster's dump (`kubectl get nodes,pods,deploy,... -A -o json` text, JSON or YAML): its objects are loaded
+   * as they are instead of the scenario's, then driven by the usage model. The scenario still gives seed and clock.
+   */
+  dump?: string;
 }
 
 export interface SimulationSummary {
@@ -75,7 +81,9 @@ export class Simulation implements SimBackend {
     // A fresh API server has no change history to resume from: the initial objects are not watch events.
     let built: BuiltCluster | undefined;
     this.store.bulkLoad(() => {
-      built = buildCluster({ scenario: scenarioWithSeed, store: this.store, nowMs: this.simStart });
+      built = opts.dump
+        ? loadDump(opts.dump, { store: this.store, nowMs: this.simStart, seed })
+        : buildCluster({ scenario: scenarioWithSeed, store: this.store, nowMs: this.simStart });
     });
     this.built = built as BuiltCluster;
     this.registerUsage();

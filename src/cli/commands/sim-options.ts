@@ -14,6 +14,7 @@ export const simFlagsSchema = z.object({
   tls: z.boolean().optional(),
   token: z.string().min(1).optional(),
   writeKubeconfig: z.string().min(1).optional(),
+  fromDump: z.string().min(1).optional(),
   printPrometheusConfig: z.boolean().optional(),
   bookmarkInterval: z.coerce.number().positive().optional(),
 });

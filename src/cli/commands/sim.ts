@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `krm sim`: serves the simulated cluster until SIGINT/SIGTERM; `krm sim history` writes past samples.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { AppError } from '../../errors/app-error.ts';
 import { startSimulationServer, prometheusScrapeConfig, kubeconfigFor, writeHistory } from '../../sim/index.ts';
 import { historyFlagsSchema, parseFlags, simFlagsSchema, type HistoryFlags, type SimFlags } from './sim-options.ts';
@@ -25,6 +26,7 @@ async function runSim(flags: SimFlags): Promise<void> {
     tls: flags.tls,
     token: flags.token,
     bookmarkIntervalMs: flags.bookmarkInterval ? flags.bookmarkInterval * 1000 : undefined,
+    dumpFile: flags.fromDump,
   }).catch((err: unknown) => {
     if (err instanceof AppError) throw err;
     const e = err as NodeJS.ErrnoException;
@@ -33,7 +35,10 @@ async function runSim(flags: SimFlags): Promise<void> {
     }
     throw err;
   });
-  if (flags.writeKubeconfig) writeFileSync(flags.writeKubeconfig, kubeconfigFor(running.server, flags.token));
+  if (flags.writeKubeconfig) {
+    mkdirSync(dirname(flags.writeKubeconfig), { recursive: true });
+    writeFileSync(flags.writeKubeconfig, kubeconfigFor(running.server, flags.token));
+  }
   if (flags.printPrometheusConfig) {
     console.log(prometheusScrapeConfig(running.server.url));
   }
@@ -63,6 +68,7 @@ export function registerSimCommands(program: Command): void {
     .option('--seed <n>', 'random seed (default: the scenario\'s)')
     .option('--tls', 'serve HTTPS with a generated self-signed certificate')
     .option('--token <token>', 'require this bearer token on every request')
+    .option('--from-dump <file>', 'load a real cluster\'s `kubectl get ... -A -o json` dump instead of the scenario\'s objects')
     .option('--write-kubeconfig <file>', 'write a kubeconfig for the simulated cluster to this file')
     .option('--print-prometheus-config', 'print a Prometheus scrape configuration for the simulator')
     .option('--bookmark-interval <seconds>', 'how often watches with allowWatchBookmarks get a BOOKMARK', '60')

@@ -44,7 +44,7 @@ export function loadScenario(nameOrPath: string): Scenario {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const known = listBuiltinScenarios().join(', ');
-    throw new ScenarioError(`scenario "${nameOrPath}" is neither a built-in scenario (${known}) nor a readable file`, { cause: err });
+    throw new ScenarioError(`scenario "${nameOrPath}" is neither a built-in scenario (${known}) nor a readable file`, { cause: err, code: 'KRM_SCENARIO_NOT_FOUND' });
   }
   return parseScenarioText(text, path);
 }

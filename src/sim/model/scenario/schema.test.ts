@@ -32,7 +32,7 @@ test('an unknown key is rejected with its path', () => {
   const err = errorOf({ ...minimal, nodePools: [{ ...minimal.nodePools[0], capacity: { cpu: '4', memory: '8Gi', gpus: 1 } }] });
   assert.match(err.message, /gpus/);
   assert.match(err.message, /nodePools\[0\]\.capacity/);
-  assert.equal(err.code, 'KRM_SIM_SCENARIO_INVALID');
+  assert.equal(err.code, 'KRM_SCENARIO_INVALID');
 });
 
 test('a bad quantity and a bad workload field name their paths', () => {

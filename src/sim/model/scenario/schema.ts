@@ -10,6 +10,7 @@ import {
   taintSchema,
 } from './schema-common.ts';
 import { workloadSchema } from './schema-workload.ts';
+import { ConfigError } from '../../../errors/app-error.ts';
 
 export const NODE_CONDITION_SCRIPTS = ['NotReady', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
 
@@ -129,9 +130,11 @@ export type LimitRangeSpec = z.infer<typeof limitRangeSchema>;
 export type StorageClassSpec = z.infer<typeof storageClassSchema>;
 
 /** A scenario file that does not match the schema. The message lists every problem with its path. */
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
-  readonly code = 'KRM_SIM_SCENARIO_INVALID';
+/** A scenario that cannot be used: not found (KRM_SCENARIO_NOT_FOUND) or not valid (KRM_SCENARIO_INVALID). */
+export class ScenarioError extends ConfigError {
+  constructor(message: string, opts: { cause?: unknown; code?: 'KRM_SCENARIO_INVALID' | 'KRM_SCENARIO_NOT_FOUND' } = {}) {
+    super(opts.code ?? 'KRM_SCENARIO_INVALID', message, { cause: opts.cause });
+  }
 }
 
 /** Validates parsed YAML/JSON against the schema; throws ScenarioError naming each bad path. */
