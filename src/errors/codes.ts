@@ -16,6 +16,16 @@ export const ERROR_CODES = {
   KRM_STORE_IO: { exitCode: 3, doc: 'An I/O error on the history database.' },
   KRM_STORE_OPEN_FAILED: { exitCode: 3, doc: 'The history database file or its folder cannot be opened.' },
   KRM_STORE_MIGRATION_FAILED: { exitCode: 3, doc: 'A schema migration of the history database failed; the database is unchanged.' },
+  KRM_KUBE_GONE: { exitCode: 3, doc: "The resourceVersion or continue token is older than the API server's window (410); the watch relists." },
+  KRM_KUBE_UNAUTHORIZED: { exitCode: 3, doc: 'The API server rejected the credentials (401).' },
+  KRM_KUBE_FORBIDDEN: { exitCode: 3, doc: 'RBAC forbids the request (403).' },
+  KRM_KUBE_NOT_FOUND: { exitCode: 3, doc: 'The resource is not served (404): a missing API group or CRD.' },
+  KRM_KUBE_UNAVAILABLE: { exitCode: 3, doc: 'The API server is overloaded or restarting (429 or 5xx).' },
+  KRM_KUBE_REQUEST_FAILED: { exitCode: 3, doc: 'The API server answered with another error status.' },
+  KRM_KUBE_BAD_RESPONSE: { exitCode: 3, doc: 'A body is not the JSON the API promises (truncated list, malformed watch line).' },
+  KRM_KUBE_TRANSPORT: { exitCode: 3, doc: 'The connection was refused, reset or ended mid-body.' },
+  KRM_KUBE_WATCHDOG: { exitCode: 3, doc: 'A watch sent neither an event nor a bookmark for longer than the watchdog allows.' },
+  KRM_KUBE_LIST_EXPIRED: { exitCode: 3, doc: 'A paginated list kept losing its continue token to compaction.' },
   KRM_INTERNAL: { exitCode: 3, doc: 'An unexpected error; the message and cause say more.' },
 } as const;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Failures of Kubernetes API calls as one typed error with a stable code. The codes follow the KRM_<AREA>_<WHAT>
-// scheme; they are local until `src/errors/codes.ts` gains a kube section (the lead owns that file).
+// scheme and are documented in docs/errors.md.
+import { AppError } from '../../errors/app-error.ts';
 import { num, obj, str } from './raw-access.ts';
 
 /** Stable codes of Kubernetes API failures. */
@@ -25,8 +26,8 @@ export type KubeErrorCode =
   | 'KRM_KUBE_LIST_EXPIRED';
 
 /** A failed Kubernetes API call. `status` is the HTTP status or the `code` of a watch ERROR event's Status. */
-export class KubeApiError extends Error {
-  readonly code: KubeErrorCode;
+export class KubeApiError extends AppError {
+  declare readonly code: KubeErrorCode;
   readonly status?: number;
   /** The Status `reason` (`Expired`, `Forbidden`, …) when the server sent one. */
   readonly reason?: string;
@@ -37,9 +38,7 @@ export class KubeApiError extends Error {
     message: string,
     opts: { status?: number; reason?: string; cause?: unknown; fromWatchEvent?: boolean } = {},
   ) {
-    super(message, { cause: opts.cause });
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, { cause: opts.cause });
     this.status = opts.status;
     this.reason = opts.reason;
     this.fromWatchEvent = opts.fromWatchEvent ?? false;
