@@ -129,3 +129,18 @@ test('get pods -A -w receives events', async () => {
     watch.child.kill();
   }
 });
+
+test('logs -f keeps streaming, and events.k8s.io events list', async () => {
+  const running = (await pods()).find((p) => p.status.phase === 'Running' && p.status.containerStatuses?.length === 1);
+  assert.ok(running);
+  const follow = kubectlStream(kc, ['logs', '-f', '--tail', '5', '-n', running.metadata.namespace, running.metadata.name]);
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.ok(follow.output().trim().split('\n').length >= 1, 'initial lines arrived');
+    assert.equal(follow.child.exitCode, null, 'the stream stays open');
+  } finally {
+    follow.child.kill();
+  }
+  const events = await ok(['get', 'events.events.k8s.io', '-A']);
+  assert.match(events, /BackOff/);
+});
