@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   KRM_KUBE_TRANSPORT: { exitCode: 3, doc: 'The connection was refused, reset or ended mid-body.' },
   KRM_KUBE_WATCHDOG: { exitCode: 3, doc: 'A watch sent neither an event nor a bookmark for longer than the watchdog allows.' },
   KRM_KUBE_LIST_EXPIRED: { exitCode: 3, doc: 'A paginated list kept losing its continue token to compaction.' },
+  KRM_API_BAD_REQUEST: { exitCode: 2, doc: 'An API request has an invalid path, query parameter or body (HTTP 400).' },
+  KRM_API_UNAUTHORIZED: { exitCode: 2, doc: 'An API request lacks the bearer token, or the token does not match (HTTP 401).' },
+  KRM_API_NOT_FOUND: { exitCode: 2, doc: 'No API route or object matches the request (HTTP 404).' },
+  KRM_API_NOT_READY: { exitCode: 3, doc: 'The instance cannot serve: initial sync pending, database not open, or event loop blocked (HTTP 503).' },
   KRM_INTERNAL: { exitCode: 3, doc: 'An unexpected error; the message and cause say more.' },
 } as const;
 

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builds the HTTP app (not listening): error translation, optional bearer auth on /api/*, self-metrics, health
+// probes, /metrics and /openapi.json. Everything it reads is injected, so tests drive it with `app.inject()`.
+import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { ClusterView } from '../domain/kube-ports.ts';
+import type { SampleStore } from '../domain/ports.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { SelfMetrics } from '../metrics/registry.ts';
+import { installBearerAuth } from './auth.ts';
+import type { HealthProvider } from './contract.ts';
+import { installErrorHandler } from './error-handler.ts';
+import { installHttpMetrics } from './http-metrics.ts';
+import { startLoopLagMonitor } from './loop-lag.ts';
+import { openApiDocument } from './openapi.ts';
+import { healthRoutes } from './routes/health.ts';
+
+/** What the app reads. */
+export interface AppDeps {
+  readonly clusterView?: ClusterView;
+  readonly sampleStore?: SampleStore;
+  readonly health: HealthProvider;
+  readonly metrics: SelfMetrics;
+  readonly log: Logger;
+  /** `token`: bearer token required on /api/* (unset: no auth). */
+  readonly config: { readonly token?: string };
+  /** Current time in epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+  /** Worst recent event-loop delay in ms; default a `monitorEventLoopDelay` monitor stopped on close. */
+  readonly eventLoopLagMs?: () => number;
+  /** Version in /openapi.json; default `0.0.0`. */
+  readonly version?: string;
+}
+
+function lagSource(app: FastifyInstance, deps: AppDeps): () => number {
+  if (deps.eventLoopLagMs !== undefined) return deps.eventLoopLagMs;
+  const monitor = startLoopLagMonitor();
+  app.addHook('onClose', async () => monitor.stop());
+  return () => monitor.readMaxMs();
+}
+
+/** Creates the fastify app. Call `listen()` or `inject()` on it, and `close()` when done. */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = fastify({
+    // Typed as fastify's base logger so the app is a plain FastifyInstance for the route modules.
+    loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger,
+    // No per-request lines: the self-metrics count requests and the error handler logs failures.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Route templates keep their trailing-slash variants apart; `/health/` is not `/health`.
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+  installErrorHandler(app);
+  installBearerAuth(app, deps.config.token);
+  installHttpMetrics(app, deps.metrics);
+  const now = deps.now ?? Date.now;
+  healthRoutes(app, { health: deps.health, now, eventLoopLagMs: lagSource(app, deps) });
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+  const document = openApiDocument(deps.version ?? '0.0.0');
+  app.get('/openapi.json', async () => document);
+  return app;
+}

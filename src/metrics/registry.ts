@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+// The product's self-metrics (REQUIREMENTS §6.3): the six names of the operations guide kept as they are, every
+// other metric prefixed `krm_`, plus the default process metrics. One registry per instance, never prom-client's
+// global default registry, so that tests and several apps in one process do not collide.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Label values of `collection_errors_total{source}`, initialised to 0 so the series exist from the start. */
+export const COLLECTION_SOURCES = ['kubernetes', 'prometheus', 'metrics-server', 'kubelet'] as const;
+
+// prom-client's default metrics include three gauges with a `_total` suffix that `promtool check metrics` rejects;
+// their per-type breakdowns (`nodejs_active_handles{type}`, …) carry the same information.
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const COLLECTION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The metrics of one instance; adapters receive the ones they update. */
+export interface SelfMetrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'method' | 'endpoint' | 'status'>;
+  readonly httpRequestDuration: Histogram<'method' | 'endpoint'>;
+  readonly activeConnections: Gauge;
+  readonly podsCollected: Counter;
+  readonly collectionDuration: Histogram<'source'>;
+  readonly collectionErrors: Counter<'source'>;
+  readonly databaseSizeBytes: Gauge;
+  readonly watchEvents: Counter<'kind'>;
+  readonly watchRestarts: Counter<'kind'>;
+  readonly pods: Gauge;
+  readonly kubeRequestDuration: Histogram<'verb' | 'resource' | 'code'>;
+  readonly prometheusRequestDuration: Histogram<'type'>;
+}
+
+/** Options of {@link createSelfMetrics}. */
+export interface SelfMetricsOptions {
+  /** Register the default process and Node.js runtime metrics; default true. */
+  readonly processMetrics?: boolean;
+}
+
+function createHttpMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route template and status code.',
+      labelNames: ['method', 'endpoint', 'status'] as const,
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency in seconds by method and route template.',
+      labelNames: ['method', 'endpoint'] as const,
+      buckets: HTTP_BUCKETS,
+      registers,
+    }),
+    activeConnections: new Gauge({ name: 'active_connections', help: 'Open HTTP connections.', registers }),
+  };
+}
+
+function createCollectionMetrics(registry: Registry) {
+  const registers = [registry];
+  const collectionErrors = new Counter({
+    name: 'collection_errors_total',
+    help: 'Failed collection calls by source.',
+    labelNames: ['source'] as const,
+    registers,
+  });
+  for (const source of COLLECTION_SOURCES) collectionErrors.inc({ source }, 0);
+  return {
+    podsCollected: new Counter({ name: 'pods_collected_total', help: 'Pods sampled by collection cycles.', registers }),
+    collectionDuration: new Histogram({
+      name: 'collection_duration_seconds',
+      help: 'Duration of a collection cycle in seconds by usage source.',
+      labelNames: ['source'] as const,
+      buckets: COLLECTION_BUCKETS,
+      registers,
+    }),
+    collectionErrors,
+  };
+}
+
+function createKrmMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    databaseSizeBytes: new Gauge({ name: 'krm_database_size_bytes', help: 'History database size in bytes, WAL included.', registers }),
+    watchEvents: new Counter({
+      name: 'krm_watch_events_total',
+      help: 'Watch events applied by kind.',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    watchRestarts: new Counter({
+      name: 'krm_watch_restarts_total',
+      help: 'Watch reconnects and relists by kind.',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    pods: new Gauge({ name: 'krm_pods', help: 'Pods currently held in the cluster cache.', registers }),
+    kubeRequestDuration: new Histogram({
+      name: 'krm_kube_request_duration_seconds',
+      help: 'Kubernetes API request latency in seconds by verb, resource and status code.',
+      labelNames: ['verb', 'resource', 'code'] as const,
+      buckets: UPSTREAM_BUCKETS,
+      registers,
+    }),
+    prometheusRequestDuration: new Histogram({
+      name: 'krm_prometheus_request_duration_seconds',
+      help: 'Prometheus query latency in seconds by query type (instant, range).',
+      labelNames: ['type'] as const,
+      buckets: UPSTREAM_BUCKETS,
+      registers,
+    }),
+  };
+}
+
+/** Creates a fresh registry with every self-metric registered on it. */
+export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) {
+    collectDefaultMetrics({ register: registry });
+    for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
+  }
+  return {
+    registry,
+    ...createHttpMetrics(registry),
+    ...createCollectionMetrics(registry),
+    ...createKrmMetrics(registry),
+  };
+}
