@@ -30,6 +30,12 @@ export const ERROR_CODES = {
   KRM_API_UNAUTHORIZED: { exitCode: 2, doc: 'An API request lacks the bearer token, or the token does not match (HTTP 401).' },
   KRM_API_NOT_FOUND: { exitCode: 2, doc: 'No API route or object matches the request (HTTP 404).' },
   KRM_API_NOT_READY: { exitCode: 3, doc: 'The instance cannot serve: initial sync pending, database not open, or event loop blocked (HTTP 503).' },
+  KRM_PROM_TRANSPORT: { exitCode: 3, doc: 'Prometheus could not be reached (connection refused or reset, DNS failure).' },
+  KRM_PROM_TIMEOUT: { exitCode: 3, doc: 'Prometheus did not answer within the client timeout, or the query hit its own timeout.' },
+  KRM_PROM_UNAUTHORIZED: { exitCode: 3, doc: 'Prometheus rejected the credentials (401 or 403).' },
+  KRM_PROM_QUERY_FAILED: { exitCode: 3, doc: 'A query was rejected or failed in Prometheus (bad_data, execution).' },
+  KRM_PROM_UNAVAILABLE: { exitCode: 3, doc: 'Prometheus is overloaded or restarting (429 or 5xx).' },
+  KRM_PROM_BAD_RESPONSE: { exitCode: 3, doc: "An answer was not the Prometheus API's JSON envelope, or of an unexpected type." },
   KRM_INTERNAL: { exitCode: 3, doc: 'An unexpected error; the message and cause say more.' },
 } as const;
 

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// One JSON GET through the API server with a per-request timeout, failing with a typed KubeApiError.
+import type { KubeHttp } from '../kube/kube-http.ts';
+import { errorFromResponse, KubeApiError, toKubeError } from '../kube/kube-errors.ts';
+import type { CollectError } from './types.ts';
+
+export interface KubeJsonRequest {
+  readonly path: string;
+  readonly signal: AbortSignal;
+  /** Aborts this request alone after this many ms (the caller's signal still aborts it earlier). */
+  readonly timeoutMs?: number;
+}
+
+function combinedSignal(signal: AbortSignal, timeoutMs: number | undefined): AbortSignal {
+  return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+}
+
+/** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */
+export async function getKubeJson(http: KubeHttp, req: KubeJsonRequest): Promise<unknown> {
+  const signal = combinedSignal(req.signal, req.timeoutMs);
+  let text: string;
+  let status: number;
+  try {
+    const res = await http({ path: req.path, signal });
+    status = res.status;
+    text = await res.text();
+  } catch (err) {
+    req.signal.throwIfAborted();
+    throw toKubeError(err);
+  }
+  if (status < 200 || status >= 300) throw errorFromResponse(status, text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${req.path}: the body is not JSON`, { status, cause });
+  }
+}
+
+/** A failure as a per-item error value. */
+export function collectErrorOf(err: unknown, target: string): CollectError {
+  const e = toKubeError(err);
+  return { code: e.code, target, message: e.message };
+}

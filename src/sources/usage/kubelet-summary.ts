@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// Usage from each kubelet's /stats/summary through the API server's node proxy: per container CPU
+// (`usageNanoCores`), working set and RSS; per node CPU, working set and the node filesystem; per PVC the volume
+// stats of volumes with a `pvcRef`. At most 10 nodes are asked at once, each with its own 10 s timeout, and a node
+// that fails is an error value in the snapshot rather than a failed collect.
+import type { KubeHttp } from '../kube/kube-http.ts';
+import { arr, num, obj, str, type RawObject } from '../kube/raw-access.ts';
+import { collectErrorOf, getKubeJson } from './kube-json.ts';
+import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, VolumeUsage } from './types.ts';
+
+export const KUBELET_CONCURRENCY = 10;
+export const KUBELET_TIMEOUT_MS = 10_000;
+
+export interface KubeletSummarySourceOptions {
+  readonly http: KubeHttp;
+  /** The node names to ask (the cluster cache's nodes). */
+  readonly nodes: () => readonly string[];
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+/** What one node's summary contributes to the snapshot. */
+export interface NodeSummaryUsage {
+  readonly node?: NodeUsage;
+  readonly containers: ContainerUsage[];
+  readonly volumes: VolumeUsage[];
+}
+
+export function summaryPath(node: string): string {
+  return `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
+}
+
+function timeOf(block: RawObject, fallbackMs: number): number {
+  const ms = Date.parse(str(block.time) ?? '');
+  return Number.isFinite(ms) ? ms : fallbackMs;
+}
+
+function containerOf(raw: unknown, podRef: RawObject, nowMs: number): ContainerUsage | undefined {
+  const c = obj(raw);
+  const cpu = obj(c.cpu);
+  const mem = obj(c.memory);
+  const nanoCores = num(cpu.usageNanoCores);
+  const ws = num(mem.workingSetBytes);
+  const container = str(c.name);
+  if (container === undefined || nanoCores === undefined || ws === undefined) return undefined;
+  const rss = num(mem.rssBytes);
+  return {
+    namespace: str(podRef.namespace) ?? '',
+    pod: str(podRef.name) ?? '',
+    container,
+    tsMs: timeOf(cpu, nowMs),
+    cpuCores: nanoCores / 1e9,
+    memoryWorkingSetBytes: ws,
+    ...(rss !== undefined ? { memoryRssBytes: rss } : {}),
+  };
+}
+
+function volumesOf(pod: RawObject, nowMs: number): VolumeUsage[] {
+  const out: VolumeUsage[] = [];
+  for (const raw of arr(pod.volume)) {
+    const v = obj(raw);
+    const ref = obj(v.pvcRef);
+    const pvc = str(ref.name);
+    if (pvc === undefined) continue;
+    out.push({ namespace: str(ref.namespace) ?? '', pvc, tsMs: timeOf(v, nowMs), usedBytes: num(v.usedBytes), capacityBytes: num(v.capacityBytes) });
+  }
+  return out;
+}
+
+function nodeOf(summaryNode: RawObject, name: string, nowMs: number): NodeUsage | undefined {
+  const cpu = obj(summaryNode.cpu);
+  const nanoCores = num(cpu.usageNanoCores);
+  const ws = num(obj(summaryNode.memory).workingSetBytes);
+  if (nanoCores === undefined || ws === undefined) return undefined;
+  const fs = obj(summaryNode.fs);
+  return {
+    node: str(summaryNode.nodeName) ?? name,
+    tsMs: timeOf(cpu, nowMs),
+    cpuCores: nanoCores / 1e9,
+    memoryWorkingSetBytes: ws,
+    fsUsedBytes: num(fs.usedBytes),
+    fsCapacityBytes: num(fs.capacityBytes),
+  };
+}
+
+/** Projects one /stats/summary document. */
+export function parseSummary(body: unknown, node: string, nowMs: number): NodeSummaryUsage {
+  const doc = obj(body);
+  const containers: ContainerUsage[] = [];
+  const volumes: VolumeUsage[] = [];
+  for (const raw of arr(doc.pods)) {
+    const pod = obj(raw);
+    const ref = obj(pod.podRef);
+    for (const c of arr(pod.containers)) {
+      const usage = containerOf(c, ref, nowMs);
+      if (usage) containers.push(usage);
+    }
+    volumes.push(...volumesOf(pod, nowMs));
+  }
+  return { node: nodeOf(obj(doc.node), node, nowMs), containers, volumes };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A MetricsSource over the kubelets' summaries. Resolves with per-node errors; rejects only when aborted. */
+export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): MetricsSource {
+  const limit = opts.concurrency ?? KUBELET_CONCURRENCY;
+  const timeoutMs = opts.timeoutMs ?? KUBELET_TIMEOUT_MS;
+  return {
+    name: 'kubelet',
+    async collect(req: CollectRequest): Promise<UsageSnapshot> {
+      const nodes: NodeUsage[] = [];
+      const containers: ContainerUsage[] = [];
+      const volumes: VolumeUsage[] = [];
+      const errors: CollectError[] = [];
+      await forEachLimited(opts.nodes(), limit, async (name) => {
+        try {
+          const body = await getKubeJson(opts.http, { path: summaryPath(name), signal: req.signal, timeoutMs });
+          const part = parseSummary(body, name, req.nowMs);
+          if (part.node) nodes.push(part.node);
+          containers.push(...part.containers);
+          volumes.push(...part.volumes);
+        } catch (err) {
+          req.signal.throwIfAborted();
+          errors.push(collectErrorOf(err, `node/${name}`));
+        }
+      });
+      return { source: 'kubelet', collectedAtMs: req.nowMs, containers, nodes, volumes, errors };
+    },
+  };
+}

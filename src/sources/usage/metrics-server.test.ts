@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeHttp, KubeHttpRequest, KubeHttpResponse } from '../kube/kube-http.ts';
+import { KubeApiError } from '../kube/kube-errors.ts';
+import { createMetricsServerSource, METRICS_SERVER_PODS_PATH } from './metrics-server.ts';
+
+const signal = new AbortController().signal;
+
+function podMetrics(timestamp: string): unknown {
+  return {
+    kind: 'PodMetricsList',
+    items: [
+      { metadata: { name: 'web-1', namespace: 'shop' }, timestamp, window: '20s', containers: [{ name: 'app', usage: { cpu: '1966817n', memory: '17436Ki' } }] },
+      { metadata: { name: 'db-0', namespace: 'shop' }, timestamp: '2026-01-15T10:00:00Z', window: '20s', containers: [{ name: 'pg', usage: { cpu: '250m', memory: '1Gi' } }] },
+    ],
+  };
+}
+
+const nodeMetrics = { items: [{ metadata: { name: 'n1' }, timestamp: '2026-01-15T10:00:00Z', usage: { cpu: '1500m', memory: '2Gi' } }] };
+
+function fakeHttp(bodies: { pods: () => unknown; status?: number }): KubeHttp {
+  return async (req: KubeHttpRequest): Promise<KubeHttpResponse> => {
+    const text = JSON.stringify(req.path === METRICS_SERVER_PODS_PATH ? bodies.pods() : nodeMetrics);
+    const body = (async function* (): AsyncGenerator<Uint8Array> {})();
+    return { status: bodies.status ?? 200, body, text: async () => text, discard: () => undefined };
+  };
+}
+
+test('parses quantities and skips pods whose timestamp did not change since the last collect', async () => {
+  let ts = '2026-01-15T10:00:00Z';
+  const source = createMetricsServerSource({ http: fakeHttp({ pods: () => podMetrics(ts) }) });
+  const first = await source.collect({ nowMs: 0, signal });
+  assert.deepEqual(
+    first.containers.map((c) => [c.pod, c.container, c.cpuCores, c.memoryWorkingSetBytes, c.tsMs]),
+    [
+      ['web-1', 'app', 0.001966817, 17436 * 1024, Date.parse(ts)],
+      ['db-0', 'pg', 0.25, 2 ** 30, Date.parse(ts)],
+    ],
+  );
+  assert.deepEqual(first.nodes, [{ node: 'n1', tsMs: Date.parse(ts), cpuCores: 1.5, memoryWorkingSetBytes: 2 * 2 ** 30 }]);
+  assert.equal((await source.collect({ nowMs: 1, signal })).containers.length, 0);
+  ts = '2026-01-15T10:00:15Z';
+  assert.deepEqual((await source.collect({ nowMs: 2, signal })).containers.map((c) => c.pod), ['web-1']);
+});
+
+test('a non-2xx answer rejects with a typed KubeApiError', async () => {
+  const source = createMetricsServerSource({ http: fakeHttp({ pods: () => ({ kind: 'Status', code: 404, message: 'the server could not find the requested resource' }), status: 404 }) });
+  await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_NOT_FOUND');
+});

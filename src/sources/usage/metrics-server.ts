@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// Usage from metrics-server (`metrics.k8s.io/v1beta1`): one cluster-wide GET of PodMetrics (metrics-server does not
+// paginate) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
+// filesystems and volumes stay absent. A pod whose `timestamp` has not moved since the last collect is the same
+// scrape again, and is skipped rather than stored twice.
+import { parseBytes, parseQuantity } from '../../domain/quantity.ts';
+import type { KubeHttp } from '../kube/kube-http.ts';
+import { arr, obj, str } from '../kube/raw-access.ts';
+import { getKubeJson } from './kube-json.ts';
+import type { CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot } from './types.ts';
+
+export const METRICS_SERVER_PODS_PATH = '/apis/metrics.k8s.io/v1beta1/pods';
+export const METRICS_SERVER_NODES_PATH = '/apis/metrics.k8s.io/v1beta1/nodes';
+
+export interface MetricsServerSourceOptions {
+  readonly http: KubeHttp;
+  /** Per-request timeout (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+interface ParsedUsage {
+  readonly cpuCores: number;
+  readonly memoryWorkingSetBytes: number;
+}
+
+function usageOf(value: unknown): ParsedUsage | undefined {
+  const u = obj(value);
+  const cpuCores = parseQuantity(str(u.cpu));
+  const memoryWorkingSetBytes = parseBytes(str(u.memory));
+  if (cpuCores === undefined || memoryWorkingSetBytes === undefined) return undefined;
+  return { cpuCores, memoryWorkingSetBytes };
+}
+
+function timestampMs(item: Readonly<Record<string, unknown>>, fallbackMs: number): number {
+  const ms = Date.parse(str(item.timestamp) ?? '');
+  return Number.isFinite(ms) ? ms : fallbackMs;
+}
+
+function podContainers(item: Readonly<Record<string, unknown>>, tsMs: number): ContainerUsage[] {
+  const meta = obj(item.metadata);
+  const namespace = str(meta.namespace) ?? '';
+  const pod = str(meta.name) ?? '';
+  const out: ContainerUsage[] = [];
+  for (const c of arr(item.containers)) {
+    const container = str(obj(c).name);
+    const usage = usageOf(obj(c).usage);
+    if (container !== undefined && usage !== undefined) out.push({ namespace, pod, container, tsMs, ...usage });
+  }
+  return out;
+}
+
+function nodeOf(item: unknown, nowMs: number): NodeUsage | undefined {
+  const o = obj(item);
+  const node = str(obj(o.metadata).name);
+  const usage = usageOf(o.usage);
+  if (node === undefined || usage === undefined) return undefined;
+  return { node, tsMs: timestampMs(o, nowMs), ...usage };
+}
+
+/** A MetricsSource over metrics.k8s.io. Rejects (a KubeApiError) when the pods or nodes GET fails. */
+export function createMetricsServerSource(opts: MetricsServerSourceOptions): MetricsSource {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  /** `namespace/pod` → the timestamp of its last accepted sample. */
+  let lastSeen = new Map<string, number>();
+
+  function containersOf(list: unknown, nowMs: number): ContainerUsage[] {
+    const seen = new Map<string, number>();
+    const out: ContainerUsage[] = [];
+    for (const raw of arr(obj(list).items)) {
+      const item = obj(raw);
+      const meta = obj(item.metadata);
+      const key = `${str(meta.namespace) ?? ''}/${str(meta.name) ?? ''}`;
+      const tsMs = timestampMs(item, nowMs);
+      seen.set(key, tsMs);
+      if (lastSeen.get(key) === tsMs) continue;
+      out.push(...podContainers(item, tsMs));
+    }
+    lastSeen = seen;
+    return out;
+  }
+
+  return {
+    name: 'metrics-server',
+    async collect(req: CollectRequest): Promise<UsageSnapshot> {
+      const [pods, nodes] = await Promise.all([
+        getKubeJson(opts.http, { path: METRICS_SERVER_PODS_PATH, signal: req.signal, timeoutMs }),
+        getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
+      ]);
+      const nodeUsage = arr(obj(nodes).items)
+        .map((n) => nodeOf(n, req.nowMs))
+        .filter((n): n is NodeUsage => n !== undefined);
+      const containers = containersOf(pods, req.nowMs);
+      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// metrics-server and kubelet-summary usage sources against the simulated cluster (demo scenario): every running
+// container with a metric comes back with CPU and memory above zero, nodes and PVC volumes are reported,
+// and an unknown node is an error value rather than a failed collect.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kubeconfigFor, startSimulationServer, type RunningSimulation } from '../../src/sim/index.ts';
+import { createKubeClient } from '../../src/sources/kube/client.ts';
+import { createKubeletSummarySource } from '../../src/sources/usage/kubelet-summary.ts';
+import { createMetricsServerSource } from '../../src/sources/usage/metrics-server.ts';
+import type { ContainerUsage } from '../../src/sources/usage/types.ts';
+
+let sim: RunningSimulation;
+let http: ReturnType<typeof createKubeClient>['request'];
+const signal = new AbortController().signal;
+
+before(async () => {
+  sim = await startSimulationServer({ scenario: 'demo', port: 0 });
+  http = createKubeClient({ kubeconfigYaml: kubeconfigFor(sim.server), qps: 0 }).request;
+});
+
+after(async () => {
+  await sim.stop();
+});
+
+function nodeNames(): string[] {
+  return sim.simulation.store.list('nodes').map((n) => n.metadata.name);
+}
+
+/** `namespace/pod/container` of every container the simulator's metrics.k8s.io reports. */
+function simMetricContainers(): Set<string> {
+  const out = new Set<string>();
+  for (const m of sim.simulation.podMetrics()) {
+    const { namespace, name } = m.metadata;
+    for (const c of (m as unknown as { containers: { name: string }[] }).containers) out.add(`${namespace}/${name}/${c.name}`);
+  }
+  return out;
+}
+
+const keyOf = (c: ContainerUsage): string => `${c.namespace}/${c.pod}/${c.container}`;
+
+function assertPlausible(containers: readonly ContainerUsage[]): void {
+  const running = sim.simulation.summary().runningContainers;
+  assert.ok(containers.length > 0, 'some containers');
+  assert.ok(containers.length <= running, `${containers.length} containers, at most the ${running} running ones`);
+  for (const c of containers) {
+    assert.ok(c.cpuCores > 0, `${keyOf(c)} cpu ${c.cpuCores}`);
+    assert.ok(c.memoryWorkingSetBytes > 0, `${keyOf(c)} memory ${c.memoryWorkingSetBytes}`);
+  }
+  assert.equal(new Set(containers.map(keyOf)).size, containers.length, 'no container twice');
+}
+
+test('metrics-server: the running containers with metrics, every node', async () => {
+  const source = createMetricsServerSource({ http });
+  const snap = await source.collect({ nowMs: Date.now(), signal });
+  assert.equal(snap.source, 'metrics-server');
+  assert.deepEqual(snap.errors, []);
+  assertPlausible(snap.containers);
+  assert.deepEqual(new Set(snap.containers.map(keyOf)), simMetricContainers());
+  assert.deepEqual(snap.nodes.map((n) => n.node).sort(), nodeNames().sort());
+  for (const n of snap.nodes) assert.ok(n.cpuCores > 0 && n.memoryWorkingSetBytes > 0, n.node);
+  assert.equal(snap.containers.find((c) => c.memoryRssBytes !== undefined || c.throttledRatio !== undefined), undefined, 'metrics-server knows neither RSS nor throttling');
+
+});
+
+test('kubelet summaries: containers with CPU, working set and RSS; nodes with filesystems; PVC volumes', async () => {
+  const source = createKubeletSummarySource({ http, nodes: nodeNames });
+  const snap = await source.collect({ nowMs: Date.now(), signal });
+  assert.equal(snap.source, 'kubelet');
+  assert.deepEqual(snap.errors, []);
+  assertPlausible(snap.containers);
+  const metricsServer = simMetricContainers();
+  const missing = snap.containers.filter((c) => !metricsServer.has(keyOf(c)));
+  assert.ok(missing.length <= snap.containers.length * 0.05, `${missing.length} kubelet containers unknown to metrics.k8s.io`);
+  assert.ok(snap.containers.every((c) => c.memoryRssBytes !== undefined), 'RSS from the summary');
+  assert.deepEqual(snap.nodes.map((n) => n.node).sort(), nodeNames().sort());
+  for (const n of snap.nodes) assert.ok((n.fsCapacityBytes ?? 0) > 0 && (n.fsUsedBytes ?? 0) > 0, `${n.node} filesystem`);
+  assert.ok(snap.volumes.length > 0, 'PVC volumes');
+  for (const v of snap.volumes) assert.ok((v.capacityBytes ?? 0) > 0 && v.usedBytes !== undefined, `${v.namespace}/${v.pvc}`);
+});
+
+test('kubelet summaries: an unknown node is an error value, the other nodes still count', async () => {
+  const source = createKubeletSummarySource({ http, nodes: () => [...nodeNames(), 'no-such-node'] });
+  const snap = await source.collect({ nowMs: Date.now(), signal });
+  assert.equal(snap.errors.length, 1);
+  assert.equal(snap.errors[0]?.target, 'node/no-such-node');
+  assert.match(snap.errors[0]?.code ?? '', /^KRM_KUBE_/);
+  assert.equal(snap.nodes.length, nodeNames().length);
+});
