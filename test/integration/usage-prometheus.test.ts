@@ -20,7 +20,7 @@ const signal = new AbortController().signal;
 before(async () => {
   // Real time: Prometheus stamps samples with its own clock, so counters must advance at wall-clock speed.
   sim = await startSimulationServer({ scenario: 'demo', port: 0, speed: 1 });
-  prom = await startPrometheus({ config: prometheusScrapeConfig(sim.server.url, { interval: '1s' }) });
+  prom = await startPrometheus({ config: prometheusScrapeConfig(sim.server.url, { interval: '3s' }) });
   for (let i = 0; i < 150; i++) {
     // rate() needs two points of the throttling counters.
     if ((await prom.query('rate(container_cpu_cfs_periods_total[5m])')).length > 0) return;
