@@ -12,12 +12,17 @@ import { installErrorHandler } from './error-handler.ts';
 import { installHttpMetrics } from './http-metrics.ts';
 import { startLoopLagMonitor } from './loop-lag.ts';
 import { openApiDocument } from './openapi.ts';
+import { clusterRoutes } from './routes/cluster.ts';
 import { healthRoutes } from './routes/health.ts';
+import { nodeRoutes } from './routes/nodes.ts';
+import { podRoutes, type LatestUsage } from './routes/pods.ts';
 
 /** What the app reads. */
 export interface AppDeps {
   readonly clusterView?: ClusterView;
   readonly sampleStore?: SampleStore;
+  /** Usage of the last collection; with `clusterView`, enables /api/v1/cluster, /api/v1/nodes and /api/v1/pods. */
+  readonly latestUsage?: LatestUsage;
   readonly health: HealthProvider;
   readonly metrics: SelfMetrics;
   readonly log: Logger;
@@ -57,6 +62,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+  if (deps.clusterView !== undefined && deps.latestUsage !== undefined) {
+    const usageDeps = { cluster: deps.clusterView, usage: deps.latestUsage };
+    clusterRoutes(app, usageDeps);
+    nodeRoutes(app, usageDeps);
+    podRoutes(app, usageDeps);
+  }
   const document = openApiDocument(deps.version ?? '0.0.0');
   app.get('/openapi.json', async () => document);
   return app;

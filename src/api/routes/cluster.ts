@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// `GET /api/v1/cluster`: the summary of the whole cluster: nodes, pods by phase, and CPU and memory usage against
+// the requests and limits of the active pods and the nodes' allocatable resources.
+import type { FastifyInstance } from 'fastify';
+import type { Node, Pod } from '../../domain/resources.ts';
+import { isNodeReady } from './nodes.ts';
+import { isActivePod, podTotals, POD_PHASES, type UsageRouteDeps } from './pods.ts';
+
+interface Totals {
+  usageCpu: number | null;
+  usageMemory: number | null;
+  cpuRequest: number;
+  cpuLimit: number;
+  memoryRequest: number;
+  memoryLimit: number;
+}
+
+function podSums(pods: readonly Pod[]): Totals {
+  const t: Totals = { usageCpu: null, usageMemory: null, cpuRequest: 0, cpuLimit: 0, memoryRequest: 0, memoryLimit: 0 };
+  for (const pod of pods) {
+    if (!isActivePod(pod)) continue;
+    const p = podTotals(pod);
+    t.cpuRequest += p.cpuRequest;
+    t.cpuLimit += p.cpuLimit;
+    t.memoryRequest += p.memoryRequest;
+    t.memoryLimit += p.memoryLimit;
+  }
+  return t;
+}
+
+function usageSums(nodes: readonly Node[], deps: UsageRouteDeps): Pick<Totals, 'usageCpu' | 'usageMemory'> {
+  let usageCpu: number | null = null;
+  let usageMemory: number | null = null;
+  for (const node of nodes) {
+    const u = deps.usage.node(node.name);
+    if (u === undefined) continue;
+    usageCpu = (usageCpu ?? 0) + u.cpuMillicores;
+    usageMemory = (usageMemory ?? 0) + u.memoryBytes;
+  }
+  return { usageCpu, usageMemory };
+}
+
+function phases(pods: readonly Pod[]): Record<string, number> {
+  const out: Record<string, number> = Object.fromEntries(POD_PHASES.map((p) => [p, 0]));
+  for (const pod of pods) out[pod.phase] = (out[pod.phase] ?? 0) + 1;
+  return out;
+}
+
+/** Registers `GET /api/v1/cluster`. */
+export function clusterRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
+  app.get('/api/v1/cluster', async () => {
+    const nodes = deps.cluster.list('nodes');
+    const pods = deps.cluster.list('pods');
+    const t = { ...podSums(pods), ...usageSums(nodes, deps) };
+    const collectedAt = deps.usage.collectedAtMs();
+    return {
+      nodes: { total: nodes.length, ready: nodes.filter(isNodeReady).length },
+      pods: { total: pods.length, by_phase: phases(pods) },
+      cpu: {
+        usage_millicores: t.usageCpu,
+        request_millicores: t.cpuRequest,
+        limit_millicores: t.cpuLimit,
+        allocatable_millicores: nodes.reduce((s, n) => s + (n.allocatable.cpuMillicores ?? 0), 0),
+      },
+      memory: {
+        usage_bytes: t.usageMemory,
+        request_bytes: t.memoryRequest,
+        limit_bytes: t.memoryLimit,
+        allocatable_bytes: nodes.reduce((s, n) => s + (n.allocatable.memoryBytes ?? 0), 0),
+      },
+      collected_at: collectedAt === undefined ? null : new Date(collectedAt).toISOString(),
+    };
+  });
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// The composition root: the one file that knows every adapter. `startService` opens the store, connects to the
+// cluster, starts the watch loops, the collection and rotation tasks and the HTTP server, and registers their
+// closers on the lifecycle (store first, so that on shutdown the loops stop, the server closes, and the store is
+// flushed and closed last). `startDemo` does the same against the simulated cluster started in-process.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/build-app.ts';
+import type { Config } from './config/schema.ts';
+import type { SampleStore } from './domain/ports.ts';
+import { logEvent } from './logging/events.ts';
+import { componentLogger, type Logger } from './logging/logger.ts';
+import { createSelfMetrics, type SelfMetrics } from './metrics/registry.ts';
+import { systemClock } from './runtime/clock.ts';
+import type { Lifecycle } from './runtime/lifecycle.ts';
+import { createScheduledTask } from './runtime/scheduler.ts';
+import { sleep } from './runtime/sleep.ts';
+import { createCollector, type Collector } from './service/collector.ts';
+import { createHealthProvider } from './service/health-provider.ts';
+import { kubeconfigFor, startSimulationServer, type RunningSimulation } from './sim/index.ts';
+import { createPrometheusClient, type PrometheusAuth } from './sources/prometheus/client.ts';
+import { ClusterCache, createKubeClient, type KubeClient } from './sources/kube/index.ts';
+import {
+  createKubeletSummarySource,
+  createMetricsServerSource,
+  createPrometheusSource,
+  createSourceSelector,
+  type SourceSelector,
+} from './sources/usage/index.ts';
+import { SqliteSampleStore } from './store/sample-store.ts';
+
+export interface ServiceOptions {
+  readonly config: Config;
+  /** The root logger. */
+  readonly log: Logger;
+  /** Owns the root signal and the closers; the caller installs the signal handlers (`listen()`). */
+  readonly lifecycle: Lifecycle;
+  /** A kubeconfig as YAML (the demo's simulator); wins over `config.kube.kubeconfig`. */
+  readonly kubeconfigYaml?: string;
+  readonly version?: string;
+}
+
+export interface RunningService {
+  /** Base URL of the HTTP server. */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly store: SampleStore;
+  readonly cluster: ClusterCache;
+  readonly collector: Collector;
+  readonly metrics: SelfMetrics;
+}
+
+export interface DemoOptions extends ServiceOptions {
+  /** Simulated time per real time (default 60). */
+  readonly speed?: number;
+}
+
+export interface RunningDemo extends RunningService {
+  readonly simulation: RunningSimulation;
+}
+
+async function openStore(config: Config): Promise<SqliteSampleStore> {
+  mkdirSync(dirname(config.store.path), { recursive: true });
+  const r = config.retention;
+  return SqliteSampleStore.open({
+    path: config.store.path,
+    cacheSizeKiB: config.store.cacheSizeMiB * 1024,
+    retentionMs: { raw: r.raw, '5m': r.rollup5m, '1h': r.rollup1h, '1d': r.rollup1d },
+  });
+}
+
+function prometheusAuth(p: Config['prometheus']): PrometheusAuth | undefined {
+  if (p.bearerToken !== undefined) return { type: 'bearer', token: p.bearerToken };
+  if (p.username !== undefined) return { type: 'basic', username: p.username, password: p.password ?? '' };
+  return undefined;
+}
+
+function createSelector(config: Config, kube: { client: KubeClient; cluster: ClusterCache }, log: Logger): SourceSelector {
+  const { client, cluster } = kube;
+  const p = config.prometheus;
+  const prometheus =
+    p.url === undefined
+      ? undefined
+      : createPrometheusSource({ client: createPrometheusClient({ url: p.url, auth: prometheusAuth(p), timeoutMs: p.timeout }) });
+  const kubeletWanted = config.collection.kubeletFallback || config.collection.source === 'kubelet';
+  const nodes = (): string[] => cluster.list('nodes').map((n) => n.name);
+  return createSourceSelector({
+    mode: config.collection.source,
+    prometheus,
+    metricsServer: createMetricsServerSource({ http: client.request }),
+    kubelet: kubeletWanted ? createKubeletSummarySource({ http: client.request, nodes }) : undefined,
+    onSwitch: (c) => logEvent(log, { event: 'collection.source_changed', from: c.from ?? null, to: c.to ?? 'none', reason: c.reason }),
+  });
+}
+
+/** Registers the store closer: flush what is buffered, then close (a failed flush is logged by the lifecycle). */
+function closeStoreOnShutdown(store: SampleStore, lifecycle: Lifecycle): { isOpen: () => boolean } {
+  let open = true;
+  lifecycle.onClose('store', async () => {
+    try {
+      await store.flush();
+    } finally {
+      open = false;
+      await store.close();
+    }
+  });
+  return { isOpen: () => open };
+}
+
+interface Tasks {
+  readonly config: Config;
+  readonly store: SampleStore;
+  readonly collector: Collector;
+}
+
+/** The collection task (an overrunning cycle skips the ticks it missed) and the rotation task. */
+function createTasks(t: Tasks, log: Logger, metrics: SelfMetrics) {
+  const common = { clock: systemClock, sleep, log };
+  const interval = t.config.collection.interval;
+  const rotationEvery = t.config.store.rotationInterval;
+  const collection = createScheduledTask({ ...common, name: 'collection', run: (s) => t.collector.collectOnce(s), cadenceMs: interval, timeoutMs: 2 * interval });
+  const rotation = createScheduledTask({
+    ...common,
+    name: 'rotation',
+    cadenceMs: rotationEvery,
+    initialDelayMs: rotationEvery,
+    timeoutMs: rotationEvery,
+    run: async () => {
+      await t.store.rotate({ maxBatches: 1000 });
+      metrics.databaseSizeBytes.set(await t.store.sizeBytes());
+    },
+  });
+  return [collection, rotation];
+}
+
+function listenUrl(app: FastifyInstance, host: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+}
+
+/** Starts the loops: the watch loops at once, the scheduled tasks after the first sync. Stopped by the root signal. */
+function startLoops(cluster: ClusterCache, tasks: ReturnType<typeof createTasks>, lifecycle: Lifecycle): void {
+  const signal = lifecycle.signal;
+  const watching = cluster.run(signal);
+  // whenReady rejects when shutdown comes before the first sync; that is no error.
+  const scheduled = cluster
+    .whenReady(signal)
+    .then(() => Promise.all(tasks.map((task) => task.start(signal))))
+    .catch((e: unknown) => {
+      if (!signal.aborted) throw e;
+    });
+  lifecycle.onClose('loops', async () => {
+    await Promise.allSettled([watching, scheduled]);
+  });
+}
+
+/** Starts the monitor against the configured cluster; resolves once the HTTP server listens. */
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const { config, lifecycle } = opts;
+  const log = componentLogger(opts.log, 'service');
+  const metrics = createSelfMetrics();
+  const store = await openStore(config);
+  const storeState = closeStoreOnShutdown(store, lifecycle);
+  metrics.databaseSizeBytes.set(await store.sizeBytes());
+  const client = createKubeClient({
+    ...(opts.kubeconfigYaml === undefined ? { kubeconfigPath: config.kube.kubeconfig } : { kubeconfigYaml: opts.kubeconfigYaml }),
+    context: config.kube.context,
+    qps: config.kube.qps,
+    burst: config.kube.burst,
+  });
+  const cluster = new ClusterCache({ http: client.request, log: componentLogger(opts.log, 'kube') });
+  const selector = createSelector(config, { client, cluster }, componentLogger(opts.log, 'collection'));
+  const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name });
+  const health = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
+  const app = buildApp({
+    clusterView: cluster,
+    sampleStore: store,
+    latestUsage: collector,
+    health,
+    metrics,
+    log: opts.log,
+    config: { token: config.auth.mode === 'token' ? config.auth.token : undefined },
+    version: opts.version,
+  });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  lifecycle.onClose('http', () => app.close());
+  startLoops(cluster, createTasks({ config, store, collector }, log, metrics), lifecycle);
+  const url = listenUrl(app, config.server.host);
+  log.info({ url, kube: client.server, context: client.contextName }, 'monitor started');
+  return { url, app, store, cluster, collector, metrics };
+}
+
+/** Starts the simulated cluster (scenario `demo`) in-process and the monitor against it. */
+export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
+  const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed: opts.speed ?? 60 });
+  // Registered before the service's closers, so it stops after the watch loops and the server.
+  opts.lifecycle.onClose('simulation', () => simulation.stop());
+  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server) });
+  return { ...service, simulation };
+}
