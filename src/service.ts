@@ -17,6 +17,7 @@ import type { Lifecycle } from './runtime/lifecycle.ts';
 import { createScheduledTask } from './runtime/scheduler.ts';
 import { sleep } from './runtime/sleep.ts';
 import { createCollector, type Collector } from './service/collector.ts';
+import { seedDemoHistory } from './service/demo-history.ts';
 import { createHealthProvider } from './service/health-provider.ts';
 import { kubeconfigFor, startSimulationServer, type RunningSimulation } from './sim/index.ts';
 import { createPrometheusClient, type PrometheusAuth } from './sources/prometheus/client.ts';
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   /** A kubeconfig as YAML (the demo's simulator); wins over `config.kube.kubeconfig`. */
   readonly kubeconfigYaml?: string;
   readonly version?: string;
+  /** Runs once the store is open and the server listens, before the watch loops and the first collection. */
+  readonly prepareStore?: (store: SampleStore) => Promise<void>;
 }
 
 export interface RunningService {
@@ -187,6 +190,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   });
   await app.listen({ host: config.server.host, port: config.server.port });
   lifecycle.onClose('http', () => app.close());
+  await opts.prepareStore?.(store);
   startLoops(cluster, createTasks({ config, store, collector }, log, metrics), lifecycle);
   const url = listenUrl(app, config.server.host);
   log.info({ url, kube: client.server, context: client.contextName }, 'monitor started');
@@ -198,6 +202,11 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed: opts.speed ?? 60 });
   // Registered before the service's closers, so it stops after the watch loops and the server.
   opts.lifecycle.onClose('simulation', () => simulation.stop());
-  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server) });
+  const { config } = opts;
+  const log = componentLogger(opts.log, 'demo');
+  const prepareStore = async (store: SampleStore): Promise<void> => {
+    await seedDemoHistory({ simulation: simulation.simulation, store, cluster: config.cluster.name, log });
+  };
+  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore });
   return { ...service, simulation };
 }

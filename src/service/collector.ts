@@ -115,6 +115,9 @@ export function createCollector(opts: CollectorOptions): Collector {
     const samples = samplesOf(snapshot);
     const seriesIds = await resolve(samples);
     await opts.store.append({ seriesIds, timestampsMs: samples.map((s) => s.tsMs), values: samples.map((s) => s.value as number) });
+    // Durable at once, so a hard kill loses at most one interval. A store that cannot write says so in its status
+    // (and the health check); its heads stay in memory for the next flush, so the cycle itself is not failed.
+    await opts.store.flush().catch(() => undefined);
     return samples.length;
   }
 

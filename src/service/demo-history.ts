@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// The demo's week of history: a separate usage engine (same seed, nodes and containers as the live simulation, so
+// the live engine is never moved backwards) steps over the days before the scenario's start, and the samples go
+// straight into the store's chunks and rollups with `writeHistory`, under exactly the series keys the collector
+// resolves for metrics-server samples (container and node CPU in millicores and memory working set in bytes).
+import type { SampleStore } from '../domain/ports.ts';
+import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
+import type { Simulation } from '../sim/simulation.ts';
+import { UsageEngine } from '../sim/usage/engine.ts';
+
+const DAY_MS = 86_400_000;
+/** Series per `writeHistory` call: bounds the rows built and the transaction. */
+const WRITE_BATCH = 50;
+
+/** The slice of a logger the seeding needs; a pino `Logger` satisfies it. */
+export interface SeedLog {
+  info(obj: object, msg: string): void;
+}
+
+export interface SeedOptions {
+  readonly simulation: Simulation;
+  readonly store: SampleStore;
+  /** The `cluster` of every series key (the collector's). */
+  readonly cluster: string;
+  /** Days of history before the scenario's start (default 7). */
+  readonly days?: number;
+  /** Sampling and integration step in ms (default 60,000). */
+  readonly stepMs?: number;
+  readonly log?: SeedLog;
+}
+
+export interface SeedReport {
+  /** False when the store already held series of the cluster (nothing written). */
+  readonly seeded: boolean;
+  readonly series: number;
+  readonly samples: number;
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly durationMs: number;
+}
+
+/** One entity's two series (CPU, working set) being filled. */
+interface Target {
+  readonly kind: EntityKind;
+  readonly entity: string;
+  /** Samples before this time (the container's start) stay absent. */
+  readonly sinceMs: number;
+  readonly cpu: Float64Array;
+  readonly memory: Float64Array;
+  read(engine: UsageEngine): { cpuCores: number; memoryWorkingSetBytes: number } | undefined;
+}
+
+interface Window {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepMs: number;
+  readonly steps: number;
+}
+
+/** The grid ends strictly before the scenario's start, so that no live sample shares a timestamp with it. */
+function windowOf(startMs: number, days: number, stepMs: number): Window {
+  const toMs = Math.floor((startMs - 1) / stepMs) * stepMs;
+  const steps = Math.round((days * DAY_MS) / stepMs);
+  return { fromMs: toMs - steps * stepMs, toMs, stepMs, steps };
+}
+
+function nanColumn(n: number): Float64Array {
+  return new Float64Array(n).fill(Number.NaN);
+}
+
+function historyEngine(simulation: Simulation, w: Window): UsageEngine {
+  const { built } = simulation;
+  const engine = new UsageEngine({ seed: built.seed, startMs: w.fromMs, stepMs: w.stepMs, capacityHint: built.containers.length });
+  for (const n of built.nodes) {
+    engine.addNode({ name: n.name, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, fsCapacityBytes: n.ephemeralStorageBytes, bootTimeMs: n.bootTimeMs });
+  }
+  for (const c of built.containers) engine.addContainer(c);
+  return engine;
+}
+
+function targetsOf(simulation: Simulation, steps: number): Target[] {
+  const columns = (): { cpu: Float64Array; memory: Float64Array } => ({ cpu: nanColumn(steps), memory: nanColumn(steps) });
+  const nodes = simulation.built.nodes.map(
+    (n): Target => ({ kind: 'node', entity: n.name, sinceMs: n.bootTimeMs, ...columns(), read: (e) => e.node(n.name) }),
+  );
+  const containers = simulation.built.containers.map(
+    (c): Target => ({
+      kind: 'container',
+      entity: `${c.namespace}/${c.pod}/${c.container}`,
+      sinceMs: c.startedAtMs,
+      ...columns(),
+      read: (e) => e.container(c.namespace, c.pod, c.container),
+    }),
+  );
+  return [...containers, ...nodes];
+}
+
+/** Steps the engine over the window and fills every target's columns (index k is `fromMs + (k + 1) × stepMs`). */
+function fill(engine: UsageEngine, targets: readonly Target[], w: Window): void {
+  let k = 0;
+  for (const t of engine.history(w.fromMs, w.toMs, w.stepMs)) {
+    for (const target of targets) {
+      if (t < target.sinceMs) continue;
+      const u = target.read(engine);
+      if (u === undefined) continue;
+      target.cpu[k] = u.cpuCores * 1000;
+      target.memory[k] = u.memoryWorkingSetBytes;
+    }
+    k++;
+  }
+}
+
+function timestamps(w: Window): Float64Array {
+  const ts = new Float64Array(w.steps);
+  for (let k = 0; k < w.steps; k++) ts[k] = w.fromMs + (k + 1) * w.stepMs;
+  return ts;
+}
+
+/** Resolves the targets' series and writes them `WRITE_BATCH` series at a time; returns the samples written. */
+async function writeTargets(opts: SeedOptions, targets: readonly Target[], w: Window): Promise<number> {
+  const timestampsMs = timestamps(w);
+  let samples = 0;
+  for (let i = 0; i < targets.length; i += WRITE_BATCH / 2) {
+    const chunk = targets.slice(i, i + WRITE_BATCH / 2);
+    const keys = chunk.flatMap((t): SeriesKey[] => [
+      { cluster: opts.cluster, kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores },
+      { cluster: opts.cluster, kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes },
+    ]);
+    const ids = await opts.store.resolveSeries(keys);
+    const series = chunk.flatMap((t, j): HistorySeries[] => [
+      { seriesId: ids[2 * j] as number, timestampsMs, values: t.cpu },
+      { seriesId: ids[2 * j + 1] as number, timestampsMs, values: t.memory },
+    ]);
+    samples += (await opts.store.writeHistory({ series })).samples;
+    // Let timers and I/O run between batches.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return samples;
+}
+
+/**
+ * Writes `days` of history for the simulation's nodes and running containers, ending just before the scenario's
+ * start. Does nothing when the store already holds series of the cluster (a restart on the same database).
+ */
+export async function seedDemoHistory(opts: SeedOptions): Promise<SeedReport> {
+  const started = performance.now();
+  const w = windowOf(opts.simulation.built.nowMs, opts.days ?? 7, opts.stepMs ?? 60_000);
+  const base = { fromMs: w.fromMs, toMs: w.toMs };
+  if ((await opts.store.findSeries({ cluster: opts.cluster })).length > 0) {
+    opts.log?.info({ ...base }, 'demo history skipped: the database already holds data');
+    return { seeded: false, series: 0, samples: 0, ...base, durationMs: performance.now() - started };
+  }
+  const targets = targetsOf(opts.simulation, w.steps);
+  opts.log?.info({ ...base, entities: targets.length, steps: w.steps }, 'demo history: generating');
+  fill(historyEngine(opts.simulation, w), targets, w);
+  opts.log?.info({ durationMs: Math.round(performance.now() - started) }, 'demo history: generated, writing');
+  const samples = await writeTargets(opts, targets, w);
+  const report = { seeded: true, series: 2 * targets.length, samples, ...base, durationMs: performance.now() - started };
+  opts.log?.info({ series: report.series, samples, durationMs: Math.round(report.durationMs) }, 'demo history written');
+  return report;
+}
