@@ -5,7 +5,7 @@
 // Time flows one way: everything is dated before `nowMs`; node condition scripts due at `nowMs` are applied last.
 import type { ObjectStoreApi } from '../object-store.ts';
 import type { NodeConditionScript, Scenario } from './schema.ts';
-import type { BuiltCluster, BuiltNode, ChurnGroup, CronJobRuntime, RunningJob } from './built-types.ts';
+import type { BuiltCluster, ChurnGroup, CronJobRuntime, RunningJob } from './built-types.ts';
 import type { FailureScript, NodeConditionRuntimeScript } from './failures/types.ts';
 import type { NodeRecord } from './node-record.ts';
 import type { RunningContainer, BuiltVolume } from './built-types.ts';
@@ -29,6 +29,7 @@ import { NodeConditionDriver } from './dynamics-nodes.ts';
 import { clearIsoCache, DAY_MS, MINUTE_MS } from './time.ts';
 import type { PlanContext } from './plan-helpers.ts';
 import type { PodOwnerInfo } from './built-types.ts';
+import { builtNodeFromRecord } from './dump-nodes.ts';
 
 export interface BuildClusterOptions {
   scenario: Scenario;
@@ -57,22 +58,6 @@ function nodeScripts(s: Scenario, nodes: readonly NodeRecord[], nowMs: number): 
   return out;
 }
 
-function builtNode(n: NodeRecord): BuiltNode {
-  return {
-    name: n.name,
-    pool: n.pool,
-    zone: n.zone,
-    instanceType: n.instanceType,
-    internalIP: n.internalIP,
-    cpuCores: n.capacityCpuMilli / 1000,
-    memoryBytes: n.capacityMemoryBytes,
-    allocatableCpuCores: n.allocCpuMilli / 1000,
-    allocatableMemoryBytes: n.allocMemoryBytes,
-    ephemeralStorageBytes: n.capacityEphemeralBytes,
-    maxPods: n.allocPods,
-    bootTimeMs: n.bootTimeMs,
-  };
-}
 
 function createClusterScoped(store: ObjectStoreApi, s: Scenario, clusterCreatedMs: number): void {
   for (const sc of [...s.storageClasses].sort((a, b) => (a.name < b.name ? -1 : 1))) store.create(storageClassObject(sc, clusterCreatedMs + 120_000));
@@ -144,7 +129,7 @@ export function buildCluster(opts: BuildClusterOptions): BuiltCluster {
   return {
     nowMs,
     seed,
-    nodes: nodes.map(builtNode),
+    nodes: nodes.map(builtNodeFromRecord),
     containers,
     volumes,
     logs,

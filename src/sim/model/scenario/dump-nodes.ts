@@ -74,19 +74,23 @@ export function nodeRecordFromObject(n: Node, index: number): NodeRecord {
 }
 
 export function builtNodeOf(n: Node, index: number): BuiltNode {
-  const r = nodeRecordFromObject(n, index);
+  return builtNodeFromRecord(nodeRecordFromObject(n, index));
+}
+
+/** What the runtime needs of a node (the usage model's shape), from its record: built and dumped nodes alike. */
+export function builtNodeFromRecord(n: NodeRecord): BuiltNode {
   return {
-    name: r.name,
-    pool: r.pool,
-    zone: r.zone,
-    instanceType: r.instanceType,
-    internalIP: r.internalIP,
-    cpuCores: r.capacityCpuMilli / 1000,
-    memoryBytes: r.capacityMemoryBytes,
-    allocatableCpuCores: r.allocCpuMilli / 1000,
-    allocatableMemoryBytes: r.allocMemoryBytes,
-    ephemeralStorageBytes: r.capacityEphemeralBytes,
-    maxPods: r.allocPods,
-    bootTimeMs: r.bootTimeMs,
+    name: n.name,
+    pool: n.pool,
+    zone: n.zone,
+    instanceType: n.instanceType,
+    internalIP: n.internalIP,
+    cpuCores: n.capacityCpuMilli / 1000,
+    memoryBytes: n.capacityMemoryBytes,
+    allocatableCpuCores: n.allocCpuMilli / 1000,
+    allocatableMemoryBytes: n.allocMemoryBytes,
+    ephemeralStorageBytes: n.capacityEphemeralBytes,
+    maxPods: n.allocPods,
+    bootTimeMs: n.bootTimeMs,
   };
 }
