@@ -1,28 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The read port over the watched cluster state. The kube adapter (src/sources/kube/cluster-cache.ts) implements it
 // from its informer stores; analyses, the API and the store layer read through it and never see the wire format.
-import type {
-  CronJob,
-  DaemonSet,
-  Deployment,
-  EndpointSlice,
-  HorizontalPodAutoscaler,
-  Job,
-  KubeEvent,
-  LimitRange,
-  Namespace,
-  NetworkPolicy,
-  Node,
-  PersistentVolume,
-  PersistentVolumeClaim,
-  Pod,
-  PodDisruptionBudget,
-  ReplicaSet,
-  ResourceQuota,
-  Service,
-  StatefulSet,
-  StorageClass,
-} from './resources.ts';
+import type { EndpointSlice, KubeEvent, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ResourceQuota, Service, StorageClass } from './resources.ts';
+import type { CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, Job, NetworkPolicy, PodDisruptionBudget, ReplicaSet, StatefulSet } from './workload-resources.ts';
 
 /** Projection type per watched kind, keyed by the plural resource name. */
 export interface KindMap {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Job, Pod, ReplicaSet } from '../../domain/resources.ts';
+import type { Pod } from '../../domain/resources.ts';
+import type { Job, ReplicaSet } from '../../domain/workload-resources.ts';
 import { aPod, anObject } from '../../../test/fakes/builders.ts';
 import { resolveWorkload, type OwnerLookup } from './ownership.ts';
 import { projectPod } from './project-pod.ts';

@@ -2,7 +2,8 @@
 // Workload resolution through ownerReferences (REQUIREMENTS §1.4): Pod → ReplicaSet → Deployment,
 // Pod → Job → CronJob, Pod → StatefulSet / DaemonSet; a bare pod is its own workload.
 import type { WorkloadRef } from '../../domain/kube-ports.ts';
-import type { Job, OwnerRef, Pod, ReplicaSet } from '../../domain/resources.ts';
+import type { OwnerRef, Pod } from '../../domain/resources.ts';
+import type { Job, ReplicaSet } from '../../domain/workload-resources.ts';
 
 /** The intermediate owners the resolution needs to look up. */
 export interface OwnerLookup {

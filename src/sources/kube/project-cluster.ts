@@ -1,22 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Projections of nodes, namespaces, events, quotas, storage, services and network policies (REQUIREMENTS §1.2).
 import { parseCpuMillicores, parseQuantity } from '../../domain/quantity.ts';
-import type {
-  EndpointSlice,
-  KubeEvent,
-  LimitRange,
-  Namespace,
-  NetworkPolicy,
-  Node,
-  NodeResources,
-  PersistentVolume,
-  PersistentVolumeClaim,
-  ResourceQuota,
-  Service,
-  SliceEndpoint,
-  StorageClass,
-  Taint,
-} from '../../domain/resources.ts';
+import type { EndpointSlice, KubeEvent, LimitRange, Namespace, Node, NodeResources, PersistentVolume, PersistentVolumeClaim, ResourceQuota, Service, SliceEndpoint, StorageClass, Taint } from '../../domain/resources.ts';
+import type { NetworkPolicy } from '../../domain/workload-resources.ts';
 import { baseFields, conditions, count, flag, labelSelector, objectKey, projectBase, resourceValues } from './project-common.ts';
 import { arr, message, obj, objOrUndefined, str, strList, strMap, timeMs } from './raw-access.ts';
 

@@ -1,19 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Projections of controllers (apps/v1, batch/v1), autoscalers and disruption budgets (REQUIREMENTS §1.2).
 import { parseCpuMillicores, parseQuantity } from '../../domain/quantity.ts';
-import type {
-  ClaimTemplate,
-  CronJob,
-  DaemonSet,
-  Deployment,
-  HorizontalPodAutoscaler,
-  HpaMetric,
-  Job,
-  PodDisruptionBudget,
-  ReplicaCounts,
-  ReplicaSet,
-  StatefulSet,
-} from '../../domain/resources.ts';
+import type { ClaimTemplate, CronJob, DaemonSet, Deployment, HorizontalPodAutoscaler, HpaMetric, Job, PodDisruptionBudget, ReplicaCounts, ReplicaSet, StatefulSet } from '../../domain/workload-resources.ts';
 import { baseFields, conditions, count, flag, labelSelector, projectBase } from './project-common.ts';
 import { arr, intOrString, num, obj, objOrUndefined, str, strMap, timeMs, type RawObject } from './raw-access.ts';
 
