@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The runtime flavor of a container (from its image) and the deterministic facts its logs mention: database and
 // cache addresses inside the service CIDR (10.96.0.0/12, as kubeadm and kind use), upstream services, a version.
-import { createRng, hashString } from './rng.ts';
+import { fnv32a } from '../hash.ts';
+import { createRng } from './rng.ts';
 import type { Flavor, LogEnv } from './types.ts';
 
 const FLAVOR_PATTERNS: readonly [RegExp, Flavor][] = [
@@ -29,7 +30,7 @@ export function flavorOf(image: string): Flavor {
     if (pattern.test(repo)) return flavor;
   }
   const name = repo.replace(/:[^/]*$/, '');
-  return APP_FLAVORS[hashString(name) % APP_FLAVORS.length] ?? 'generic';
+  return APP_FLAVORS[fnv32a(name) % APP_FLAVORS.length] ?? 'generic';
 }
 
 /** Flavors whose programs are not applications with their own logging library. */
@@ -57,7 +58,7 @@ function versionOf(image: string, rng: ReturnType<typeof createRng>): string {
 
 /** The environment of one container, the same for all its incarnations. */
 export function createEnv(seed: number, containerName: string, image: string): LogEnv {
-  const rng = createRng(seed, hashString(containerName), hashString(image), 0x0e27);
+  const rng = createRng(seed, fnv32a(containerName), fnv32a(image), 0x0e27);
   const first = rng.int(0, UPSTREAMS.length - 1);
   const upstreams = [0, 3].map((step) => `${UPSTREAMS[(first + step) % UPSTREAMS.length] ?? 'payments'}:8080`);
   const dbKind = rng.chance(0.7) ? 'postgres' : 'mysql';

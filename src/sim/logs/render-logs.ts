@@ -7,7 +7,8 @@ import { collectLines, MAX_LINES } from './engine.ts';
 import type { LineWindow, LogLine } from './engine.ts';
 import { createEnv } from './env.ts';
 import { profileImpl } from './profiles.ts';
-import { hashString, mix } from './rng.ts';
+import { fnv32a } from '../hash.ts';
+import { mix } from './rng.ts';
 import { rfc3339Nano } from './time-format.ts';
 import type { LogRequest, ProfileContext } from './types.ts';
 
@@ -16,7 +17,7 @@ const FINISHED_AT_SLACK_MS = 999;
 
 function contextOf(req: LogRequest): ProfileContext {
   const env = createEnv(req.seed, req.containerName, req.image);
-  const seed = mix(req.seed, hashString(req.containerName), hashString(req.image), req.startedAtMs);
+  const seed = mix(req.seed, fnv32a(req.containerName), fnv32a(req.image), req.startedAtMs);
   const endMs = req.previous ? Math.max(req.endMs, req.startedAtMs) + FINISHED_AT_SLACK_MS : req.endMs;
   return { seed, env, startedAtMs: req.startedAtMs, endMs, terminated: req.previous };
 }

@@ -3,36 +3,14 @@
 // line number, ...) rather than drawn from one running stream, so any time window can be rendered on its own
 // and renders the same way every time: logs are never stored, only recomputed.
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a hash of a string to an unsigned 32-bit integer. */
-export function hashString(s: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, FNV_PRIME);
-  }
-  return h >>> 0;
-}
-
-/** murmur3's 32-bit finaliser: good avalanche for cheap integer mixing. */
-function fmix(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { fmix32 } from '../hash.ts';
 
 /** Mixes integers (seed first) into one 32-bit hash. Non-integers are truncated, large values folded. */
 export function mix(...parts: readonly number[]): number {
   let h = 0x9e3779b9;
   for (const p of parts) {
     const v = Math.trunc(p);
-    h = fmix(h ^ (v >>> 0) ^ Math.trunc(v / 0x100000000));
+    h = fmix32(h ^ (v >>> 0) ^ Math.trunc(v / 0x100000000));
   }
   return h;
 }

@@ -6,18 +6,9 @@
 
 const UINT32 = 4294967296;
 
-/**
- * Murmur3's 32-bit finaliser: a bijection on uint32 with good avalanche. Returns a uint32.
- * @param h any 32-bit integer
- */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32 } from '../hash.ts';
+
+export { fmix32 };
 
 /**
  * Hashes two 32-bit integers into a 32-bit integer (signed: it stays a small integer in V8, so a call that is not

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The scenario's seeded random source: the same seed yields the same names, placements and timings.
 import { createRng } from '../uid.ts';
+import { fnv32a } from '../../hash.ts';
 
 /** Characters the API server uses for generated name suffixes (apimachinery util/rand: no vowels, no 0/1/3). */
 export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -68,12 +69,7 @@ export class Rng {
   }
 }
 
-/** FNV-1a 32-bit hash of a string, as the controllers hash pod templates. */
-export function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export { fnv32a };
 
 /**
  * The `pod-template-hash` / `controller-revision-hash` form: the decimal digits of a 32-bit template hash,
