@@ -7,7 +7,7 @@ import { randomUuid, createRng } from './uid.ts';
 import type { KubeObject } from './kube-types.ts';
 import type { Predicate } from './selectors.ts';
 import { StoreError } from './store-error.ts';
-import { resourceForObject, storeKeyOf } from './resource-types.ts';
+import { RESOURCE_TYPES, apiVersionOf, storeKeyOf } from './resource-types.ts';
 import { lowerBound, insertSorted, removeSorted } from './sorted-keys.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -76,18 +76,12 @@ function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-const storeKeys = new Map<string, string>();
+/** Store key per `apiVersion/kind`, from the table of served kinds: every create and replace looks one up. */
+const STORE_KEYS: ReadonlyMap<string, string> = new Map(RESOURCE_TYPES.map((rt) => [`${apiVersionOf(rt)}/${rt.kind}`, storeKeyOf(rt)]));
 
-/** The store key of an object's kind, memoized: every create and replace needs it. */
 function keyOf(obj: KubeObject): string {
-  const gvk = `${obj.apiVersion}/${obj.kind}`;
-  let key = storeKeys.get(gvk);
-  if (key === undefined) {
-    const rt = resourceForObject(obj.apiVersion, obj.kind);
-    if (!rt) throw new StoreError('BadRequest', `no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
-    key = storeKeyOf(rt);
-    storeKeys.set(gvk, key);
-  }
+  const key = STORE_KEYS.get(`${obj.apiVersion}/${obj.kind}`);
+  if (key === undefined) throw new StoreError('BadRequest', `no kind "${obj.kind}" is registered for version "${obj.apiVersion}"`);
   return key;
 }
 
