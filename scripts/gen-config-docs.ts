@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
-// Writes docs/config.md from src/config/schema.ts. `--check` exits 1 when the checked-in file is out of date.
-// Run: npx tsx scripts/gen-config-docs.ts [--check]
+// Writes docs/config.md and the configuration section of README.md from src/config/schema.ts. `--check` exits 1
+// when either checked-in file is out of date.
+// Run: npm run docs:config [-- --check]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { renderConfigDocs } from '../src/config/docs.ts';
+import { renderConfigDocs, withReadmeConfig } from '../src/config/docs.ts';
 
-const target = new URL('../docs/config.md', import.meta.url);
-const generated = renderConfigDocs();
+const configDoc = new URL('../docs/config.md', import.meta.url);
+const readme = new URL('../README.md', import.meta.url);
+const read = (url: URL): string => (existsSync(url) ? readFileSync(url, 'utf8') : '');
+const targets: Array<[URL, string, string]> = [
+  [configDoc, 'docs/config.md', renderConfigDocs()],
+  [readme, 'README.md', withReadmeConfig(read(readme))],
+];
 
 if (process.argv.includes('--check')) {
-  const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
-  if (current !== generated) {
-    console.error('docs/config.md is out of date: run `npx tsx scripts/gen-config-docs.ts`');
+  const stale = targets.filter(([url, , text]) => read(url) !== text).map(([, name]) => name);
+  if (stale.length > 0) {
+    console.error(`${stale.join(' and ')} out of date: run \`npm run docs:config\``);
     process.exit(1);
   }
-  console.log('docs/config.md is up to date');
+  console.log('docs/config.md and README.md are up to date');
 } else {
-  writeFileSync(target, generated);
-  console.log('docs/config.md written');
+  for (const [url, name, text] of targets) {
+    writeFileSync(url, text);
+    console.log(`${name} written`);
+  }
 }

@@ -2,12 +2,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renderConfigDocs } from './docs.ts';
+import { renderConfigDocs, renderReadmeConfig, withReadmeConfig } from './docs.ts';
 import { describeConfigSchema } from './keys.ts';
 
-test('docs/config.md is generated from the schema (run `npx tsx scripts/gen-config-docs.ts` after a change)', () => {
+test('docs/config.md is generated from the schema (run `npm run docs:config` after a change)', () => {
   const checkedIn = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
-  assert.ok(checkedIn === renderConfigDocs(), 'docs/config.md is out of date: run `npx tsx scripts/gen-config-docs.ts`');
+  assert.ok(checkedIn === renderConfigDocs(), 'docs/config.md is out of date: run `npm run docs:config`');
+});
+
+test('README.md\'s configuration section is generated from the schema (run `npm run docs:config` after a change)', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  assert.ok(readme === withReadmeConfig(readme), 'README.md\'s configuration section is out of date: run `npm run docs:config`');
+  const section = renderReadmeConfig();
+  for (const key of describeConfigSchema().keys) assert.ok(section.includes(`| \`${key.id}\``), key.id);
 });
 
 test('the docs list every key with its environment variable, and mark secrets', () => {

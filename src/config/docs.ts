@@ -73,3 +73,29 @@ export function renderConfigDocs(info: ConfigSchemaInfo = describeConfigSchema()
   }
   return `${parts.join('\n')}`;
 }
+
+/** Markers of the generated configuration section in README.md. */
+export const README_CONFIG_BEGIN = '<!-- config-reference:begin (generated from src/config/schema.ts by `npm run docs:config`) -->';
+export const README_CONFIG_END = '<!-- config-reference:end -->';
+
+function readmeRow(key: ConfigKey): string {
+  const name = key.secret ? `${code(key.id)} (secret)` : code(key.id);
+  return `| ${[name, code(key.env), defaultText(key), key.description].map(cell).join(' | ')} |`;
+}
+
+/**
+ * The README's short configuration reference: one table of every key with its environment variable and default.
+ * docs/config.md has the full reference (flags, types, sections).
+ */
+export function renderReadmeConfig(info: ConfigSchemaInfo = describeConfigSchema()): string {
+  const rows = info.keys.map(readmeRow).join('\n');
+  return `${README_CONFIG_BEGIN}\n| key | environment | default | description |\n|---|---|---|---|\n${rows}\n${README_CONFIG_END}`;
+}
+
+/** README text with its generated configuration section replaced; throws when the markers are missing. */
+export function withReadmeConfig(readme: string, info?: ConfigSchemaInfo): string {
+  const begin = readme.indexOf(README_CONFIG_BEGIN);
+  const end = readme.indexOf(README_CONFIG_END);
+  if (begin < 0 || end < begin) throw new Error('README.md lacks the config-reference markers');
+  return readme.slice(0, begin) + renderReadmeConfig(info) + readme.slice(end + README_CONFIG_END.length);
+}
