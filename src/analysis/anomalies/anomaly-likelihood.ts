@@ -7,7 +7,7 @@
 //
 // Unlike the original, the long baseline never contains the averages of the current short window (they enter it
 // `averagingWindow` samples late), so the tested window is disjoint from its baseline (REQUIREMENTS §11 D-02).
-import { normalTail } from './normal-tail.ts';
+import { normalTail } from '../stats/normal-tail.ts';
 
 export interface LikelihoodOptions {
   /** Samples in the short moving average (HTM: 10). */

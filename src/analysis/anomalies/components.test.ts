@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AnomalyLikelihood } from './anomaly-likelihood.ts';
 import { ContextModel } from './context-model.ts';
-import { normalTail } from './normal-tail.ts';
+import { normalTail } from '../stats/normal-tail.ts';
 import { SortedWindow } from './sorted-window.ts';
 import { tukeyRaw } from './tukey-raw.ts';
 

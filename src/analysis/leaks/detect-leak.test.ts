@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Sample } from '../../domain/series.ts';
+import { createRng } from '../../sim/model/uid.ts';
+import { detectLeakAcrossRestarts } from './across-restarts.ts';
+import { detectLeak } from './detect-leak.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const MiB = 1024 * 1024;
+const NOW = Date.UTC(2026, 11, 5, 12);
+
+/** One sample a minute from `fromMs` to NOW, from a function of hours since the start. */
+function series(fromMs: number, f: (hours: number, i: number) => number): Sample[] {
+  const out: Sample[] = [];
+  for (let t = fromMs, i = 0; t <= NOW; t += MIN, i++) out.push({ tsMs: t, value: f((t - fromMs) / HOUR, i) });
+  return out;
+}
+
+test('a linear leak with noise is found, with growth, slope and time to the limit', () => {
+  const rng = createRng(1);
+  const start = NOW - 30 * HOUR;
+  const samples = series(start, (h) => 400 * MiB + h * 4 * MiB + (rng() - 0.5) * 20 * MiB);
+  const v = detectLeak({ instances: [{ startedAtMs: start, samples }], limitBytes: 1024 * MiB, nowMs: NOW });
+  assert.equal(v.status, 'leak');
+  if (v.status !== 'leak') return;
+  assert.ok(Math.abs(v.trend.slopeBytesPerHour / MiB - 4) < 0.3, String(v.trend.slopeBytesPerHour / MiB));
+  assert.ok(v.trend.growth > 0.1);
+  assert.equal(v.severity, 'high');
+  // Fitted now ≈ 400 + 4·30 = 520 MiB; (1024 − 520) / 4 ≈ 126 h.
+  assert.ok(v.timeToLimitHours !== undefined && Math.abs(v.timeToLimitHours - 126) < 12, String(v.timeToLimitHours));
+  assert.equal(v.confidence, 'high');
+});
+
+test('a slow leak of 3 % a day is medium; a leak about to hit the limit is high', () => {
+  const start = NOW - 24 * HOUR;
+  const slow = series(start, (h) => 1000 * MiB * (1 + (0.03 * h) / 24) + ((h * 60) % 7) * MiB * 0.1);
+  const v1 = detectLeak({ instances: [{ startedAtMs: start, samples: slow }], nowMs: NOW });
+  assert.equal(v1.status, 'leak');
+  assert.equal(v1.status === 'leak' && v1.severity, 'medium');
+  assert.equal(v1.status === 'leak' && v1.timeToLimitHours, undefined);
+  const v2 = detectLeak({ instances: [{ startedAtMs: start, samples: slow }], limitBytes: 1040 * MiB, nowMs: NOW });
+  assert.equal(v2.status === 'leak' && v2.severity, 'high');
+});
+
+test('no leak on a garbage collector sawtooth, a whole daily cycle, a steady or a constant series', () => {
+  const rng = createRng(3);
+  const start = NOW - 48 * HOUR;
+  const cases: Array<[string, Sample[]]> = [
+    ['sawtooth', series(start, (_h, i) => 300 * MiB + (i % 45) * 4 * MiB + rng() * MiB)],
+    ['daily cycle', series(start, (h) => 500 * MiB + 150 * MiB * Math.sin((2 * Math.PI * h) / 24) + rng() * 10 * MiB)],
+    ['steady', series(start, () => 700 * MiB + (rng() - 0.5) * 30 * MiB)],
+    ['constant', series(start, () => 256 * MiB)],
+  ];
+  for (const [name, samples] of cases) {
+    const v = detectLeak({ instances: [{ startedAtMs: start, samples }], limitBytes: 2048 * MiB, nowMs: NOW });
+    assert.equal(v.status, 'no-leak', `${name}: ${JSON.stringify(v)}`);
+  }
+});
+
+test('growth that has levelled off (a cache filling up) is a plateau, not a leak', () => {
+  const start = NOW - 24 * HOUR;
+  const samples = series(start, (h) => 200 * MiB + 300 * MiB * (1 - Math.exp(-h / 3)));
+  const v = detectLeak({ instances: [{ startedAtMs: start, samples }], nowMs: NOW });
+  assert.equal(v.status, 'no-leak');
+  assert.match(v.status === 'no-leak' ? v.reason : '', /plateau/);
+});
+
+test('boundary cases: no data, one point, too short a span, gaps', () => {
+  assert.equal(detectLeak({ instances: [], nowMs: NOW }).status, 'insufficient-data');
+  assert.equal(detectLeak({ instances: [{ startedAtMs: NOW - HOUR, samples: [{ tsMs: NOW - 1, value: 5 }] }], nowMs: NOW }).status, 'insufficient-data');
+  const young = NOW - 4 * HOUR;
+  assert.equal(detectLeak({ instances: [{ startedAtMs: young, samples: series(young, (h) => MiB * (100 + h)) }], nowMs: NOW }).status, 'insufficient-data');
+  // Gaps stay gaps: a leak sampled only every other hour is still found.
+  const start = NOW - 24 * HOUR;
+  const gappy = series(start, (h) => MiB * (100 + 5 * h)).filter((s) => Math.floor((s.tsMs - start) / HOUR) % 2 === 0);
+  assert.equal(detectLeak({ instances: [{ startedAtMs: start, samples: gappy }], nowMs: NOW }).status, 'leak');
+  // Non-finite samples are absent, not zeros.
+  const withNaN = series(start, (h, i) => (i % 10 === 0 ? Number.NaN : MiB * (100 + 5 * h)));
+  assert.equal(detectLeak({ instances: [{ startedAtMs: start, samples: withNaN }], nowMs: NOW }).status, 'leak');
+});
+
+test('a just-restarted container is judged on its previous instance; the warm-up is excluded', () => {
+  const prevStart = NOW - 26 * HOUR;
+  const restart = NOW - 20 * MIN;
+  const previous = series(prevStart, (h) => MiB * (200 + 6 * h)).filter((s) => s.tsMs < restart);
+  const current = series(restart, () => 150 * MiB);
+  const v = detectLeak({ instances: [{ startedAtMs: prevStart, samples: previous }, { startedAtMs: restart, samples: current }], nowMs: NOW });
+  assert.equal(v.status, 'leak');
+  assert.equal(v.status === 'leak' && v.trend.instanceStartedAtMs, prevStart);
+  // A warm-up ramp alone (first 10 minutes) does not make a leak.
+  const start = NOW - 12 * HOUR;
+  const warm = series(start, (h) => (h < 1 / 6 ? MiB * 600 * h * 6 : 600 * MiB + ((h * 60) % 3) * MiB));
+  assert.equal(detectLeak({ instances: [{ startedAtMs: start, samples: warm }], nowMs: NOW }).status, 'no-leak');
+});
+
+test('across restarts: rising peaks over 3 restarts, or OOM kills at a steady interval', () => {
+  const at = (h: number): number => NOW - h * HOUR;
+  const rising = [500, 520, 560, 610].map((p, i) => ({ endedAtMs: at(40 - 10 * i), peakBytes: p * MiB, oomKilled: false }));
+  assert.equal(detectLeakAcrossRestarts(rising).status, 'rising-peaks');
+  assert.equal(detectLeakAcrossRestarts(rising.slice(1)).status, 'none');
+  const periodic = [30, 22, 14, 6].map((h) => ({ endedAtMs: at(h), peakBytes: 1024 * MiB, oomKilled: true }));
+  const v = detectLeakAcrossRestarts(periodic);
+  assert.equal(v.status, 'periodic-oom');
+  assert.equal(v.status === 'periodic-oom' && Math.round(v.meanIntervalHours), 8);
+  const irregular = [30, 29, 14, 1].map((h) => ({ endedAtMs: at(h), peakBytes: 1024 * MiB, oomKilled: true }));
+  assert.equal(detectLeakAcrossRestarts(irregular).status, 'none');
+  assert.equal(detectLeakAcrossRestarts([]).status, 'none');
+});
