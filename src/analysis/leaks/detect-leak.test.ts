@@ -30,7 +30,8 @@ test('a linear leak with noise is found, with growth, slope and time to the limi
   assert.equal(v.severity, 'high');
   // Fitted now ≈ 400 + 4·30 = 520 MiB; (1024 − 520) / 4 ≈ 126 h.
   assert.ok(v.timeToLimitHours !== undefined && Math.abs(v.timeToLimitHours - 126) < 12, String(v.timeToLimitHours));
-  assert.equal(v.confidence, 'high');
+  // 24 h of full data: medium by the common rule (high needs 7 days).
+  assert.equal(v.confidence, 'medium');
 });
 
 test('a slow leak of 3 % a day is medium; a leak about to hit the limit is high', () => {
@@ -107,4 +108,10 @@ test('across restarts: rising peaks over 3 restarts, or OOM kills at a steady in
   const irregular = [30, 29, 14, 1].map((h) => ({ endedAtMs: at(h), peakBytes: 1024 * MiB, oomKilled: true }));
   assert.equal(detectLeakAcrossRestarts(irregular).status, 'none');
   assert.equal(detectLeakAcrossRestarts([]).status, 'none');
+});
+
+test('a window shorter than a day gives low confidence (it may be half a daily cycle)', () => {
+  const start = NOW - 8 * HOUR;
+  const v = detectLeak({ instances: [{ startedAtMs: start, samples: series(start, (h) => MiB * (100 + 5 * h)) }], nowMs: NOW });
+  assert.equal(v.status === 'leak' && v.confidence, 'low');
 });

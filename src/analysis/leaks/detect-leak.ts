@@ -6,6 +6,7 @@
 // overall rate). A garbage collector's sawtooth and a daily cycle seen whole have no monotone trend, so the test does
 // not fire on them; the slope is normalised by the mean so that large and small containers are judged alike.
 import type { Sample } from '../../domain/series.ts';
+import { confidenceOf, coverageOf, type Confidence } from '../confidence.ts';
 import { mannKendallHamedRao, theilSenIntercept, theilSenSlope } from '../stats/trend.ts';
 import { bucketMeans, type Bucketed } from './resample.ts';
 
@@ -73,7 +74,7 @@ export type LeakVerdict =
       readonly severity: 'medium' | 'high';
       /** Hours until the fitted line reaches the memory limit; undefined without a limit. */
       readonly timeToLimitHours?: number;
-      readonly confidence: 'low' | 'medium' | 'high';
+      readonly confidence: Confidence;
     };
 
 function mean(values: readonly number[], from: number, to: number): number {
@@ -125,10 +126,10 @@ function rejection(t: LeakTrend & { lastThirdSlope: number }, o: LeakOptions): s
   return undefined;
 }
 
-function confidenceOf(t: LeakTrend): 'low' | 'medium' | 'high' {
-  // A window shorter than a day can catch the rising half of a daily cycle; say so through the confidence.
-  if (t.spanHours < 12) return 'low';
-  return t.spanHours >= 20 && t.pValue < 1e-4 ? 'high' : 'medium';
+/** §3.0's rule; below a day of data the window may hold only the rising half of a daily cycle, hence `low`. */
+function leakConfidence(t: LeakTrend, o: LeakOptions): Confidence {
+  const spanMs = t.spanHours * HOUR_MS;
+  return confidenceOf(spanMs, coverageOf(t.points, spanMs, o.stepMs));
 }
 
 /** Resampled points of an instance inside the window, after its warm-up. */
@@ -166,6 +167,6 @@ export function detectLeak(
     trend,
     severity: high ? 'high' : 'medium',
     ...(timeToLimitHours === undefined ? {} : { timeToLimitHours }),
-    confidence: confidenceOf(trend),
+    confidence: leakConfidence(trend, o),
   };
 }
