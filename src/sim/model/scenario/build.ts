@@ -89,7 +89,7 @@ export function buildCluster(opts: BuildClusterOptions): BuiltCluster {
   const namespaces = expandNamespaces(s, nowMs, new Rng(subSeed(seed, 'namespaces')));
   const cache = new TemplateCache();
   const defaultClass = s.storageClasses.find((c) => c.default)?.name;
-  const ctx: PlanContext = { nowMs, rng, cache, storageClasses: new Set(s.storageClasses.map((c) => c.name)), ...(defaultClass ? { defaultStorageClass: defaultClass } : {}) };
+  const ctx: PlanContext = { nowMs, rng, seed, cache, storageClasses: new Set(s.storageClasses.map((c) => c.name)), ...(defaultClass ? { defaultStorageClass: defaultClass } : {}) };
   for (const ns of namespaces) planNamespace(ns, ctx);
   placePods(namespaces, { nodes, scheduler: new Scheduler(nodes), ctx });
 

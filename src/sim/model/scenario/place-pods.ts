@@ -36,7 +36,7 @@ function placeDaemonSet(g: PodGroup, pc: Placement): void {
   const failing = failingCount(g.rt.failure, eligible.length);
   const taken = new Set<string>();
   eligible.forEach((node, i) => {
-    const pod: PodPlan = { name: uniquePodName(g.ownerName, taken, ctx.rng), ordinal: -1, state: i < failing ? 'failure' : 'running', createdMs: Math.max(g.createdMs, node.createdMs + 60_000) };
+    const pod: PodPlan = { name: uniquePodName(g.ownerName, taken, ctx.seed), ordinal: -1, state: i < failing ? 'failure' : 'running', createdMs: Math.max(g.createdMs, node.createdMs + 60_000) };
     if (pod.state === 'failure') pod.createdMs = podCreatedMs(g, 'failure', ctx);
     const placed = scheduler.bindTo(node, req);
     if (placed.node) {

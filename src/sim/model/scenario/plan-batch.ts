@@ -24,7 +24,7 @@ function fillFailed(group: PodGroup, ctx: PlanContext): void {
   let at = group.createdMs + 1000;
   let i = 0;
   for (; i <= t.backoffLimit && at + 6000 < ctx.nowMs; i++) {
-    const name = uniquePodName(group.ownerName, taken, ctx.rng);
+    const name = uniquePodName(group.ownerName, taken, ctx.seed);
     group.pods.push({ name, ordinal: -1, state: 'job-failed', createdMs: Math.round(at), endedMs: Math.round(at + 6000) });
     at += 6000 + Math.min(10_000 * 2 ** i, 360_000);
   }
@@ -48,7 +48,7 @@ function fillHealthy(group: PodGroup, ctx: PlanContext): void {
   const count = done ? completions : parallelism;
   for (let i = 0; i < count; i++) {
     const created = done ? start + Math.floor(i / parallelism) * durationMs : start;
-    const pod = { name: uniquePodName(group.ownerName, taken, ctx.rng), ordinal: -1, state: done ? ('succeeded' as const) : ('running' as const), createdMs: Math.round(created) };
+    const pod = { name: uniquePodName(group.ownerName, taken, ctx.seed), ordinal: -1, state: done ? ('succeeded' as const) : ('running' as const), createdMs: Math.round(created) };
     group.pods.push(done ? { ...pod, endedMs: Math.round(created + durationMs * ctx.rng.between(0.7, 1)) } : pod);
   }
   if (group.job && done) {

@@ -4,7 +4,7 @@
 import type { StringMap } from '../kube-types.ts';
 import type { NamespacePlan, OwnerKind, PodGroup, PodPlan, PodState, WorkloadPlan } from './plan.ts';
 import type { ResolvedTemplate, TemplateCache } from './pod-template.ts';
-import type { Rng } from './rng.ts';
+import { Rng, subSeed } from './rng.ts';
 import type { FailureSpec, WorkloadTemplate } from './schema-workload.ts';
 import { POD_FAILURES, isPodFailureMode } from './failures/registry.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
@@ -12,6 +12,8 @@ import { DAY_MS, HOUR_MS } from './time.ts';
 export interface PlanContext {
   nowMs: number;
   rng: Rng;
+  /** The scenario seed (streams that must not depend on draw order derive from it). */
+  seed: number;
   cache: TemplateCache;
   /** Names of StorageClasses that exist. */
   storageClasses: ReadonlySet<string>;
@@ -52,8 +54,22 @@ export function workloadTimes(ns: NamespacePlan, t: WorkloadTemplate, ctx: PlanC
   return { createdMs, rolloutMs: Math.round(nowMs - rolloutAge) };
 }
 
+// One name stream per owner and group: a pod's generated name depends only on its owner, not on how many names
+// were drawn before it, so a simulation restarted at a later time (more Job runs behind it) keeps the names of the
+// pods that still exist (the demo resumes on its database this way).
+const nameStreams = new WeakMap<Set<string>, Map<string, Rng>>();
+
+function nameStream(prefix: string, taken: Set<string>, seed: number): Rng {
+  let byPrefix = nameStreams.get(taken);
+  if (byPrefix === undefined) nameStreams.set(taken, (byPrefix = new Map()));
+  let rng = byPrefix.get(prefix);
+  if (rng === undefined) byPrefix.set(prefix, (rng = new Rng(subSeed(seed, `pod-names/${prefix}`))));
+  return rng;
+}
+
 /** Generated pod name `<prefix>-<5 chars>`, unique within the group. */
-export function uniquePodName(prefix: string, taken: Set<string>, rng: Rng): string {
+export function uniquePodName(prefix: string, taken: Set<string>, seed: number): string {
+  const rng = nameStream(prefix, taken, seed);
   for (;;) {
     // join yields a flat string; a template literal would keep a cons string per pod name.
     const name = [prefix, '-', rng.suffix()].join('');
@@ -89,7 +105,7 @@ export function podCreatedMs(g: PodGroup, state: PodState, ctx: PlanContext): nu
 export function addGeneratedPods(g: PodGroup, add: { n: number; state: PodState; taken: Set<string> }, ctx: PlanContext): void {
   const { n, state, taken } = add;
   for (let i = 0; i < n; i++) {
-    const pod: PodPlan = { name: uniquePodName(g.ownerName, taken, ctx.rng), ordinal: -1, state, createdMs: 0 };
+    const pod: PodPlan = { name: uniquePodName(g.ownerName, taken, ctx.seed), ordinal: -1, state, createdMs: 0 };
     pod.createdMs = podCreatedMs(g, state, ctx);
     g.pods.push(pod);
   }
