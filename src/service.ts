@@ -3,7 +3,7 @@
 // cluster, starts the watch loops, the collection and rotation tasks and the HTTP server, and registers their
 // closers on the lifecycle (store first, so that on shutdown the loops stop, the server closes, and the store is
 // flushed and closed last). `startDemo` does the same against the simulated cluster started in-process.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/build-app.ts';
@@ -11,17 +11,22 @@ import type { Config } from './config/schema.ts';
 import type { SampleStore } from './domain/ports.ts';
 import { logEvent } from './logging/events.ts';
 import { componentLogger, type Logger } from './logging/logger.ts';
-import { createSelfMetrics, type SelfMetrics } from './metrics/registry.ts';
+import { createSelfMetrics, kubeRequestObserver, prometheusRequestObserver, watchMetricHooks, type SelfMetrics } from './metrics/registry.ts';
 import { systemClock } from './runtime/clock.ts';
 import type { Lifecycle } from './runtime/lifecycle.ts';
 import { createScheduledTask } from './runtime/scheduler.ts';
 import { sleep } from './runtime/sleep.ts';
+import type { BackfillProgress } from './service/backfill.ts';
+import { backfillOnStart } from './service/backfill-start.ts';
 import { createCollector, type Collector } from './service/collector.ts';
 import { seedDemoHistory } from './service/demo-history.ts';
 import { createHealthProvider } from './service/health-provider.ts';
-import { kubeconfigFor, startSimulationServer, type RunningSimulation } from './sim/index.ts';
-import { createPrometheusClient, type PrometheusAuth } from './sources/prometheus/client.ts';
-import { ClusterCache, createKubeClient, type KubeClient } from './sources/kube/index.ts';
+import { createHistoryRecorder, createHistoryTask } from './service/history-recorder.ts';
+import { defaultStart, kubeconfigFor, startSimulationServer, type RunningSimulation } from './sim/index.ts';
+import { createPrometheusClient, prometheusAuthOf } from './sources/prometheus/client.ts';
+import { ClusterCache, createKubeClient, type KubeClient, type WatchTuning } from './sources/kube/index.ts';
+import { timedKubeHttp } from './sources/kube/kube-http.ts';
+import { KIND_NAMES } from './domain/kube-ports.ts';
 import {
   createKubeletSummarySource,
   createMetricsServerSource,
@@ -42,6 +47,10 @@ export interface ServiceOptions {
   readonly version?: string;
   /** Runs once the store is open and the server listens, before the watch loops and the first collection. */
   readonly prepareStore?: (store: SampleStore) => Promise<void>;
+  /** Progress of the first start's Prometheus backfill (the CLI draws a bar on a terminal). */
+  readonly onBackfillProgress?: (p: BackfillProgress) => void;
+  /** Watch-loop knobs (backoff, watchdog); tests shorten them to exercise faults quickly. */
+  readonly kubeTuning?: Partial<WatchTuning>;
 }
 
 export interface RunningService {
@@ -70,22 +79,18 @@ async function openStore(config: Config): Promise<SqliteSampleStore> {
     path: config.store.path,
     cacheSizeKiB: config.store.cacheSizeMiB * 1024,
     retentionMs: { raw: r.raw, '5m': r.rollup5m, '1h': r.rollup1h, '1d': r.rollup1d },
+    historyRetention: { eventsMs: r.events, objectsMs: r.objects },
   });
 }
 
-function prometheusAuth(p: Config['prometheus']): PrometheusAuth | undefined {
-  if (p.bearerToken !== undefined) return { type: 'bearer', token: p.bearerToken };
-  if (p.username !== undefined) return { type: 'basic', username: p.username, password: p.password ?? '' };
-  return undefined;
-}
-
-function createSelector(config: Config, kube: { client: KubeClient; cluster: ClusterCache }, log: Logger): SourceSelector {
+function createSelector(config: Config, kube: { client: KubeClient; cluster: ClusterCache; metrics: SelfMetrics }, log: Logger): SourceSelector {
   const { client, cluster } = kube;
   const p = config.prometheus;
+  const onRequest = prometheusRequestObserver(kube.metrics);
   const prometheus =
     p.url === undefined
       ? undefined
-      : createPrometheusSource({ client: createPrometheusClient({ url: p.url, auth: prometheusAuth(p), timeoutMs: p.timeout }) });
+      : createPrometheusSource({ client: createPrometheusClient({ url: p.url, auth: prometheusAuthOf(p), timeoutMs: p.timeout, onRequest }) });
   const kubeletWanted = config.collection.kubeletFallback || config.collection.source === 'kubelet';
   const nodes = (): string[] => cluster.list('nodes').map((n) => n.name);
   return createSourceSelector({
@@ -174,14 +179,20 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     qps: config.kube.qps,
     burst: config.kube.burst,
   });
-  const cluster = new ClusterCache({ http: client.request, log: componentLogger(opts.log, 'kube') });
-  const selector = createSelector(config, { client, cluster }, componentLogger(opts.log, 'collection'));
-  const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name });
+  // Every request to the API server (watch loops, metrics-server, kubelet proxy) is timed for the self-metrics.
+  const kubeHttp = timedKubeHttp(client.request, kubeRequestObserver(metrics));
+  const hooks = watchMetricHooks(metrics, KIND_NAMES);
+  const cluster = new ClusterCache({ http: kubeHttp, log: componentLogger(opts.log, 'kube'), tuning: opts.kubeTuning, hooks });
+  metrics.trackPods(() => cluster.counts().pods);
+  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, cluster, metrics }, componentLogger(opts.log, 'collection'));
+  const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
   const health = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
   const app = buildApp({
     clusterView: cluster,
     sampleStore: store,
     latestUsage: collector,
+    historyStore: store.history,
+    clusterName: config.cluster.name,
     health,
     metrics,
     log: opts.log,
@@ -191,20 +202,56 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   await app.listen({ host: config.server.host, port: config.server.port });
   lifecycle.onClose('http', () => app.close());
   await opts.prepareStore?.(store);
-  startLoops(cluster, createTasks({ config, store, collector }, log, metrics), lifecycle);
+  // Before the loops: the first live sample is then later than every imported one (see service/backfill.ts).
+  await backfillOnStart({ config, store, log: componentLogger(opts.log, 'backfill'), signal: lifecycle.signal, onProgress: opts.onBackfillProgress });
+  // Object and event history: a pass every 10 s, and one more after the loops stop (closers run in reverse order).
+  const recorder = createHistoryRecorder({ cluster, store: store.history, clusterName: config.cluster.name, clock: systemClock });
+  lifecycle.onClose('history', async () => {
+    await recorder.recordOnce();
+  });
+  const historyTask = createHistoryTask(recorder, { clock: systemClock, sleep, log });
+  startLoops(cluster, [...createTasks({ config, store, collector }, log, metrics), historyTask], lifecycle);
   const url = listenUrl(app, config.server.host);
   log.info({ url, kube: client.server, context: client.contextName }, 'monitor started');
   return { url, app, store, cluster, collector, metrics };
 }
 
-/** Starts the simulated cluster (scenario `demo`) in-process and the monitor against it. */
+/** Metrics API timestamps have second resolution: a second after the newest sample, the next one is strictly newer. */
+const RESUME_GAP_MS = 1000;
+
+/**
+ * Where the demo's scenario clock starts on a database that already holds its series: just after the newest stored
+ * sample, so that live samples continue those series instead of being dropped as out of order (the default start
+ * lies days in the past, before what the previous run stored). When the newest sample is older than the default
+ * start, the default wins and the time the demo was off stays a gap. Undefined on a new database.
+ */
+async function resumeStartMs(config: Config, speed: number): Promise<number | undefined> {
+  if (!existsSync(config.store.path)) return undefined;
+  const store = await openStore(config);
+  try {
+    const newest = await store.newestSampleMs({ cluster: config.cluster.name });
+    return newest === undefined ? undefined : Math.max(newest + RESUME_GAP_MS, defaultStart(Date.now(), speed));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Starts the simulated cluster (scenario `demo`) in-process and the monitor against it. On a new database a week of
+ * history is seeded first; on an existing one the history is kept as it is and the scenario clock continues after
+ * the newest stored sample.
+ */
 export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
-  const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed: opts.speed ?? 60 });
-  // Registered before the service's closers, so it stops after the watch loops and the server.
-  opts.lifecycle.onClose('simulation', () => simulation.stop());
   const { config } = opts;
   const log = componentLogger(opts.log, 'demo');
+  const speed = opts.speed ?? 60;
+  const startMs = await resumeStartMs(config, speed);
+  if (startMs !== undefined) log.info({ startMs, start: new Date(startMs).toISOString() }, 'demo resumes after the newest stored sample');
+  const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed, ...(startMs === undefined ? {} : { startMs }) });
+  // Registered before the service's closers, so it stops after the watch loops and the server.
+  opts.lifecycle.onClose('simulation', () => simulation.stop());
   const prepareStore = async (store: SampleStore): Promise<void> => {
+    // Skips itself when the store already holds the cluster's series (a restart), so nothing is rewritten.
     await seedDemoHistory({ simulation: simulation.simulation, store, cluster: config.cluster.name, log });
   };
   const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore });

@@ -3,7 +3,7 @@
 // probes, /metrics and /openapi.json. Everything it reads is injected, so tests drive it with `app.inject()`.
 import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClusterView } from '../domain/kube-ports.ts';
-import type { SampleStore } from '../domain/ports.ts';
+import type { HistoryStore, SampleStore } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import { installBearerAuth } from './auth.ts';
@@ -13,16 +13,24 @@ import { installHttpMetrics } from './http-metrics.ts';
 import { startLoopLagMonitor } from './loop-lag.ts';
 import { openApiDocument } from './openapi.ts';
 import { clusterRoutes } from './routes/cluster.ts';
+import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { namespaceRoutes } from './routes/namespaces.ts';
 import { nodeRoutes } from './routes/nodes.ts';
 import { podRoutes, type LatestUsage } from './routes/pods.ts';
+import { seriesRoutes } from './routes/series.ts';
+import { workloadRoutes } from './routes/workloads.ts';
 
 /** What the app reads. */
 export interface AppDeps {
   readonly clusterView?: ClusterView;
   readonly sampleStore?: SampleStore;
-  /** Usage of the last collection; with `clusterView`, enables /api/v1/cluster, /api/v1/nodes and /api/v1/pods. */
+  /** Usage of the last collection; with `clusterView`, enables /api/v1/cluster, nodes, namespaces, workloads and pods. */
   readonly latestUsage?: LatestUsage;
+  /** Persisted object and event history; enables /api/v1/events. */
+  readonly historyStore?: HistoryStore;
+  /** `cluster.name`: whose stored series and history rows are served (default `default`). */
+  readonly clusterName?: string;
   readonly health: HealthProvider;
   readonly metrics: SelfMetrics;
   readonly log: Logger;
@@ -62,13 +70,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+  const usageRoutes = deps.clusterView !== undefined && deps.latestUsage !== undefined;
   if (deps.clusterView !== undefined && deps.latestUsage !== undefined) {
     const usageDeps = { cluster: deps.clusterView, usage: deps.latestUsage };
     clusterRoutes(app, usageDeps);
     nodeRoutes(app, usageDeps);
+    namespaceRoutes(app, usageDeps);
+    workloadRoutes(app, usageDeps);
     podRoutes(app, usageDeps);
   }
-  const document = openApiDocument(deps.version ?? '0.0.0');
+  if (deps.sampleStore !== undefined) seriesRoutes(app, { store: deps.sampleStore, cluster: deps.clusterName ?? 'default', now });
+  if (deps.historyStore !== undefined) eventsRoutes(app, { history: deps.historyStore, cluster: deps.clusterName ?? 'default', now });
+  const document = openApiDocument(deps.version ?? '0.0.0', { usageRoutes, seriesRoute: deps.sampleStore !== undefined, eventsRoute: deps.historyStore !== undefined });
   app.get('/openapi.json', async () => document);
   return app;
 }

@@ -36,6 +36,11 @@ export interface HealthReport {
   readonly kubernetes: ComponentStatus;
   readonly prometheus: PrometheusStatus;
   readonly usageSource: UsageSource;
+  /**
+   * Every readiness-gating kind has applied its first list. False makes the instance unhealthy (it has nothing
+   * to serve); undefined counts as synced.
+   */
+  readonly initialSyncDone?: boolean;
   /** Undefined before the first cycle ended. */
   readonly lastCollection?: LastCollection;
 }

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// The hand-written OpenAPI 3.1 document of the routes this app serves, at `/openapi.json`.
+// The hand-written OpenAPI 3.1 document served at `/openapi.json`. Each route module exports the `paths` fragment of
+// the routes it registers, next to the handlers it describes; this file only composes them with the shared
+// components (error shape, health schemas, bearer security). build-app.test.ts checks that every registered route
+// appears here, so a new route module cannot be forgotten.
+import { errorResponse, json, timestamp, type OpenApiPaths } from './openapi-common.ts';
+import { clusterPaths } from './routes/cluster.ts';
+import { eventsPaths } from './routes/events.ts';
+import { healthPaths } from './routes/health.ts';
+import { namespacesPaths } from './routes/namespaces.ts';
+import { nodesPaths } from './routes/nodes.ts';
+import { podsPaths } from './routes/pods.ts';
+import { seriesPaths } from './routes/series.ts';
+import { workloadsPaths } from './routes/workloads.ts';
 
-const error = { $ref: '#/components/schemas/Error' };
-const json = (schema: object) => ({ 'application/json': { schema } });
-const errorResponse = (description: string) => ({ description, content: json(error) });
-const timestamp = { type: 'string', format: 'date-time' };
 const componentStatus = { type: 'string', enum: ['healthy', 'unhealthy'] };
 const usageSource = { type: 'string', enum: ['prometheus', 'metrics-server', 'kubelet', 'none'] };
 
@@ -30,7 +38,11 @@ const schemas = {
       error: {
         type: 'object',
         required: ['code', 'message'],
-        properties: { code: { type: 'string', pattern: '^KRM_[A-Z_]+$' }, message: { type: 'string' }, details: { type: 'object' } },
+        properties: {
+          code: { type: 'string', pattern: '^KRM_[A-Z_]+$' },
+          message: { type: 'string' },
+          details: { type: 'object', description: 'E.g. `parameter` naming the query parameter of a 400.' },
+        },
       },
     },
   },
@@ -50,28 +62,8 @@ const schemas = {
   Probe: { type: 'object', required: ['status', 'timestamp'], properties: { status: { type: 'string' }, timestamp } },
 };
 
-const paths = {
-  '/health': {
-    get: {
-      summary: 'Full health check of every component',
-      responses: {
-        '200': { description: 'Healthy or degraded', content: json({ $ref: '#/components/schemas/Health' }) },
-        '503': { description: 'Unhealthy', content: json({ $ref: '#/components/schemas/Health' }) },
-      },
-    },
-  },
-  '/health/liveness': {
-    get: {
-      summary: 'The process and its event loop are alive',
-      responses: { '200': { description: 'Alive', content: json({ $ref: '#/components/schemas/Probe' }) }, '503': errorResponse('Event loop blocked') },
-    },
-  },
-  '/health/readiness': {
-    get: {
-      summary: 'Initial sync done and database open',
-      responses: { '200': { description: 'Ready', content: json({ $ref: '#/components/schemas/Probe' }) }, '503': errorResponse('Not ready') },
-    },
-  },
+/** Routes build-app.ts registers itself. */
+const corePaths: OpenApiPaths = {
   '/metrics': {
     get: {
       summary: 'Self-metrics in the Prometheus text format',
@@ -83,19 +75,33 @@ const paths = {
   },
 };
 
-/** The OpenAPI document; `version` is the product version. */
-export function openApiDocument(version: string): Record<string, unknown> {
+/** The fragments of the routes served whenever the cluster view and usage are wired (see build-app.ts). */
+const usagePaths: readonly OpenApiPaths[] = [clusterPaths, nodesPaths, namespacesPaths, workloadsPaths, podsPaths];
+
+/** What the document covers besides the health, metrics and document routes. */
+export interface OpenApiOptions {
+  /** The cluster view and usage are wired, so cluster, nodes, namespaces, workloads and pods are served. */
+  readonly usageRoutes?: boolean;
+  /** The sample store is wired, so /api/v1/series is served. */
+  readonly seriesRoute?: boolean;
+  /** The history store is wired, so /api/v1/events is served. */
+  readonly eventsRoute?: boolean;
+}
+
+/** The OpenAPI document of the routes served; `version` is the product version. */
+export function openApiDocument(version: string, opts: OpenApiOptions = {}): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: { title: 'Kubernetes Resource Monitor', version, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
-    paths,
+    paths: Object.assign({}, healthPaths, corePaths, ...(opts.usageRoutes === true ? usagePaths : []), opts.seriesRoute === true ? seriesPaths : {}, opts.eventsRoute === true ? eventsPaths : {}),
     components: {
       schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required on /api/* when auth.mode is token.' } },
       responses: {
-        BadRequest: errorResponse('Invalid parameters (KRM_API_BAD_REQUEST)'),
+        BadRequest: errorResponse('Invalid parameters (KRM_API_BAD_REQUEST); `details.parameter` names the parameter'),
         Unauthorized: errorResponse('Missing or wrong bearer token (KRM_API_UNAUTHORIZED)'),
         NotFound: errorResponse('No such route or object (KRM_API_NOT_FOUND)'),
+        Unavailable: errorResponse('The instance cannot serve right now (KRM_API_NOT_READY, KRM_STORE_*)'),
       },
     },
   };

@@ -51,6 +51,7 @@ test('schema defaults apply when no source sets anything', () => {
     rollup1h: 180 * 86_400_000,
     rollup1d: 730 * 86_400_000,
     events: 30 * 86_400_000,
+    objects: 90 * 86_400_000,
     findings: 180 * 86_400_000,
   });
 });

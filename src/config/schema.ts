@@ -127,6 +127,12 @@ const backfill = z
   .strictObject({
     enabled: z.boolean().default(true).describe('On first start against a Prometheus, import past history with range queries.'),
     window: duration({ min: '0s', max: '1y' }).prefault('14d').describe('How much Prometheus history the first start imports.'),
+    batch: duration({ min: '1m', max: '30d' })
+      .prefault('6h')
+      .describe(
+        'Time window of one backfill range query (also capped at 11,000 points per series); bounds the size of each response and of each write.',
+      ),
+    concurrency: z.number().int().min(1).max(16).default(2).describe('Backfill range queries in flight at once.'),
   })
   .describe('History import from Prometheus.');
 
@@ -187,7 +193,7 @@ const RETENTION_PROFILES = {
   debug: { raw: '3d', rollup1h: '1mo' },
 } as const;
 
-const RETENTION_FIXED = { rollup5m: '35d', rollup1d: '2y', events: '30d', findings: '180d' } as const;
+const RETENTION_FIXED = { rollup5m: '35d', rollup1d: '2y', events: '30d', objects: '90d', findings: '180d' } as const;
 
 const tier = (what: string, fallback: string) =>
   duration({ min: '1h', max: '10y' }).optional().describe(`Retention of ${what}; unset means ${fallback}.`);
@@ -204,7 +210,8 @@ const retention = z
       .describe('Retention of 5-minute rollups; unset means 35d, also the minimum (14-day and 4-week analyses read them).'),
     rollup1h: tier('1-hour rollups', 'the value of `retention.profile`'),
     rollup1d: tier('1-day rollups', RETENTION_FIXED.rollup1d),
-    events: tier('Kubernetes events', RETENTION_FIXED.events),
+    events: tier('Kubernetes events and pod lifecycle entries (restarts, terminations, evictions, scheduling failures)', RETENTION_FIXED.events),
+    objects: tier('pods and nodes after their deletion (their history: requests, limits, node, lifetime)', RETENTION_FIXED.objects),
     findings: tier('findings, recommendations, alerts and notifications', RETENTION_FIXED.findings),
   })
   .transform((v) => {
@@ -216,6 +223,7 @@ const retention = z
       rollup1h: v.rollup1h ?? durationConstant(p.rollup1h),
       rollup1d: v.rollup1d ?? durationConstant(RETENTION_FIXED.rollup1d),
       events: v.events ?? durationConstant(RETENTION_FIXED.events),
+      objects: v.objects ?? durationConstant(RETENTION_FIXED.objects),
       findings: v.findings ?? durationConstant(RETENTION_FIXED.findings),
     };
   })

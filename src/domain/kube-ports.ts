@@ -123,6 +123,26 @@ export interface KindSyncStatus {
   readonly objects: number;
   /** Counted for readiness (optional kinds such as NetworkPolicy are not). */
   readonly gatesReadiness: boolean;
+  /** The connection of the kind's list/watch loop; absent from views that do not watch (tests, snapshots). */
+  readonly connection?: KindConnection;
+}
+
+/** What a kind's list/watch loop is doing. */
+export type KindLoopPhase = 'idle' | 'listing' | 'watching' | 'backoff' | 'stopped';
+
+/** How the API server has been answering one kind's list/watch loop. Times are epoch ms. */
+export interface KindConnection {
+  readonly phase: KindLoopPhase;
+  /** Failed attempts since the API server last answered the kind (a 200 or a watch event). */
+  readonly consecutiveFailures: number;
+  /** First failure of the current streak; undefined while there is none. */
+  readonly failingSinceMs?: number;
+  /** Latest 200 answer or watch event. */
+  readonly lastContactAtMs?: number;
+  /** The watch went silent past its watchdog and no event or bookmark has arrived since. */
+  readonly stalled: boolean;
+  /** The latest failure (kept after recovery). */
+  readonly lastError?: { readonly code: string; readonly message: string; readonly atMs: number };
 }
 
 /** Read access to the watched cluster. Every method is synchronous and reads memory only. */

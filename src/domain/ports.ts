@@ -12,6 +12,18 @@ import type {
   SeriesSelector,
   TierName,
 } from './series.ts';
+import type {
+  HistoryEntry,
+  HistoryEventQuery,
+  HistoryExpireReport,
+  HistoryPage,
+  HistoryRecordBatch,
+  HistoryWriteReport,
+  PodCursor,
+  PodHistoryFilter,
+  StoredNode,
+  StoredPod,
+} from './history.ts';
 
 /** Injected wall clock. */
 export interface Clock {
@@ -86,6 +98,8 @@ export interface RotationReport {
   readonly deletedRows: Readonly<Record<TierName, number>>;
   /** True when the batch bound stopped the run before all work was done. */
   readonly truncated: boolean;
+  /** Rows deleted by the object and event history's retention. */
+  readonly deletedHistory?: HistoryExpireReport;
 }
 
 /** History of usage samples: raw chunks plus rollup tiers. */
@@ -98,10 +112,19 @@ export interface SampleStore {
   append(batch: SampleBatch): Promise<AppendResult>;
   /** Writes history straight into chunks and rollups (demo start-up, backfill). Must not overlap stored data. */
   writeHistory(batch: HistoryBatch): Promise<HistoryReport>;
+  /** A value of the store's small key/value table (markers such as the backfill's progress); undefined if unset. */
+  readMeta(key: string): Promise<string | undefined>;
+  /** Sets a value of the key/value table durably; rejects with a `KRM_STORE_*` error when it cannot. */
+  writeMeta(key: string, value: string): Promise<void>;
   /** Makes every appended sample durable; rejects with a `KRM_STORE_*` error when it cannot. */
   flush(): Promise<void>;
   /** Range query with tier selection and downsampling. */
   query(query: SeriesQuery): Promise<SeriesQueryResult>;
+  /**
+   * Timestamp (epoch ms) of the newest sample of the matching series held in raw chunks or heads; undefined when
+   * they hold none. A restarted demo continues its scenario clock from here.
+   */
+  newestSampleMs(selector: SeriesSelector): Promise<number | undefined>;
   /** Cuts closed heads, compacts rollups and deletes expired chunks in bounded batches. */
   rotate(options?: RotateOptions): Promise<RotationReport>;
   /** Current health, without I/O. */
@@ -110,4 +133,27 @@ export interface SampleStore {
   sizeBytes(): Promise<number>;
   /** Releases the store. Does not flush: call {@link flush} first to keep buffered samples. */
   close(): Promise<void>;
+}
+
+/**
+ * Object and event history (issue 4): deduplicated Kubernetes Events, pod lifecycle entries and pods and nodes
+ * kept past their deletion. Writes report store conditions as `KRM_STORE_*` rejections and in the sample store's
+ * status (one database, one health); a rejected batch is retried whole by the caller.
+ */
+export interface HistoryStore {
+  /** Writes one recorder pass in one transaction. Idempotent: a batch written twice changes nothing the second time. */
+  record(batch: HistoryRecordBatch): Promise<HistoryWriteReport>;
+  /**
+   * Marks stored pods or nodes that are not in `liveUids` as deleted, at the last observation before this one (a
+   * lower bound: they went while the monitor was not watching). Returns the rows marked.
+   */
+  reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string> }): Promise<number>;
+  /** Events and lifecycle entries, newest first, keyset-paginated. */
+  queryEvents(query: HistoryEventQuery): Promise<HistoryPage<HistoryEntry>>;
+  /** Pods, newest first, keyset-paginated. */
+  queryPods(query: PodHistoryFilter): Promise<HistoryPage<StoredPod, PodCursor>>;
+  /** Nodes of a cluster, deleted ones included. */
+  listNodes(cluster: string): Promise<StoredNode[]>;
+  /** Deletes events and lifecycle entries, and pods and nodes deleted, before the retention. */
+  expireHistory(nowMs: number): Promise<HistoryExpireReport>;
 }

@@ -2,13 +2,18 @@
 // Stored usage series: identity, samples and the query shapes shared by the store adapters, the analyses and the API.
 // Pure types only. Timestamps are Unix epoch milliseconds (UTC) everywhere in this file.
 
+/** Every {@link EntityKind}, for validating input. */
+export const ENTITY_KINDS = ['container', 'pod', 'node', 'pvc', 'namespace', 'workload', 'cluster'] as const;
+
 /** What a series describes. */
-export type EntityKind = 'container' | 'pod' | 'node' | 'pvc' | 'namespace' | 'workload' | 'cluster';
+export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /**
  * Identity of one stored series. The store maps each distinct key to a small integer {@link SeriesId}.
- * Invariant: `entity` is `namespace/pod/container` for containers, `namespace/pod` for pods, `namespace/name` for PVCs
- * and workloads, the node name for nodes and the namespace name for namespaces.
+ * Invariant: `entity` is `namespace/pod/container` for containers, `namespace/pod` for pods, `namespace/name` for
+ * PVCs, `namespace/Kind/name` for workloads (the top owner, e.g. `shop/Deployment/checkout`, so that a workload's
+ * history outlives its pods' names), the node name for nodes, the namespace name for namespaces and the cluster name
+ * for the cluster.
  */
 export interface SeriesKey {
   /** Cluster name; `default` in a single-cluster installation. */
@@ -49,7 +54,24 @@ export const METRIC = {
   capacityBytes: 'capacity_b',
   /** Inodes used. */
   inodesUsed: 'inodes_used',
+  /** Pods with usage in the collection cycle (workload, namespace and cluster series). */
+  pods: 'pods',
 } as const;
+
+/** Unit of each metric, for API answers. */
+export const METRIC_UNITS: Readonly<Record<string, string>> = {
+  [METRIC.cpuMillicores]: 'millicores',
+  [METRIC.memoryWorkingSetBytes]: 'bytes',
+  [METRIC.memoryRssBytes]: 'bytes',
+  [METRIC.throttleRatio]: 'ratio',
+  [METRIC.restarts]: 'count',
+  [METRIC.networkRxBytesPerSec]: 'bytes/s',
+  [METRIC.networkTxBytesPerSec]: 'bytes/s',
+  [METRIC.usedBytes]: 'bytes',
+  [METRIC.capacityBytes]: 'bytes',
+  [METRIC.inodesUsed]: 'count',
+  [METRIC.pods]: 'count',
+};
 
 /** One observation. A missing observation is absent, never a 0 (REQUIREMENTS §1.6). */
 export interface Sample {

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   KRM_LISTEN_FAILED: { exitCode: 3, doc: 'The server could not listen on the requested host and port.' },
   KRM_TASK_TIMEOUT: { exitCode: 3, doc: 'A scheduled task exceeded its per-run timeout and was aborted.' },
   KRM_SHUTDOWN_TIMEOUT: { exitCode: 3, doc: 'Shutdown did not finish within its hard timeout; the process exited anyway.' },
+  KRM_SHUTDOWN_FAILED: { exitCode: 3, doc: 'A component failed while closing (for example, buffered samples could not be written to a read-only database).' },
   KRM_STORE_CORRUPT: { exitCode: 3, doc: 'The history database failed its integrity check (PRAGMA quick_check).' },
   KRM_STORE_READONLY: { exitCode: 3, doc: 'The history database is read-only; reads are served, writes are queued and retried.' },
   KRM_STORE_FULL: { exitCode: 3, doc: 'The disk holding the history database is full; reads are served, writes are retried.' },

@@ -27,6 +27,12 @@ export type LogEvent =
   | { event: 'watch.synced'; kind: string; objects: number; durationMs: number }
   | { event: 'collection.done'; source: string; durationMs: number; pods: number; samples: number; errors: number }
   | { event: 'collection.source_changed'; from: string | null; to: string; reason: string }
+  | { event: 'backfill.started'; fromMs: number; toMs: number; windows: number; namespaces: number; resumed: boolean }
+  | { event: 'backfill.progress'; doneWindows: number; totalWindows: number; samples: number; samplesPerSec: number; etaMs: number | null; throughMs: number }
+  | { event: 'backfill.skipped'; reason: string }
+  | { event: 'backfill.done'; windows: number; samples: number; durationMs: number }
+  | { event: 'backfill.failed'; doneWindows: number; totalWindows: number; samples: number; err: Error }
+  | { event: 'backfill.aborted'; doneWindows: number; totalWindows: number; samples: number }
   | { event: 'store.degraded'; reason: StoreDegradedReason; err: Error }
   | { event: 'store.recovered' }
   | { event: 'config.loaded'; config: Record<string, unknown>; unknownEnv: readonly string[] }
@@ -54,6 +60,12 @@ export const EVENTS: { readonly [K in EventName]: { readonly level: EventLevel; 
   'watch.synced': { level: 'info', msg: 'watch synced' },
   'collection.done': { level: 'info', msg: 'collection cycle finished' },
   'collection.source_changed': { level: 'info', msg: 'usage source changed' },
+  'backfill.started': { level: 'info', msg: 'history backfill from Prometheus started' },
+  'backfill.progress': { level: 'info', msg: 'history backfill progress' },
+  'backfill.skipped': { level: 'info', msg: 'history backfill skipped' },
+  'backfill.done': { level: 'info', msg: 'history backfill finished' },
+  'backfill.failed': { level: 'warn', msg: 'history backfill stopped by a failure, resumes on the next start' },
+  'backfill.aborted': { level: 'info', msg: 'history backfill interrupted by shutdown, resumes on the next start' },
   'store.degraded': { level: 'error', msg: 'store degraded, writes refused' },
   'store.recovered': { level: 'info', msg: 'store accepting writes again' },
   'config.loaded': { level: 'info', msg: 'configuration loaded' },

@@ -30,6 +30,8 @@ export interface SelfMetrics {
   readonly pods: Gauge;
   readonly kubeRequestDuration: Histogram<'verb' | 'resource' | 'code'>;
   readonly prometheusRequestDuration: Histogram<'type'>;
+  /** Sets where `krm_pods` reads the current pod count at each scrape. */
+  trackPods(count: () => number): void;
 }
 
 /** Options of {@link createSelfMetrics}. */
@@ -82,7 +84,11 @@ function createCollectionMetrics(registry: Registry) {
 
 function createKrmMetrics(registry: Registry) {
   const registers = [registry];
+  let podCount: (() => number) | undefined;
   return {
+    trackPods: (count: () => number): void => {
+      podCount = count;
+    },
     databaseSizeBytes: new Gauge({ name: 'krm_database_size_bytes', help: 'History database size in bytes, WAL included.', registers }),
     watchEvents: new Counter({
       name: 'krm_watch_events_total',
@@ -96,7 +102,15 @@ function createKrmMetrics(registry: Registry) {
       labelNames: ['kind'] as const,
       registers,
     }),
-    pods: new Gauge({ name: 'krm_pods', help: 'Pods currently held in the cluster cache.', registers }),
+    pods: new Gauge({
+      name: 'krm_pods',
+      help: 'Pods currently held in the cluster cache.',
+      registers,
+      // Read at scrape time: a pod count maintained on every watch event would cost more than it tells.
+      collect() {
+        if (podCount !== undefined) this.set(podCount());
+      },
+    }),
     kubeRequestDuration: new Histogram({
       name: 'krm_kube_request_duration_seconds',
       help: 'Kubernetes API request latency in seconds by verb, resource and status code.',
@@ -106,7 +120,7 @@ function createKrmMetrics(registry: Registry) {
     }),
     prometheusRequestDuration: new Histogram({
       name: 'krm_prometheus_request_duration_seconds',
-      help: 'Prometheus query latency in seconds by query type (instant, range).',
+      help: 'Prometheus request latency in seconds by request type (instant, names, ready).',
       labelNames: ['type'] as const,
       buckets: UPSTREAM_BUCKETS,
       registers,
@@ -127,4 +141,26 @@ export function createSelfMetrics(options: SelfMetricsOptions = {}): SelfMetrics
     ...createCollectionMetrics(registry),
     ...createKrmMetrics(registry),
   };
+}
+
+/** Callbacks binding the watch loops to the watch counters; every kind's series exists (at 0) from the start. */
+export function watchMetricHooks(metrics: SelfMetrics, kinds: readonly string[]): { onEvent: (kind: string) => void; onRestart: (kind: string) => void } {
+  for (const kind of kinds) {
+    metrics.watchEvents.inc({ kind }, 0);
+    metrics.watchRestarts.inc({ kind }, 0);
+  }
+  return {
+    onEvent: (kind) => metrics.watchEvents.inc({ kind }),
+    onRestart: (kind) => metrics.watchRestarts.inc({ kind }),
+  };
+}
+
+/** Observer of Kubernetes API requests (see `timedKubeHttp`). */
+export function kubeRequestObserver(metrics: SelfMetrics): (o: { verb: string; resource: string; code: string; durationSec: number }) => void {
+  return (o) => metrics.kubeRequestDuration.observe({ verb: o.verb, resource: o.resource, code: o.code }, o.durationSec);
+}
+
+/** Observer of Prometheus requests (the Prometheus client's `onRequest`). */
+export function prometheusRequestObserver(metrics: SelfMetrics): (o: { type: string; durationSec: number }) => void {
+  return (o) => metrics.prometheusRequestDuration.observe({ type: o.type }, o.durationSec);
 }

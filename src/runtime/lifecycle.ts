@@ -3,6 +3,7 @@
 // registered closers run one at a time in reverse registration order (register the store first and the HTTP
 // server and loops after it: loops finish, the server closes, the database closes last). A hard timeout (10 s by
 // default) exits non-zero if closing hangs; a second signal exits at once.
+import { setMaxListeners } from 'node:events';
 import { toError } from '../errors/app-error.ts';
 import { ERROR_CODES } from '../errors/codes.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
@@ -65,6 +66,9 @@ class ProcessLifecycle implements Lifecycle {
   constructor(opts: LifecycleOptions) {
     this.#opts = opts;
     this.#clock = opts.clock ?? systemClock;
+    // Every loop (a watch per kind, the scheduled tasks, their sleeps) listens on the root signal; dozens of
+    // listeners are by design, not a leak.
+    setMaxListeners(256, this.#root.signal);
     this.stopped = new Promise<number>((resolve) => {
       this.#settleStopped = resolve;
     });

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // The collection cycle: the source selector's snapshot becomes one sample batch in the store (series resolved once
 // and cached), the self-metrics are updated, and the cycle's per-pod and per-node usage is kept in memory for the
-// API (`/api/v1/pods`, `/api/v1/nodes`, `/api/v1/cluster`). Scheduling (cadence, overrun skips, per-run timeout) is
-// the runtime scheduler's job; this file only does one cycle.
+// API (`/api/v1/pods`, `/api/v1/nodes`, `/api/v1/cluster`). Besides the per-container series, each cycle writes
+// per-workload, per-namespace and cluster totals (CPU, working set, pod count): a workload's pods are renamed by
+// every rollout, so its history has to be kept under the workload's own key rather than rebuilt from pod series.
+// Scheduling (cadence, overrun skips, per-run timeout) is the runtime scheduler's job; this file only does one cycle.
 import type { LatestUsage, UsageNow } from '../api/routes/pods.ts';
 import type { LastCollection } from '../api/contract.ts';
+import type { ClusterView } from '../domain/kube-ports.ts';
 import type { SampleStore } from '../domain/ports.ts';
-import { METRIC, type EntityKind, type SeriesKey } from '../domain/series.ts';
+import type { Pod } from '../domain/resources.ts';
+import { METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -18,8 +22,10 @@ export interface CollectorOptions {
   readonly metrics: SelfMetrics;
   readonly log: EventLogger;
   readonly clock: Clock;
-  /** The `cluster` of every series key. */
+  /** The `cluster` of every series key, and the entity of the cluster totals. */
   readonly cluster: string;
+  /** Resolves pods to workloads; without it no workload series are written (namespace and cluster totals are). */
+  readonly clusterView?: ClusterView;
 }
 
 /** One collection cycle plus what the last one saw. */
@@ -67,52 +73,156 @@ function nodeAndVolumeSamples(snapshot: UsageSnapshot): PendingSample[] {
   return out;
 }
 
-/** Absent values (unknown to the source) are not stored at all. */
-function samplesOf(snapshot: UsageSnapshot): PendingSample[] {
-  return [...containerSamples(snapshot), ...nodeAndVolumeSamples(snapshot)].filter((s) => s.value !== undefined && Number.isFinite(s.value));
+/** Usage of one pod in a cycle, summed over its containers (what `/api/v1/pods` reads, and the totals' input). */
+interface PodSums {
+  readonly namespace: string;
+  readonly name: string;
+  cpuMillicores: number;
+  memoryBytes: number;
+  /** Latest sample time of its containers. */
+  tsMs: number;
 }
 
-function podUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
-  const out = new Map<string, UsageNow>();
+/** Running sums of one workload, namespace or the cluster over one cycle. */
+interface Totals {
+  readonly kind: EntityKind;
+  readonly entity: string;
+  cpu: number;
+  memory: number;
+  pods: number;
+  tsMs: number;
+}
+
+/** One pass over the containers; non-finite values add nothing (absent, REQUIREMENTS §1.6). */
+function podUsage(snapshot: UsageSnapshot): Map<string, PodSums> {
+  const out = new Map<string, PodSums>();
   for (const c of snapshot.containers) {
     const key = `${c.namespace}/${c.pod}`;
-    const prev = out.get(key) ?? { cpuMillicores: 0, memoryBytes: 0 };
-    out.set(key, { cpuMillicores: prev.cpuMillicores + c.cpuCores * 1000, memoryBytes: prev.memoryBytes + c.memoryWorkingSetBytes });
+    let p = out.get(key);
+    if (p === undefined) {
+      p = { namespace: c.namespace, name: c.pod, cpuMillicores: 0, memoryBytes: 0, tsMs: c.tsMs };
+      out.set(key, p);
+    }
+    if (Number.isFinite(c.cpuCores)) p.cpuMillicores += c.cpuCores * 1000;
+    if (Number.isFinite(c.memoryWorkingSetBytes)) p.memoryBytes += c.memoryWorkingSetBytes;
+    if (c.tsMs > p.tsMs) p.tsMs = c.tsMs;
   }
   return out;
+}
+
+function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: string }, p: PodSums): void {
+  let t = map.get(key.entity);
+  if (t === undefined) {
+    t = { kind: key.kind, entity: key.entity, cpu: 0, memory: 0, pods: 0, tsMs: p.tsMs };
+    map.set(key.entity, t);
+  }
+  t.cpu += p.cpuMillicores;
+  t.memory += p.memoryBytes;
+  t.pods += 1;
+  if (p.tsMs > t.tsMs) t.tsMs = p.tsMs;
+}
+
+/**
+ * Workload entity (`namespace/Kind/name`) of a pod, or undefined when the pod is not in the cache (created or deleted
+ * between the watch and the usage source; its usage still counts in its namespace and the cluster). Resolved keys are
+ * memoized per pod object: cached objects are replaced, never mutated, on every change.
+ */
+function workloadResolver(view: ClusterView | undefined): (p: PodSums) => string | undefined {
+  if (view === undefined) return () => undefined;
+  const memo = new WeakMap<Pod, string>();
+  return (p) => {
+    const pod = view.get('pods', p.namespace, p.name);
+    if (pod === undefined) return undefined;
+    const known = memo.get(pod);
+    if (known !== undefined) return known;
+    const w = view.workloadOf(pod);
+    const entity = `${w.namespace}/${w.kind}/${w.name}`;
+    // Names inferred while the owner chain is not cached yet are not memoized, so the next cycle tries again.
+    if (w.resolved) memo.set(pod, entity);
+    return entity;
+  };
+}
+
+function totalsSamples(totals: Iterable<Totals>, out: PendingSample[]): void {
+  for (const t of totals) {
+    const base = { kind: t.kind, entity: t.entity, tsMs: t.tsMs };
+    out.push({ ...base, metric: METRIC.cpuMillicores, value: t.cpu });
+    out.push({ ...base, metric: METRIC.memoryWorkingSetBytes, value: t.memory });
+    out.push({ ...base, metric: METRIC.pods, value: t.pods });
+  }
+}
+
+/** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
+function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }): PendingSample[] {
+  const workloads = new Map<string, Totals>();
+  const namespaces = new Map<string, Totals>();
+  const cluster = new Map<string, Totals>();
+  const clusterKey = { kind: 'cluster' as const, entity: ctx.cluster };
+  for (const p of pods.values()) {
+    addPod(cluster, clusterKey, p);
+    addPod(namespaces, { kind: 'namespace', entity: p.namespace }, p);
+    const workload = ctx.workloadOf(p);
+    if (workload !== undefined) addPod(workloads, { kind: 'workload', entity: workload }, p);
+  }
+  const out: PendingSample[] = [];
+  totalsSamples(workloads.values(), out);
+  totalsSamples(namespaces.values(), out);
+  totalsSamples(cluster.values(), out);
+  return out;
+}
+
+/** Absent values (unknown to the source) are not stored at all. */
+function samplesOf(snapshot: UsageSnapshot, aggregates: readonly PendingSample[]): PendingSample[] {
+  return [...containerSamples(snapshot), ...nodeAndVolumeSamples(snapshot), ...aggregates].filter((s) => s.value !== undefined && Number.isFinite(s.value));
 }
 
 function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
-/** Resolves series ids through a cache, asking the store only for keys not seen before. */
+/**
+ * Resolves series ids through a cache, asking the store only for keys not seen before. The cache is nested by kind,
+ * entity and metric so that a cycle's hundreds of thousands of lookups hash strings that already exist (one entity
+ * string per container) instead of building a key string per sample.
+ */
 function createSeriesCache(store: SampleStore, cluster: string): (samples: readonly PendingSample[]) => Promise<number[]> {
-  const ids = new Map<string, number>();
-  const keyOf = (s: PendingSample): string => `${s.kind}\u0000${s.entity}\u0000${s.metric}`;
+  const ids = new Map<EntityKind, Map<string, Map<string, number>>>();
+  const lookup = (s: PendingSample): number | undefined => ids.get(s.kind)?.get(s.entity)?.get(s.metric);
+  const remember = (s: PendingSample, id: number): void => {
+    let byEntity = ids.get(s.kind);
+    if (byEntity === undefined) ids.set(s.kind, (byEntity = new Map()));
+    let byMetric = byEntity.get(s.entity);
+    if (byMetric === undefined) byEntity.set(s.entity, (byMetric = new Map()));
+    byMetric.set(s.metric, id);
+  };
   return async (samples) => {
-    const missing = new Map<string, SeriesKey>();
-    for (const s of samples) {
-      const k = keyOf(s);
-      if (!ids.has(k)) missing.set(k, { cluster, kind: s.kind, entity: s.entity, metric: s.metric });
+    const out = new Array<number>(samples.length);
+    const missing = new Map<string, PendingSample>();
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i] as PendingSample;
+      const id = lookup(s);
+      if (id === undefined) missing.set(`${s.kind}\u0000${s.entity}\u0000${s.metric}`, s);
+      else out[i] = id;
     }
-    if (missing.size > 0) {
-      const resolved = await store.resolveSeries([...missing.values()]);
-      [...missing.keys()].forEach((k, i) => ids.set(k, resolved[i] as number));
-    }
-    return samples.map((s) => ids.get(keyOf(s)) as number);
+    if (missing.size === 0) return out;
+    const news = [...missing.values()];
+    const resolved = await store.resolveSeries(news.map((s) => ({ cluster, kind: s.kind, entity: s.entity, metric: s.metric })));
+    news.forEach((s, i) => remember(s, resolved[i] as number));
+    for (let i = 0; i < samples.length; i++) out[i] ??= lookup(samples[i] as PendingSample) as number;
+    return out;
   };
 }
 
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
   const resolve = createSeriesCache(opts.store, opts.cluster);
+  const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView) };
   let pods = new Map<string, UsageNow>();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
 
-  async function store(snapshot: UsageSnapshot): Promise<number> {
-    const samples = samplesOf(snapshot);
+  async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>): Promise<number> {
+    const samples = samplesOf(snapshot, aggregateSamples(podSums, aggregation));
     const seriesIds = await resolve(samples);
     await opts.store.append({ seriesIds, timestampsMs: samples.map((s) => s.tsMs), values: samples.map((s) => s.value as number) });
     // Durable at once, so a hard kill loses at most one interval. A store that cannot write says so in its status
@@ -133,8 +243,9 @@ export function createCollector(opts: CollectorOptions): Collector {
       throw new Error(`no usage source could collect: ${state.reason}`);
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
-    const stored = await store(snapshot);
-    pods = podUsage(snapshot);
+    const podSums = podUsage(snapshot);
+    const stored = await store(snapshot, podSums);
+    pods = podSums;
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);
     const finishedAtMs = opts.clock.now();

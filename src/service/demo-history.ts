@@ -2,11 +2,16 @@
 // The demo's week of history: a separate usage engine (same seed, nodes and containers as the live simulation, so
 // the live engine is never moved backwards) steps over the days before the scenario's start, and the samples go
 // straight into the store's chunks and rollups with `writeHistory`, under exactly the series keys the collector
-// resolves for metrics-server samples (container and node CPU in millicores and memory working set in bytes).
+// resolves for metrics-server samples (container and node CPU in millicores and memory working set in bytes) and
+// for its totals (per workload, namespace and the cluster: CPU, working set and pod count). Workloads are resolved
+// with the same ownership walk as the live cluster cache, over the simulation's own objects.
 import type { SampleStore } from '../domain/ports.ts';
 import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { UsageEngine } from '../sim/usage/engine.ts';
+import { resolveWorkload, type OwnerLookup } from '../sources/kube/ownership.ts';
+import { projectPod } from '../sources/kube/project-pod.ts';
+import { projectJob, projectReplicaSet } from '../sources/kube/project-workloads.ts';
 
 const DAY_MS = 86_400_000;
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
@@ -116,21 +121,112 @@ function timestamps(w: Window): Float64Array {
   return ts;
 }
 
-/** Resolves the targets' series and writes them `WRITE_BATCH` series at a time; returns the samples written. */
-async function writeTargets(opts: SeedOptions, targets: readonly Target[], w: Window): Promise<number> {
+/** One series to write: its key's kind, entity and metric, and a value per step (NaN: absent). */
+interface Column {
+  readonly kind: EntityKind;
+  readonly entity: string;
+  readonly metric: string;
+  readonly values: Float64Array;
+}
+
+function targetColumns(targets: readonly Target[]): Column[] {
+  return targets.flatMap((t): Column[] => [
+    { kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores, values: t.cpu },
+    { kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes, values: t.memory },
+  ]);
+}
+
+/** Sums of one workload, namespace or the cluster per step, as the collector writes them. */
+interface Totals {
+  readonly kind: EntityKind;
+  readonly entity: string;
+  readonly cpu: Float64Array;
+  readonly memory: Float64Array;
+  readonly pods: Float64Array;
+}
+
+/** `namespace/Kind/name` of a pod of the simulation, resolved like the cluster cache does. */
+function workloadResolver(simulation: Simulation): (namespace: string, pod: string) => string | undefined {
+  const { store } = simulation;
+  const lookup: OwnerLookup = {
+    replicaSet: (ns, name) => projectReplicaSet(store.get('replicasets.apps', ns, name)),
+    job: (ns, name) => projectJob(store.get('jobs.batch', ns, name)),
+  };
+  return (namespace, name) => {
+    const pod = projectPod(store.get('pods', namespace, name));
+    if (pod === undefined) return undefined;
+    const w = resolveWorkload(pod, lookup);
+    return `${w.namespace}/${w.kind}/${w.name}`;
+  };
+}
+
+/** Adds one pod's per-step sums into a total; a step where the pod has no sample adds nothing. */
+function addPod(total: Totals, pod: { cpu: Float64Array; memory: Float64Array }): void {
+  for (let k = 0; k < pod.cpu.length; k++) {
+    const cpu = pod.cpu[k] as number;
+    if (Number.isNaN(cpu)) continue;
+    total.cpu[k] = (Number.isNaN(total.cpu[k] as number) ? 0 : (total.cpu[k] as number)) + cpu;
+    total.memory[k] = (Number.isNaN(total.memory[k] as number) ? 0 : (total.memory[k] as number)) + (pod.memory[k] as number);
+    total.pods[k] = (Number.isNaN(total.pods[k] as number) ? 0 : (total.pods[k] as number)) + 1;
+  }
+}
+
+/** Per-step sums of one pod's containers; a step where none of them has a sample stays absent. */
+function podSums(containers: readonly Target[], steps: number): { cpu: Float64Array; memory: Float64Array } {
+  const cpu = nanColumn(steps);
+  const memory = nanColumn(steps);
+  for (const c of containers) {
+    for (let k = 0; k < steps; k++) {
+      if (Number.isNaN(c.cpu[k] as number)) continue;
+      cpu[k] = (Number.isNaN(cpu[k] as number) ? 0 : (cpu[k] as number)) + (c.cpu[k] as number);
+      memory[k] = (Number.isNaN(memory[k] as number) ? 0 : (memory[k] as number)) + (c.memory[k] as number);
+    }
+  }
+  return { cpu, memory };
+}
+
+/** The collector's totals over the filled container columns: per workload, per namespace and for the cluster. */
+function totalsColumns(opts: SeedOptions, targets: readonly Target[], steps: number): Column[] {
+  const byPod = new Map<string, Target[]>();
+  for (const t of targets) {
+    if (t.kind !== 'container') continue;
+    const podKey = t.entity.slice(0, t.entity.lastIndexOf('/'));
+    const list = byPod.get(podKey);
+    if (list === undefined) byPod.set(podKey, [t]);
+    else list.push(t);
+  }
+  const totals = new Map<string, Totals>();
+  const totalOf = (kind: EntityKind, entity: string): Totals => {
+    const key = `${kind}\u0000${entity}`;
+    let t = totals.get(key);
+    if (t === undefined) totals.set(key, (t = { kind, entity, cpu: nanColumn(steps), memory: nanColumn(steps), pods: nanColumn(steps) }));
+    return t;
+  };
+  const workloadOf = workloadResolver(opts.simulation);
+  for (const [podKey, containers] of byPod) {
+    const [namespace = '', name = ''] = podKey.split('/');
+    const sums = podSums(containers, steps);
+    addPod(totalOf('cluster', opts.cluster), sums);
+    addPod(totalOf('namespace', namespace), sums);
+    const workload = workloadOf(namespace, name);
+    if (workload !== undefined) addPod(totalOf('workload', workload), sums);
+  }
+  return [...totals.values()].flatMap((t): Column[] => [
+    { kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores, values: t.cpu },
+    { kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes, values: t.memory },
+    { kind: t.kind, entity: t.entity, metric: METRIC.pods, values: t.pods },
+  ]);
+}
+
+/** Resolves the columns' series and writes them `WRITE_BATCH` series at a time; returns the samples written. */
+async function writeColumns(opts: SeedOptions, columns: readonly Column[], w: Window): Promise<number> {
   const timestampsMs = timestamps(w);
   let samples = 0;
-  for (let i = 0; i < targets.length; i += WRITE_BATCH / 2) {
-    const chunk = targets.slice(i, i + WRITE_BATCH / 2);
-    const keys = chunk.flatMap((t): SeriesKey[] => [
-      { cluster: opts.cluster, kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores },
-      { cluster: opts.cluster, kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes },
-    ]);
+  for (let i = 0; i < columns.length; i += WRITE_BATCH) {
+    const chunk = columns.slice(i, i + WRITE_BATCH);
+    const keys = chunk.map((c): SeriesKey => ({ cluster: opts.cluster, kind: c.kind, entity: c.entity, metric: c.metric }));
     const ids = await opts.store.resolveSeries(keys);
-    const series = chunk.flatMap((t, j): HistorySeries[] => [
-      { seriesId: ids[2 * j] as number, timestampsMs, values: t.cpu },
-      { seriesId: ids[2 * j + 1] as number, timestampsMs, values: t.memory },
-    ]);
+    const series = chunk.map((c, j): HistorySeries => ({ seriesId: ids[j] as number, timestampsMs, values: c.values }));
     samples += (await opts.store.writeHistory({ series })).samples;
     // Let timers and I/O run between batches.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -153,9 +249,10 @@ export async function seedDemoHistory(opts: SeedOptions): Promise<SeedReport> {
   const targets = targetsOf(opts.simulation, w.steps);
   opts.log?.info({ ...base, entities: targets.length, steps: w.steps }, 'demo history: generating');
   fill(historyEngine(opts.simulation, w), targets, w);
+  const columns = [...targetColumns(targets), ...totalsColumns(opts, targets, w.steps)];
   opts.log?.info({ durationMs: Math.round(performance.now() - started) }, 'demo history: generated, writing');
-  const samples = await writeTargets(opts, targets, w);
-  const report = { seeded: true, series: 2 * targets.length, samples, ...base, durationMs: performance.now() - started };
+  const samples = await writeColumns(opts, columns, w);
+  const report = { seeded: true, series: columns.length, samples, ...base, durationMs: performance.now() - started };
   opts.log?.info({ series: report.series, samples, durationMs: Math.round(report.durationMs) }, 'demo history written');
   return report;
 }

@@ -8,7 +8,7 @@ import { loadScenario } from './model/scenario/load.ts';
 import type { Scenario } from './model/scenario/schema.ts';
 import { Simulation, type SimulationOptions } from './simulation.ts';
 
-export { Simulation, type SimulationOptions, type SimulationSummary } from './simulation.ts';
+export { defaultStart, Simulation, type SimulationOptions, type SimulationSummary } from './simulation.ts';
 export { kubeconfigFor, prometheusScrapeConfig } from './client-config.ts';
 export { writeHistory } from './history.ts';
 export type { SimServer } from './api/server.ts';

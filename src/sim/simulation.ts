@@ -52,7 +52,8 @@ export interface SimulationSummary {
  */
 export const ACCELERATED_HEAD_START_MS = 3 * 86_400_000;
 
-function defaultStart(realNowMs: number, speed: number): number {
+/** The scenario clock's start when neither the options nor the scenario give one. */
+export function defaultStart(realNowMs: number, speed: number): number {
   return speed > 1 ? realNowMs - ACCELERATED_HEAD_START_MS : realNowMs;
 }
 

@@ -39,7 +39,7 @@ void describe('migrations', () => {
     const path = join(tempDir(t), 'm.db');
     const first = openDatabase({ path });
     const migrations = loadMigrations();
-    assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), [1]);
+    assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), [1, 2]);
     assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), []);
     assert.equal(first.db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(first.db.pragma('foreign_keys', { simple: true }), 1);
@@ -48,8 +48,8 @@ void describe('migrations', () => {
     const again = openDatabase({ path });
     assert.deepEqual(migrate(again.db, { migrations, nowMs: T0, readOnly: false }), []);
     const versions = again.db.prepare('SELECT version FROM schema_migrations').pluck().all();
-    assert.deepEqual(versions, [1]);
-    assert.equal(again.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '1');
+    assert.deepEqual(versions, [1, 2]);
+    assert.equal(again.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '2');
     again.db.close();
   });
 
@@ -64,9 +64,9 @@ void describe('migrations', () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edited\n`);
     assert.throws(() => migrate(db, { migrations: loadMigrations(migDir), nowMs: T0, readOnly: false }), isStoreError('KRM_STORE_MIGRATION_FAILED'));
     assert.throws(() => migrate(db, { migrations: [], nowMs: T0, readOnly: false }), /newer than this build/);
-    const broken = [...loadMigrations(), { version: 2, name: 'broken', sql: 'CREATE TABLE series (x);', checksum: 'x' }];
+    const broken = [...loadMigrations(), { version: 999, name: 'broken', sql: 'CREATE TABLE series (x);', checksum: 'x' }];
     assert.throws(() => migrate(db, { migrations: broken, nowMs: T0, readOnly: false }), isStoreError('KRM_STORE_MIGRATION_FAILED'));
-    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), 1, 'failed migration rolled back');
+    assert.equal(db.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get(), loadMigrations().length, 'failed migration rolled back');
   });
 });
 

@@ -29,6 +29,7 @@ import { ChunkRepo, type ChunkRow } from './chunk-repo.ts';
 import { openDatabase, type Db } from './db.ts';
 import { HeadSet, type Head } from './head-set.ts';
 import { loadMigrations, migrate } from './migrate.ts';
+import { SqliteHistoryStore, type HistoryRetention } from './history-store.ts';
 import { decimalsPolicy, type DecimalsPolicy } from './precision.ts';
 import { runQuery, type QuerySources } from './query.ts';
 import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
@@ -59,6 +60,8 @@ export interface SqliteSampleStoreOptions {
   readonly maxPendingChunks?: number;
   /** Extra pragmas applied after migrations, e.g. `max_page_count = 100000`. */
   readonly pragmas?: readonly string[];
+  /** Retention of the object and event history (see {@link SqliteSampleStore.history}). */
+  readonly historyRetention?: HistoryRetention;
 }
 
 /** Storage of one tier: `items` are samples (raw) or buckets (rollups); bytes include the tier's indexes. */
@@ -84,6 +87,7 @@ interface Parts {
   readonly queue: WriteQueue;
   readonly repo: ChunkRepo;
   readonly registry: SeriesRegistry;
+  readonly historyRetention?: HistoryRetention;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -102,7 +106,7 @@ function openParts(opts: SqliteSampleStoreOptions): Parts {
       { maxPending: opts.maxPendingChunks ?? 200_000, retryDelayMs: 30_000, readOnlyCause: opened.readOnlyCause },
     );
     const registry = new SeriesRegistry(db);
-    return { db, path: opts.path, clock, tiers, policy: decimalsPolicy(opts.decimals), queue, repo, registry };
+    return { db, path: opts.path, clock, tiers, policy: decimalsPolicy(opts.decimals), queue, repo, registry, historyRetention: opts.historyRetention };
   } catch (e) {
     db.close();
     throw e;
@@ -114,8 +118,11 @@ export class SqliteSampleStore implements SampleStore {
   private readonly heads: HeadSet;
   private readonly counters: Counters = { appended: 0, absent: 0, outOfOrder: 0 };
   private readonly sources: QuerySources;
+  /** The object and event history on the same connection and write queue (one database, one status). */
+  readonly history: SqliteHistoryStore;
 
   private constructor(private readonly p: Parts) {
+    this.history = new SqliteHistoryStore({ db: p.db, queue: p.queue }, p.historyRetention);
     this.heads = new HeadSet((id) => this.decimalsOf(id));
     this.heads.restore(p.repo.loadHeads());
     this.sources = {
@@ -184,6 +191,16 @@ export class SqliteSampleStore implements SampleStore {
     return { samples, rawChunks, rollupRows: rows.length - rawChunks };
   }
 
+  async readMeta(key: string): Promise<string | undefined> {
+    const value: unknown = this.p.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key);
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  async writeMeta(key: string, value: string): Promise<void> {
+    const result = this.p.queue.run(() => this.setMeta(key, value), 'meta update');
+    if (result instanceof StoreError) throw result;
+  }
+
   async flush(): Promise<void> {
     const dirty = this.heads.dirtyHeads();
     const err = this.p.queue.commit((repo) => {
@@ -202,6 +219,18 @@ export class SqliteSampleStore implements SampleStore {
       ? q.seriesIds.map((id) => this.p.registry.info(id)).filter((s): s is SeriesInfo => s !== undefined)
       : this.p.registry.find(q.selector ?? {});
     return runQuery(this.sources, q, series);
+  }
+
+  async newestSampleMs(selector: SeriesSelector): Promise<number | undefined> {
+    const raw = this.p.tiers.find((t) => t.resolutionMs === 0)?.table ?? 'chunks_raw';
+    const maxEnd = this.p.db.prepare(`SELECT MAX(end_ms) FROM ${raw} WHERE series_id = ?`).pluck();
+    let newest: number | undefined;
+    for (const { id } of this.p.registry.find(selector)) {
+      const head = this.heads.samples(id)?.timestampsMs;
+      const last = Math.max((maxEnd.get(id) as number | null) ?? -Infinity, head?.[head.length - 1] ?? -Infinity);
+      if (last > (newest ?? -Infinity)) newest = last;
+    }
+    return newest;
   }
 
   async rotate(options: RotateOptions = {}): Promise<RotationReport> {
@@ -224,12 +253,13 @@ export class SqliteSampleStore implements SampleStore {
       if (deleted instanceof StoreError) return report;
       deletedRows[tier.name] = deleted;
     }
-    if (Object.values(deletedRows).some((n) => n > 0)) {
+    const deletedHistory = await this.history.expireHistory(nowMs);
+    if (Object.values(deletedRows).some((n) => n > 0) || Object.values(deletedHistory).some((n) => n > 0)) {
       this.maintenance('incremental_vacuum');
       this.maintenance('wal_checkpoint(TRUNCATE)');
     }
     this.p.queue.run(() => this.setMeta('last_rotation_ms', String(nowMs)), 'meta update');
-    return { ...report, truncated: budget.remaining <= 0 };
+    return { ...report, deletedHistory, truncated: budget.remaining <= 0 };
   }
 
   status(): StoreStatus {

@@ -81,3 +81,44 @@ test('bad parameters are 400 KRM_API_BAD_REQUEST', async () => {
     assert.equal((res.json() as { error: { code: string } }).error.code, 'KRM_API_BAD_REQUEST', q);
   }
 });
+
+test('keyset pages stay stable while pods are added and removed between pages; a cursor of another query is 400', async () => {
+  const live = new Map<string, Pod>();
+  for (let i = 0; i < 50; i++) live.set(`p${String(i).padStart(2, '0')}`, pod(`p${String(i).padStart(2, '0')}`));
+  const cpu = (name: string): number => (Number(name.slice(1)) * 37) % 23;
+  const liveView = { list: (kind: KindName) => (kind === 'pods' ? [...live.values()] : []), workloadOf: view.workloadOf } as unknown as ClusterView;
+  const liveUsage: LatestUsage = { pod: (_ns, name) => ({ cpuMillicores: cpu(name), memoryBytes: 1 }), node: () => undefined, collectedAtMs: () => 0 };
+  const { app } = buildTestApp({ clusterView: liveView, latestUsage: liveUsage });
+  const throughout = new Set([...live.keys()].filter((n) => Number(n.slice(1)) % 5 !== 0));
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  let round = 0;
+  do {
+    const url: string = `/api/v1/pods?sort=cpu&limit=7${cursor === null ? '' : `&continue=${cursor}`}`;
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json() as { items: { name: string }[]; continue: string | null };
+    seen.push(...body.items.map((i) => i.name));
+    cursor = body.continue;
+    // Between pages: remove a pod not kept throughout, and add new ones that sort anywhere.
+    live.delete(`p${String(round * 5).padStart(2, '0')}`);
+    live.set(`n${round}`, pod(`n${round}`));
+    round++;
+  } while (cursor !== null);
+  const kept = seen.filter((n) => throughout.has(n));
+  assert.equal(new Set(kept).size, kept.length, 'no pod is repeated');
+  assert.deepEqual(new Set(kept), throughout, 'no pod that existed throughout is skipped');
+  const values = seen.filter((n) => n.startsWith('p')).map(cpu);
+  assert.deepEqual(values, [...values].sort((a, b) => b - a), 'pages follow the sort');
+
+  const first = (await app.inject({ method: 'GET', url: '/api/v1/pods?sort=cpu&limit=3' })).json() as { continue: string };
+  for (const other of ['sort=memory', 'sort=cpu&namespace=shop', 'sort=cpu&labelSelector=app', 'sort=cpu&phase=Running']) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/pods?${other}&continue=${first.continue}` });
+    assert.equal(res.statusCode, 400, other);
+    const error = (res.json() as { error: { code: string; details: { parameter: string } } }).error;
+    assert.equal(error.code, 'KRM_API_BAD_REQUEST', other);
+    assert.equal(error.details.parameter, 'continue', other);
+  }
+  const sameQueryOtherLimit = await app.inject({ method: 'GET', url: `/api/v1/pods?sort=cpu&limit=5&continue=${first.continue}` });
+  assert.equal(sameQueryOtherLimit.statusCode, 200, 'limit may change between pages');
+});

@@ -3,6 +3,7 @@
 // the requests and limits of the active pods and the nodes' allocatable resources.
 import type { FastifyInstance } from 'fastify';
 import type { Node, Pod } from '../../domain/resources.ts';
+import { API_ERRORS, BEARER, json, nullableNumber, type OpenApiPaths } from '../openapi-common.ts';
 import { isNodeReady } from './nodes.ts';
 import { isActivePod, podTotals, POD_PHASES, type UsageRouteDeps } from './pods.ts';
 
@@ -72,3 +73,31 @@ export function clusterRoutes(app: FastifyInstance, deps: UsageRouteDeps): void 
     };
   });
 }
+
+const count = { type: 'integer' };
+
+/** OpenAPI fragment of this module. */
+export const clusterPaths: OpenApiPaths = {
+  '/api/v1/cluster': {
+    get: {
+      summary: 'Cluster summary: nodes, pods by phase, usage against requests, limits and allocatable',
+      security: BEARER,
+      responses: {
+        '200': {
+          description: 'Summary',
+          content: json({
+            type: 'object',
+            properties: {
+              nodes: { type: 'object', properties: { total: count, ready: count } },
+              pods: { type: 'object', properties: { total: count, by_phase: { type: 'object', additionalProperties: count } } },
+              cpu: { type: 'object', properties: { usage_millicores: nullableNumber, request_millicores: { type: 'number' }, limit_millicores: { type: 'number' }, allocatable_millicores: { type: 'number' } } },
+              memory: { type: 'object', properties: { usage_bytes: nullableNumber, request_bytes: { type: 'number' }, limit_bytes: { type: 'number' }, allocatable_bytes: { type: 'number' } } },
+              collected_at: { type: ['string', 'null'], format: 'date-time' },
+            },
+          }),
+        },
+        ...API_ERRORS,
+      },
+    },
+  },
+};

@@ -11,6 +11,7 @@ const RULES: readonly { name: string; report: Partial<HealthReport>; status: str
   { name: 'prometheus disabled', report: { prometheus: 'disabled' }, status: 'healthy', http: 200, db: 'healthy' },
   { name: 'prometheus down', report: { prometheus: 'unhealthy', usageSource: 'metrics-server' }, status: 'degraded', http: 200, db: 'healthy' },
   { name: 'kubernetes down', report: { kubernetes: 'unhealthy' }, status: 'degraded', http: 200, db: 'healthy' },
+  { name: 'cluster never synced', report: { kubernetes: 'unhealthy', initialSyncDone: false }, status: 'unhealthy', http: 503, db: 'healthy' },
   { name: 'database read-only', report: { database: 'degraded' }, status: 'degraded', http: 200, db: 'unhealthy' },
   { name: 'database unavailable', report: { database: 'unavailable' }, status: 'unhealthy', http: 503, db: 'unhealthy' },
   { name: 'database unavailable and more', report: { database: 'unavailable', kubernetes: 'unhealthy' }, status: 'unhealthy', http: 503, db: 'unhealthy' },

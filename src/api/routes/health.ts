@@ -3,6 +3,7 @@
 // `/health/readiness` (initial sync done and database open). Never behind the API token.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
+import { errorResponse, json, type OpenApiPaths } from '../openapi-common.ts';
 import type { HealthProvider, HealthReport, HealthResponse, LastCollection, LastCollectionWire, OverallStatus, ProbeResponse } from '../contract.ts';
 
 /** Liveness fails when the event loop lagged longer than this. */
@@ -18,11 +19,12 @@ export interface HealthRouteDeps {
 }
 
 /**
- * Overall status: an unavailable database makes the instance unhealthy; a degraded database (read-only, full) or an
- * unhealthy Kubernetes API or Prometheus makes it degraded (reads are still served); else healthy.
+ * Overall status (docs/health.md): an unavailable database or a cluster never synced makes the instance unhealthy;
+ * a degraded database (read-only, full), an unreachable Kubernetes API after the sync or an unhealthy Prometheus
+ * makes it degraded (cached data is still served); else healthy.
  */
 export function overallStatus(report: HealthReport): OverallStatus {
-  if (report.database === 'unavailable') return 'unhealthy';
+  if (report.database === 'unavailable' || report.initialSyncDone === false) return 'unhealthy';
   const degraded = report.database === 'degraded' || report.kubernetes === 'unhealthy' || report.prometheus === 'unhealthy';
   return degraded ? 'degraded' : 'healthy';
 }
@@ -79,3 +81,28 @@ export function healthRoutes(app: FastifyInstance, deps: HealthRouteDeps): void 
     return reply.send(body);
   });
 }
+
+const health = { $ref: '#/components/schemas/Health' };
+const probe = { $ref: '#/components/schemas/Probe' };
+
+/** OpenAPI fragment of this module (the probes stay open when auth is on). */
+export const healthPaths: OpenApiPaths = {
+  '/health': {
+    get: {
+      summary: 'Full health check of every component',
+      responses: { '200': { description: 'Healthy or degraded', content: json(health) }, '503': { description: 'Unhealthy', content: json(health) } },
+    },
+  },
+  '/health/liveness': {
+    get: {
+      summary: 'The process and its event loop are alive',
+      responses: { '200': { description: 'Alive', content: json(probe) }, '503': errorResponse('Event loop blocked (KRM_API_NOT_READY)') },
+    },
+  },
+  '/health/readiness': {
+    get: {
+      summary: 'Initial sync done and database open',
+      responses: { '200': { description: 'Ready', content: json(probe) }, '503': errorResponse('Not ready (KRM_API_NOT_READY)') },
+    },
+  },
+};

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { Node } from '../../domain/resources.ts';
+import { API_ERRORS, BEARER, json, listOf, nullableNumber, nullableString, type OpenApiPaths } from '../openapi-common.ts';
 import { isActivePod, podTotals, type PodTotals, type UsageNow, type UsageRouteDeps } from './pods.ts';
 
 interface NodeLoad extends PodTotals {
@@ -80,3 +81,36 @@ export function nodeRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
     return { items, total: items.length };
   });
 }
+
+const nodeSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    ready: { type: 'boolean' },
+    unschedulable: { type: 'boolean' },
+    roles: { type: 'array', items: { type: 'string' } },
+    zone: nullableString,
+    instance_type: nullableString,
+    kubelet_version: nullableString,
+    pods: { type: 'object', properties: { count: { type: 'integer' }, allocatable: nullableNumber } },
+    cpu: {
+      type: 'object',
+      properties: { usage_millicores: nullableNumber, request_millicores: { type: 'number' }, limit_millicores: { type: 'number' }, allocatable_millicores: nullableNumber, capacity_millicores: nullableNumber },
+    },
+    memory: {
+      type: 'object',
+      properties: { usage_bytes: nullableNumber, request_bytes: { type: 'number' }, limit_bytes: { type: 'number' }, allocatable_bytes: nullableNumber, capacity_bytes: nullableNumber },
+    },
+  },
+};
+
+/** OpenAPI fragment of this module. */
+export const nodesPaths: OpenApiPaths = {
+  '/api/v1/nodes': {
+    get: {
+      summary: 'Nodes with allocatable resources, requests and limits of their pods, and usage',
+      security: BEARER,
+      responses: { '200': { description: 'Nodes sorted by name', content: json(listOf(nodeSchema)) }, ...API_ERRORS },
+    },
+  },
+};

@@ -13,6 +13,7 @@ import { createLifecycle } from '../../runtime/lifecycle.ts';
 import { startDemo, startService } from '../../service.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { addConfigOptions } from './config-check.ts';
+import { backfillProgressBar } from '../progress-bar.ts';
 
 type Mode = 'serve' | 'demo';
 
@@ -51,17 +52,23 @@ async function runMode(mode: Mode, flags: ConfigFlags): Promise<void> {
   const log = createLogger({ level: config.log.level, file: config.log.file });
   const lifecycle = createLifecycle({ process, log });
   lifecycle.listen();
-  const opts = { config, log, lifecycle, version: PRODUCT_VERSION };
+  const bar = backfillProgressBar(process.stderr);
+  const opts = { config, log, lifecycle, version: PRODUCT_VERSION, onBackfillProgress: bar?.onProgress };
   try {
     const running = mode === 'demo' ? await startDemo(opts) : await startService(opts);
+    bar?.finish();
     console.log(`krm ${mode}: serving on ${running.url} (database ${config.store.path})`);
   } catch (err) {
-    await lifecycle.shutdown('start-up failed');
-    throw listenError(err, config);
+    // A signal during start-up (the demo seeds its history for seconds) is a shutdown like any other: the start
+    // fails because the store and server close under it, and the exit code is the shutdown's.
+    if (!lifecycle.signal.aborted) {
+      await lifecycle.shutdown('start-up failed');
+      throw listenError(err, config);
+    }
   }
   const exitCode = await lifecycle.stopped;
   log.flush();
-  if (exitCode !== 0) throw new AppError('KRM_SHUTDOWN_TIMEOUT', 'shutdown did not complete cleanly (see the log)');
+  if (exitCode !== 0) throw new AppError('KRM_SHUTDOWN_FAILED', 'shutdown did not complete cleanly: a component failed to close (see the lifecycle.close_failed log line)');
 }
 
 /** Registers `krm serve` and `krm demo`. */

@@ -5,6 +5,7 @@ import {
   KIND_NAMES,
   type ClusterView,
   type KindMap,
+  type KindConnection,
   type KindName,
   type KindSyncStatus,
   type PodHistoryQuery,
@@ -23,7 +24,7 @@ import { objectKey } from './project-common.ts';
 import { KIND_SPECS } from './projections.ts';
 import { createSemaphore } from './semaphore.ts';
 import { silentLogger } from './watch-log.ts';
-import { createWatchLoop, type WatchLoop, type WatchLoopState, type WatchTuning } from './watch-loop.ts';
+import { createWatchLoop, type WatchLoop, type WatchLoopHooks, type WatchLoopState, type WatchTuning } from './watch-loop.ts';
 
 export interface ClusterCacheOptions {
   /** The authenticated request function (`createKubeClient(...).request`). */
@@ -37,6 +38,19 @@ export interface ClusterCacheOptions {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly tuning?: Partial<WatchTuning>;
+  /** Callbacks of every loop, for self-metrics (the composition root binds them to the registry). */
+  readonly hooks?: WatchLoopHooks;
+}
+
+function connectionOf(s: WatchLoopState): KindConnection {
+  return {
+    phase: s.phase,
+    consecutiveFailures: s.consecutiveFailures,
+    failingSinceMs: s.failingSinceMs,
+    lastContactAtMs: s.lastContactAtMs,
+    stalled: s.stalled,
+    ...(s.lastError === undefined ? {} : { lastError: { code: s.lastError.code, message: s.lastError.message, atMs: s.lastError.atMs } }),
+  };
 }
 
 type AnyStore = KindStore<ObjectBase>;
@@ -77,6 +91,7 @@ export class ClusterCache implements ClusterView {
           sleep: opts.sleep,
           random: opts.random,
           tuning: opts.tuning,
+          hooks: opts.hooks,
         }),
       );
     }
@@ -130,7 +145,12 @@ export class ClusterCache implements ClusterView {
   }
 
   syncStatus(): readonly KindSyncStatus[] {
-    return [...this.stores].map(([kind, store]) => ({ kind, synced: store.synced, objects: store.size, gatesReadiness: KIND_SPECS[kind].gatesReadiness }));
+    const loops = new Map(this.loops.map((l) => [l.kind, l]));
+    return [...this.stores].map(([kind, store]) => {
+      const loop = loops.get(kind);
+      const status = { kind, synced: store.synced, objects: store.size, gatesReadiness: KIND_SPECS[kind].gatesReadiness };
+      return loop === undefined ? status : { ...status, connection: connectionOf(loop.state()) };
+    });
   }
 
   isReady(): boolean {

@@ -7,6 +7,8 @@ import { baseFields, conditions, count, flag, labelSelector, objectKey, projectB
 import { arr, message, obj, objOrUndefined, str, strList, strMap, timeMs } from './raw-access.ts';
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
+/** The label some installers (kops among them) set, whose value is the role; kubectl prints it too. */
+const LEGACY_ROLE_LABEL = 'kubernetes.io/role';
 
 function nodeResources(raw: unknown): NodeResources {
   const r = strMap(raw);
@@ -16,6 +18,19 @@ function nodeResources(raw: unknown): NodeResources {
     pods: parseQuantity(r.pods),
     ephemeralStorageBytes: parseQuantity(r['ephemeral-storage']),
   };
+}
+
+/**
+ * The roles `kubectl get nodes` prints: the suffixes of `node-role.kubernetes.io/<role>` keys and the value of the
+ * legacy `kubernetes.io/role` label, deduplicated and sorted, so the monitor and kubectl name a node's roles alike.
+ */
+function nodeRoles(labels: Readonly<Record<string, string>>): string[] {
+  const roles = new Set<string>();
+  for (const [key, value] of Object.entries(labels)) {
+    const role = key.startsWith(NODE_ROLE_PREFIX) ? key.slice(NODE_ROLE_PREFIX.length) : key === LEGACY_ROLE_LABEL ? value : '';
+    if (role !== '') roles.add(role);
+  }
+  return [...roles].sort();
 }
 
 function taints(raw: unknown): Taint[] {
@@ -39,9 +54,7 @@ export function projectNode(raw: unknown): Node | undefined {
     conditions: conditions(status.conditions),
     zone: b.labels['topology.kubernetes.io/zone'],
     instanceType: b.labels['node.kubernetes.io/instance-type'],
-    roles: Object.keys(b.labels)
-      .filter((l) => l.startsWith(NODE_ROLE_PREFIX))
-      .map((l) => l.slice(NODE_ROLE_PREFIX.length)),
+    roles: nodeRoles(b.labels),
     kubeletVersion: str(obj(status.nodeInfo).kubeletVersion),
     internalIP: internalIP(status.addresses),
     ...baseFields(b),

@@ -160,6 +160,15 @@ test('node: capacity and allocatable as numbers, roles, conditions, version, add
   assert.equal(n.zone, undefined);
 });
 
+test('node roles as kubectl prints them: role labels and the legacy kubernetes.io/role, deduplicated and sorted', () => {
+  const raw = fixture('nodes-1_35.json').items[0] as { metadata: { labels: Record<string, string> } };
+  const labels = { 'node-role.kubernetes.io/worker': '', 'kubernetes.io/role': 'master', 'node-role.kubernetes.io/control-plane': '', 'node-role.kubernetes.io/master': 'true' };
+  const n = projectNode({ ...raw, metadata: { ...raw.metadata, labels } });
+  assert.deepEqual(n?.roles, ['control-plane', 'master', 'worker']);
+  const none = projectNode({ ...raw, metadata: { ...raw.metadata, labels: { 'kubernetes.io/role': '' } } });
+  assert.deepEqual(none?.roles, [], 'an empty legacy role is no role');
+});
+
 test('namespaces: phase and labels', () => {
   const all = fixture('namespaces-1_35.json').items.map(projectNamespace);
   assert.deepEqual(

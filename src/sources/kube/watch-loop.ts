@@ -16,14 +16,14 @@ import { systemClock, type Clock } from '../../runtime/clock.ts';
 import { runLoop, type IterationContext, type RunningLoop } from '../../runtime/run-loop.ts';
 import { sleep as defaultSleep, type Sleep } from '../../runtime/sleep.ts';
 import { KubeApiError, toKubeError } from './kube-errors.ts';
-import type { KubeHttp } from './kube-http.ts';
+import type { KubeHttp, KubeHttpRequest, KubeHttpResponse } from './kube-http.ts';
 import { listAll } from './list-pages.ts';
 import type { Semaphore } from './semaphore.ts';
 import { logKubeEvent, silentLogger } from './watch-log.ts';
 import { watchOnce, type WatchChangeType } from './watch-stream.ts';
-import { DEFAULT_WATCH_TUNING, initialState, type WatchLoopState, type WatchTuning } from './watch-state.ts';
+import { DEFAULT_WATCH_TUNING, initialState, type WatchLoopHooks, type WatchLoopState, type WatchTuning } from './watch-state.ts';
 
-export { DEFAULT_WATCH_TUNING, type WatchLoopState, type WatchPhase, type WatchTuning } from './watch-state.ts';
+export { DEFAULT_WATCH_TUNING, type WatchLoopHooks, type WatchLoopState, type WatchPhase, type WatchTuning } from './watch-state.ts';
 
 /** Where a loop puts the projected objects: one store per kind. */
 export interface WatchSink<T> {
@@ -54,6 +54,8 @@ export interface WatchLoopOptions<T> {
   /** Uniform in [0, 1): backoff jitter and the watch timeout. */
   readonly random?: () => number;
   readonly tuning?: Partial<WatchTuning>;
+  /** Callbacks for self-metrics (events applied, restarts). */
+  readonly hooks?: WatchLoopHooks;
 }
 
 /** A startable loop. Creating it does no I/O; {@link WatchLoop.run} does. */
@@ -126,19 +128,46 @@ class KindWatchLoop<T> implements WatchLoop {
       this.s.lastError = { code: err.code, message: err.message, status: err.status, atMs: this.clock.now() };
       if (err.code === 'KRM_KUBE_GONE') return this.onGone(err);
       if (err.code === 'KRM_KUBE_WATCHDOG') this.onWatchdog();
+      this.onFailure();
       throw err;
     }
   }
+
+  /** An attempt failed and will be retried after the backoff. */
+  private onFailure(): void {
+    this.s.consecutiveFailures++;
+    this.s.failingSinceMs ??= this.clock.now();
+    this.opts.hooks?.onRestart?.(this.kind);
+  }
+
+  /** The API server answered this kind: the streak of failures is over (a stall is not; see `stalled`). */
+  private onContact(): void {
+    this.s.lastContactAtMs = this.clock.now();
+    this.s.consecutiveFailures = 0;
+    this.s.failingSinceMs = undefined;
+  }
+
+  /** The loop's transport: every 200 counts as contact with the API server. */
+  private readonly http = async (req: KubeHttpRequest): Promise<KubeHttpResponse> => {
+    const res = await this.opts.http(req);
+    if (res.status === 200) this.onContact();
+    return res;
+  };
 
   private onGone(err: KubeApiError): void {
     logEvent(this.log, { event: 'watch.relist', kind: this.kind, reason: 'expired' });
     this.s.resourceVersion = undefined;
     this.goneStreak++;
     // A relist answered with 410 again before any event would otherwise relist in a tight loop.
-    if (this.goneStreak > 1) throw err;
+    if (this.goneStreak > 1) {
+      this.onFailure();
+      throw err;
+    }
+    this.opts.hooks?.onRestart?.(this.kind);
   }
 
   private onWatchdog(): void {
+    this.s.stalled = true;
     this.s.watchdogFirings++;
     this.silentStreak++;
     logKubeEvent(this.log, { event: 'kube.watch.watchdog', kind: this.kind, silentMs: this.tuning.watchdogMs, consecutive: this.silentStreak });
@@ -166,7 +195,7 @@ class KindWatchLoop<T> implements WatchLoop {
     try {
       const startMs = this.clock.now();
       const result = await listAll({
-        http: this.opts.http,
+        http: this.http,
         path: this.opts.path,
         limit: this.tuning.pageLimit,
         signal,
@@ -199,12 +228,15 @@ class KindWatchLoop<T> implements WatchLoop {
     if (type === 'DELETED') this.opts.sink.remove(item);
     else this.opts.sink.upsert(item);
     this.s.eventsApplied++;
+    this.opts.hooks?.onEvent?.(this.kind);
   };
 
   private readonly onProgress = (resourceVersion: string | undefined): void => {
     if (resourceVersion !== undefined) this.s.resourceVersion = resourceVersion;
     this.s.objects = this.opts.sink.size;
     this.s.lastEventAtMs = this.clock.now();
+    this.s.stalled = false;
+    this.onContact();
     this.goneStreak = 0;
     this.silentStreak = 0;
     // An event proves the connection and the version work: forget past failures, as client-node resets its
@@ -219,7 +251,7 @@ class KindWatchLoop<T> implements WatchLoop {
     const startMs = this.clock.now();
     const timeoutSeconds = t.watchTimeoutMinSec + Math.floor(this.random() * (t.watchTimeoutMaxSec - t.watchTimeoutMinSec + 1));
     const lines = await watchOnce({
-      http: this.opts.http,
+      http: this.http,
       path: this.opts.path,
       signal,
       resourceVersion,
@@ -234,5 +266,7 @@ class KindWatchLoop<T> implements WatchLoop {
     // client-go's reflector treats a watch that ends at once with nothing in it as an error ("very short watch"):
     // reconnecting without a pause would spin against a proxy that closes every stream.
     if (lines === 0 && durationMs < t.minWatchMs) throw new KubeApiError('KRM_KUBE_TRANSPORT', 'watch closed immediately without events');
+    // The server ended the stream on its own timeout: the stream delivered, whatever the watchdog saw before.
+    this.s.stalled = false;
   }
 }

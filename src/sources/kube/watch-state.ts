@@ -30,8 +30,31 @@ export interface WatchLoopState {
   readonly eventsApplied: number;
   /** Objects the projection rejected (no name, wrong shape). */
   readonly invalidObjects: number;
+  /**
+   * Failed attempts since the API server last answered this kind (a 200 to a list page or a watch, or a watch
+   * event). Unlike the backoff's count, a successful list or an opened watch resets it, so a quiet kind recovers
+   * as soon as the server is back.
+   */
+  readonly consecutiveFailures: number;
+  /** Epoch ms of the first failure of the current streak; undefined while `consecutiveFailures` is 0. */
+  readonly failingSinceMs?: number;
+  /** Epoch ms the API server last answered this kind with 200 or sent an event. */
+  readonly lastContactAtMs?: number;
+  /**
+   * The watchdog found the stream silent and no event or bookmark has arrived since: the server answers but does
+   * not deliver (an opened watch does not clear it; a list does not either).
+   */
+  readonly stalled: boolean;
   /** The latest failure, kept after recovery for diagnostics. */
   readonly lastError?: { readonly code: KubeErrorCode; readonly message: string; readonly status?: number; readonly atMs: number };
+}
+
+/** Plain callbacks for self-metrics; the loop knows nothing of the metrics library. */
+export interface WatchLoopHooks {
+  /** An ADDED, MODIFIED or DELETED event was applied. */
+  readonly onEvent?: (kind: string) => void;
+  /** The loop starts over: a failed iteration (retried after the backoff) or a relist after 410. */
+  readonly onRestart?: (kind: string) => void;
 }
 
 /** Knobs of a loop; defaults in {@link DEFAULT_WATCH_TUNING}. */
@@ -85,5 +108,7 @@ export function initialState(kind: string): Mutable<WatchLoopState> {
     watchesOpened: 0,
     eventsApplied: 0,
     invalidObjects: 0,
+    consecutiveFailures: 0,
+    stalled: false,
   };
 }

@@ -21,6 +21,16 @@ export interface PrometheusClientOptions {
   readonly timeoutMs?: number;
   /** Injected for tests; default the global fetch. */
   readonly fetch?: typeof fetch;
+  /** Called after each request with its duration (self-metrics); `type` is bounded: instant, names, ready. */
+  readonly onRequest?: (r: PrometheusRequestObservation) => void;
+}
+
+/** One timed Prometheus request. */
+export interface PrometheusRequestObservation {
+  readonly type: 'instant' | 'names' | 'ready';
+  readonly durationSec: number;
+  /** False when the request failed (transport error, non-2xx answer). */
+  readonly ok: boolean;
 }
 
 /** One series of an instant vector. */
@@ -40,7 +50,15 @@ export interface PrometheusClient {
   ready(opts: { signal: AbortSignal }): Promise<boolean>;
 }
 
-function authHeaders(opts: PrometheusClientOptions): Record<string, string> {
+/** Prometheus credentials from configuration fields: a bearer token wins over basic auth; none gives undefined. */
+export function prometheusAuthOf(p: { readonly bearerToken?: string; readonly username?: string; readonly password?: string }): PrometheusAuth | undefined {
+  if (p.bearerToken !== undefined) return { type: 'bearer', token: p.bearerToken };
+  if (p.username !== undefined) return { type: 'basic', username: p.username, password: p.password ?? '' };
+  return undefined;
+}
+
+/** Request headers of every Prometheus call (instant and range): JSON, our user agent, the credentials. */
+export function authHeaders(opts: PrometheusClientOptions): Record<string, string> {
   const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'kube-resource-monitor', ...opts.headers };
   if (opts.auth?.type === 'bearer') headers.Authorization = `Bearer ${opts.auth.token}`;
   if (opts.auth?.type === 'basic') headers.Authorization = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
@@ -88,7 +106,7 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
   const headers = authHeaders(opts);
   const timeoutMs = opts.timeoutMs ?? PROMETHEUS_TIMEOUT_MS;
 
-  async function call(path: string, init: { signal: AbortSignal; body?: URLSearchParams }): Promise<{ status: number; text: string }> {
+  async function fetchText(path: string, init: { signal: AbortSignal; body?: URLSearchParams }): Promise<{ status: number; text: string }> {
     const signal = AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]);
     try {
       const res = await doFetch(base + path, { method: init.body ? 'POST' : 'GET', headers, body: init.body, signal });
@@ -99,19 +117,31 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
     }
   }
 
+  async function call(path: string, init: { signal: AbortSignal; body?: URLSearchParams; type: PrometheusRequestObservation['type'] }) {
+    const startMs = performance.now();
+    let ok = false;
+    try {
+      const res = await fetchText(path, init);
+      ok = isOk(res.status);
+      return res;
+    } finally {
+      opts.onRequest?.({ type: init.type, durationSec: (performance.now() - startMs) / 1000, ok });
+    }
+  }
+
   return {
     async queryVector(query, q) {
       const body = new URLSearchParams({ query });
       if (q.timeSec !== undefined) body.set('time', String(q.timeSec));
-      const res = await call('/api/v1/query', { signal: q.signal, body });
+      const res = await call('/api/v1/query', { signal: q.signal, body, type: 'instant' });
       return parseVector(parseEnvelope(res.status, res.text));
     },
     async metricNames(q) {
-      const res = await call('/api/v1/label/__name__/values', { signal: q.signal });
+      const res = await call('/api/v1/label/__name__/values', { signal: q.signal, type: 'names' });
       return arr(parseEnvelope(res.status, res.text)).filter((n): n is string => typeof n === 'string');
     },
     async ready(q) {
-      const res = await call('/-/ready', { signal: q.signal });
+      const res = await call('/-/ready', { signal: q.signal, type: 'ready' });
       return res.status === 200;
     },
   };

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// The sorted order of the pods behind `/api/v1/pods`, cached between requests. At 150,000 pods, building and sorting
+// full response objects per request costs more than a page's whole latency budget; instead the route sorts small
+// (value, namespace, name, pod) entries once per state of the cluster and collection, keeps the filtered subsets
+// of recent queries, and builds response objects for the page only.
+import type { ClusterView } from '../../domain/kube-ports.ts';
+import type { Pod } from '../../domain/resources.ts';
+import { compareKeys, keyId, type SortKey } from './keyset.ts';
+
+/** Sort orders of the pod list: by namespace and name, or by usage (highest first, then namespace and name). */
+export type PodSort = 'name' | 'cpu' | 'memory';
+
+/** A pod with its sort key; `value` is the usage (-1 when unknown, so those pods come last), 0 for `name`. */
+export interface PodEntry extends SortKey {
+  readonly pod: Pod;
+}
+
+/** The usage lookups the order needs (a subset of LatestUsage). */
+export interface PodUsageLookup {
+  pod(namespace: string, name: string): { readonly cpuMillicores: number; readonly memoryBytes: number } | undefined;
+  collectedAtMs(): number | undefined;
+}
+
+/** A query's subset of the sorted pods: `hash` identifies the filters, `filter` applies them. */
+export interface PodOrderQuery {
+  readonly sort: PodSort;
+  readonly hash: string;
+  readonly filter?: (pod: Pod) => boolean;
+}
+
+/** Filtered subsets kept per state; a dashboard polls a handful of queries at a time. */
+const MAX_FILTERED = 32;
+
+/** What changed between two pod lists. */
+interface PodDiff {
+  readonly removed: ReadonlySet<Pod>;
+  readonly added: readonly Pod[];
+}
+
+/**
+ * The watch replaces a pod's projection on every change and never mutates one, and the store lists in insertion
+ * order (a modified pod keeps its place, a new one goes last), so a single walk comparing identities finds the
+ * changes in O(n) without hashing 150,000 keys. Any other reordering (a relist) still diffs correctly: unmatched
+ * old pods count as removed and unmatched new ones as added.
+ */
+export function diffPods(before: readonly Pod[], after: readonly Pod[]): PodDiff {
+  const removed = new Set<Pod>();
+  const added: Pod[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length && j < after.length) {
+    const old = before[i++] as Pod;
+    const cur = after[j] as Pod;
+    if (old === cur) j++;
+    else if (old.key === cur.key) {
+      removed.add(old);
+      added.push(cur);
+      j++;
+    } else removed.add(old);
+  }
+  while (i < before.length) removed.add(before[i++] as Pod);
+  while (j < after.length) added.push(after[j++] as Pod);
+  return { removed, added };
+}
+
+/** Merges `added` (sorted) into `sorted` minus the removed pods, in O(n + k). */
+function mergeEntries(sorted: readonly PodEntry[], change: { removed: ReadonlySet<Pod>; added: readonly PodEntry[] }): PodEntry[] {
+  const out: PodEntry[] = [];
+  let k = 0;
+  for (const e of sorted) {
+    if (change.removed.has(e.pod)) continue;
+    while (k < change.added.length && compareKeys(change.added[k] as PodEntry, e) < 0) out.push(change.added[k++] as PodEntry);
+    out.push(e);
+  }
+  while (k < change.added.length) out.push(change.added[k++] as PodEntry);
+  return out;
+}
+
+/** Sorted, filtered pod entries, valid while the pod list and the last collection stay the same. */
+export class PodOrderCache {
+  private source: readonly Pod[] = [];
+  private collectedAt: number | undefined;
+  private readonly sorted = new Map<PodSort, PodEntry[]>();
+  private readonly filtered = new Map<string, PodEntry[]>();
+
+  constructor(private readonly deps: { readonly cluster: ClusterView; readonly usage: PodUsageLookup }) {}
+
+  /** The current pods matching the query, in the query's order. The result is shared: do not modify it. */
+  entries(q: PodOrderQuery): readonly PodEntry[] {
+    this.revalidate();
+    const all = this.sortedFor(q.sort);
+    if (q.filter === undefined) return all;
+    const key = `${q.sort}:${q.hash}`;
+    let subset = this.filtered.get(key);
+    if (subset === undefined) {
+      const filter = q.filter;
+      subset = all.filter((e) => filter(e.pod));
+      if (this.filtered.size >= MAX_FILTERED) this.filtered.delete(this.filtered.keys().next().value as string);
+      this.filtered.set(key, subset);
+    }
+    return subset;
+  }
+
+  private revalidate(): void {
+    const pods = this.deps.cluster.list('pods');
+    const collectedAt = this.deps.usage.collectedAtMs();
+    if (collectedAt !== this.collectedAt) {
+      // New usage values reorder the usage sorts wholesale; the name order survives.
+      this.sorted.delete('cpu');
+      this.sorted.delete('memory');
+      this.filtered.clear();
+      this.collectedAt = collectedAt;
+    }
+    if (pods === this.source) return;
+    const diff = diffPods(this.source, pods);
+    this.source = pods;
+    if (diff.removed.size === 0 && diff.added.length === 0) return;
+    this.filtered.clear();
+    for (const [sort, entries] of this.sorted) {
+      const added = diff.added.map((pod) => this.entryOf(pod, sort)).sort(compareKeys);
+      this.sorted.set(sort, mergeEntries(entries, { removed: diff.removed, added }));
+    }
+  }
+
+  private sortedFor(sort: PodSort): PodEntry[] {
+    let entries = this.sorted.get(sort);
+    if (entries === undefined) {
+      entries = this.source.map((pod) => this.entryOf(pod, sort)).sort(compareKeys);
+      this.sorted.set(sort, entries);
+    }
+    return entries;
+  }
+
+  private entryOf(pod: Pod, sort: PodSort): PodEntry {
+    const id = keyId(pod.namespace, pod.name);
+    if (sort === 'name') return { value: 0, id, pod };
+    const u = this.deps.usage.pod(pod.namespace, pod.name);
+    const value = u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes;
+    return { value, id, pod };
+  }
+}

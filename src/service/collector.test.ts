@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// The collection cycle over a real SQLite store: per-workload, per-namespace and cluster totals are the sums of the
+// pods' usage, a rollout (new pod names) continues the same workload series, and pods the cluster view does not
+// know count in their namespace and the cluster but in no workload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { ClusterView, KindName } from '../domain/kube-ports.ts';
+import type { Pod } from '../domain/resources.ts';
+import type { ReplicaSet } from '../domain/workload-resources.ts';
+import { METRIC, type SeriesPoint } from '../domain/series.ts';
+import { RecordingLogger } from '../logging/recording-logger.ts';
+import { createSelfMetrics } from '../metrics/registry.ts';
+import { resolveWorkload } from '../sources/kube/ownership.ts';
+import type { SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import type { ContainerUsage } from '../sources/usage/types.ts';
+import { manualClock, openTestStore, tempDir } from '../store/testing.ts';
+import { createCollector } from './collector.ts';
+
+const T0 = Date.UTC(2024, 0, 10);
+
+function pod(name: string, owner?: { kind: string; name: string }, labels: Record<string, string> = {}): Pod {
+  const owners = owner ? [{ ...owner, uid: `${owner.name}-uid`, controller: true }] : [];
+  return { key: `shop/${name}`, uid: name, name, namespace: 'shop', labels, owners } as unknown as Pod;
+}
+
+/** A cluster view over fixed pods and ReplicaSets, resolving workloads with the cache's own resolution. */
+function viewOf(pods: readonly Pod[]): ClusterView {
+  const rs = (name: string, deployment: string) => ({ name, namespace: 'shop', owners: [{ kind: 'Deployment', name: deployment, uid: 'd', controller: true }] }) as unknown as ReplicaSet;
+  const replicaSets = new Map([['web-aaa', rs('web-aaa', 'web')], ['web-bbb', rs('web-bbb', 'web')]]);
+  const lookup = { replicaSet: (_ns: string, name: string) => replicaSets.get(name), job: () => undefined };
+  return {
+    get: (kind: KindName, namespace: string | undefined, name: string) => (kind === 'pods' ? pods.find((p) => p.namespace === namespace && p.name === name) : undefined),
+    workloadOf: (p: Pod) => resolveWorkload(p, lookup),
+  } as unknown as ClusterView;
+}
+
+function container(podName: string, name: string, usage: { ts: number; cpu: number; mem: number }): ContainerUsage {
+  return { namespace: 'shop', pod: podName, container: name, tsMs: usage.ts, cpuCores: usage.cpu, memoryWorkingSetBytes: usage.mem, memoryRssBytes: usage.mem / 2 };
+}
+
+/** A selector handing out the given snapshots in turn (the real source adapters are tested on their own). */
+function selectorOf(snapshots: UsageSnapshot[]): SourceSelector {
+  const state = { mode: 'auto', active: 'metrics-server', reason: 'test', sources: [] } as const;
+  return {
+    collect: async () => ({ snapshot: snapshots.shift(), state }),
+    state: () => state,
+  } as unknown as SourceSelector;
+}
+
+function snapshot(tsMs: number, containers: ContainerUsage[]): UsageSnapshot {
+  return { source: 'metrics-server', collectedAtMs: tsMs, containers, nodes: [], volumes: [], errors: [] };
+}
+
+test('writes workload, namespace and cluster totals that sum the pods, across a rollout', async (t) => {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+  const pods = [
+    pod('web-aaa-1', { kind: 'ReplicaSet', name: 'web-aaa' }),
+    pod('web-aaa-2', { kind: 'ReplicaSet', name: 'web-aaa' }),
+    pod('web-bbb-1', { kind: 'ReplicaSet', name: 'web-bbb' }),
+    pod('db-0', { kind: 'StatefulSet', name: 'db' }),
+    pod('debug'),
+  ];
+  const t1 = T0 + 60_000;
+  const t2 = T0 + 120_000;
+  const cycles = [
+    snapshot(t1, [
+      container('web-aaa-1', 'app', { ts: t1, cpu: 0.1, mem: 100 }),
+      container('web-aaa-1', 'sidecar', { ts: t1 - 5000, cpu: 0.02, mem: 20 }),
+      container('web-aaa-2', 'app', { ts: t1, cpu: 0.3, mem: 300 }),
+      container('db-0', 'postgres', { ts: t1, cpu: 1, mem: 5000 }),
+      container('debug', 'sh', { ts: t1, cpu: 0.005, mem: 7 }),
+      // Not (or no longer) in the cluster view: namespace and cluster only.
+      container('ghost', 'app', { ts: t1, cpu: 2, mem: 9 }),
+    ]),
+    // The rollout replaced both web pods by one pod of the new ReplicaSet.
+    snapshot(t2, [container('web-bbb-1', 'app', { ts: t2, cpu: 0.25, mem: 260 }), container('db-0', 'postgres', { ts: t2, cpu: 1.5, mem: 5100 })]),
+  ];
+  const collector = createCollector({
+    selector: selectorOf(cycles),
+    store,
+    metrics: createSelfMetrics(),
+    log: new RecordingLogger(),
+    clock: manualClock(t2),
+    cluster: 'c1',
+    clusterView: viewOf(pods),
+  });
+  await collector.collectOnce(new AbortController().signal);
+  await collector.collectOnce(new AbortController().signal);
+
+  const points = async (kind: 'workload' | 'namespace' | 'cluster', entity: string, metric: string): Promise<[number, number][]> => {
+    const r = await store.query({ selector: { cluster: 'c1', kind, entity, metrics: [metric] }, fromMs: T0, toMs: t2 + 1, stepMs: 1000, tier: 'raw' });
+    assert.equal(r.series.length, 1, `${kind} ${entity} ${metric}`);
+    return (r.series[0]?.points ?? []).map((p: SeriesPoint) => [p.tsMs, p.mean]);
+  };
+  assert.deepEqual(await points('workload', 'shop/Deployment/web', METRIC.cpuMillicores), [[t1, 420], [t2, 250]]);
+  assert.deepEqual(await points('workload', 'shop/Deployment/web', METRIC.memoryWorkingSetBytes), [[t1, 420], [t2, 260]]);
+  assert.deepEqual(await points('workload', 'shop/Deployment/web', METRIC.pods), [[t1, 2], [t2, 1]]);
+  assert.deepEqual(await points('workload', 'shop/StatefulSet/db', METRIC.cpuMillicores), [[t1, 1000], [t2, 1500]]);
+  assert.deepEqual(await points('workload', 'shop/Pod/debug', METRIC.cpuMillicores), [[t1, 5]]);
+  assert.deepEqual(await points('namespace', 'shop', METRIC.cpuMillicores), [[t1, 3425], [t2, 1750]]);
+  assert.deepEqual(await points('cluster', 'c1', METRIC.memoryWorkingSetBytes), [[t1, 5436], [t2, 5360]]);
+  assert.deepEqual(await points('cluster', 'c1', METRIC.pods), [[t1, 5], [t2, 2]]);
+  const workloads = await store.findSeries({ cluster: 'c1', kind: 'workload', metrics: [METRIC.cpuMillicores] });
+  assert.deepEqual(workloads.map((s) => s.entity).sort(), ['shop/Deployment/web', 'shop/Pod/debug', 'shop/StatefulSet/db']);
+  // The per-pod usage the API reads is the same sum.
+  assert.deepEqual(collector.pod('shop', 'db-0'), { namespace: 'shop', name: 'db-0', cpuMillicores: 1500, memoryBytes: 5100, tsMs: t2 });
+});
+
+test('without a cluster view, namespace and cluster totals are still written', async (t) => {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+  const t1 = T0 + 60_000;
+  const collector = createCollector({
+    selector: selectorOf([snapshot(t1, [container('a', 'app', { ts: t1, cpu: 0.5, mem: 10 }), container('b', 'app', { ts: t1, cpu: Number.NaN, mem: 5 })])]),
+    store,
+    metrics: createSelfMetrics(),
+    log: new RecordingLogger(),
+    clock: manualClock(t1),
+    cluster: 'c1',
+  });
+  await collector.collectOnce(new AbortController().signal);
+  assert.equal((await store.findSeries({ kind: 'workload' })).length, 0);
+  const r = await store.query({ selector: { kind: 'cluster', entity: 'c1' }, fromMs: T0, toMs: t1 + 1, tier: 'raw' });
+  const byMetric = Object.fromEntries(r.series.map((s) => [s.series.metric, s.points.map((p) => p.mean)]));
+  // The absent CPU of pod b adds nothing; its working set counts.
+  assert.deepEqual(byMetric, { [METRIC.cpuMillicores]: [500], [METRIC.memoryWorkingSetBytes]: [15], [METRIC.pods]: [2] });
+});
