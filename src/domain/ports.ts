@@ -102,6 +102,12 @@ export interface RotationReport {
   readonly deletedHistory?: HistoryExpireReport;
 }
 
+/**
+ * Read access to usage history: what analyses need. The SQLite store implements it, and so can a reader that asks
+ * Prometheus directly (the one-shot `krm report`).
+ */
+export type SeriesReader = Pick<SampleStore, 'findSeries' | 'query'>;
+
 /** History of usage samples: raw chunks plus rollup tiers. */
 export interface SampleStore {
   /** Ids of the given keys, creating series that do not exist yet. Same order as `keys`. */
