@@ -127,7 +127,12 @@ function createTasks(t: Tasks, log: Logger, metrics: SelfMetrics) {
   const common = { clock: systemClock, sleep, log };
   const interval = t.config.collection.interval;
   const rotationEvery = t.config.store.rotationInterval;
-  const collection = createScheduledTask({ ...common, name: 'collection', run: (s) => t.collector.collectOnce(s), cadenceMs: interval, timeoutMs: 2 * interval });
+  // The database size is read after every cycle (a stat of the file and its WAL), so the gauge follows growth.
+  const collect = async (signal: AbortSignal): Promise<void> => {
+    await t.collector.collectOnce(signal);
+    metrics.databaseSizeBytes.set(await t.store.sizeBytes());
+  };
+  const collection = createScheduledTask({ ...common, name: 'collection', run: collect, cadenceMs: interval, timeoutMs: 2 * interval });
   const rotation = createScheduledTask({
     ...common,
     name: 'rotation',

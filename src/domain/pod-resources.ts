@@ -41,6 +41,30 @@ export function podTotals(pod: Pod): PodTotals {
   return { cpuRequest, cpuLimit, memoryRequest, memoryLimit };
 }
 
+/** Totals added: `a + b` per field. */
+export function addPodTotals(a: PodTotals, b: PodTotals): PodTotals {
+  return {
+    cpuRequest: a.cpuRequest + b.cpuRequest,
+    cpuLimit: a.cpuLimit + b.cpuLimit,
+    memoryRequest: a.memoryRequest + b.memoryRequest,
+    memoryLimit: a.memoryLimit + b.memoryLimit,
+  };
+}
+
+export const ZERO_POD_TOTALS: PodTotals = Object.freeze({ cpuRequest: 0, cpuLimit: 0, memoryRequest: 0, memoryLimit: 0 });
+
+/** Pods that hold node resources (not finished). */
+export function isActivePod(pod: Pod): boolean {
+  return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
+}
+
+/** Effective requests and limits summed over pods that still hold node resources. */
+export function sumActivePodTotals(pods: Iterable<Pod>): PodTotals {
+  let t = ZERO_POD_TOTALS;
+  for (const pod of pods) if (isActivePod(pod)) t = addPodTotals(t, podTotals(pod));
+  return t;
+}
+
 /** Restarts of the app containers and the sidecars (the RESTARTS column of `kubectl get pods`). */
 export function podRestarts(pod: Pod): number {
   const sidecars = new Set(pod.initContainers.filter(isSidecar).map((c) => c.name));

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Node, Pod } from '../../domain/resources.ts';
 import { API_ERRORS, BEARER, json, nullableNumber, type OpenApiPaths } from '../openapi-common.ts';
 import { isNodeReady } from './nodes.ts';
-import { isActivePod, podTotals, POD_PHASES, type UsageRouteDeps } from './pods.ts';
+import { sumActivePodTotals } from '../../domain/pod-resources.ts';
+import { POD_PHASES, type UsageRouteDeps } from './pods.ts';
 
 interface Totals {
   usageCpu: number | null;
@@ -17,16 +18,7 @@ interface Totals {
 }
 
 function podSums(pods: readonly Pod[]): Totals {
-  const t: Totals = { usageCpu: null, usageMemory: null, cpuRequest: 0, cpuLimit: 0, memoryRequest: 0, memoryLimit: 0 };
-  for (const pod of pods) {
-    if (!isActivePod(pod)) continue;
-    const p = podTotals(pod);
-    t.cpuRequest += p.cpuRequest;
-    t.cpuLimit += p.cpuLimit;
-    t.memoryRequest += p.memoryRequest;
-    t.memoryLimit += p.memoryLimit;
-  }
-  return t;
+  return { usageCpu: null, usageMemory: null, ...sumActivePodTotals(pods) };
 }
 
 function usageSums(nodes: readonly Node[], deps: UsageRouteDeps): Pick<Totals, 'usageCpu' | 'usageMemory'> {

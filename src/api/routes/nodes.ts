@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { Node } from '../../domain/resources.ts';
 import { API_ERRORS, BEARER, json, listOf, nullableNumber, nullableString, type OpenApiPaths } from '../openapi-common.ts';
+import { addPodTotals } from '../../domain/pod-resources.ts';
 import { isActivePod, podTotals, type PodTotals, type UsageNow, type UsageRouteDeps } from './pods.ts';
 
 interface NodeLoad extends PodTotals {
@@ -19,14 +20,7 @@ export function loadByNode(cluster: ClusterView): Map<string, NodeLoad> {
   for (const pod of cluster.list('pods')) {
     if (pod.nodeName === undefined || !isActivePod(pod)) continue;
     const prev = out.get(pod.nodeName) ?? EMPTY;
-    const t = podTotals(pod);
-    out.set(pod.nodeName, {
-      pods: prev.pods + 1,
-      cpuRequest: prev.cpuRequest + t.cpuRequest,
-      cpuLimit: prev.cpuLimit + t.cpuLimit,
-      memoryRequest: prev.memoryRequest + t.memoryRequest,
-      memoryLimit: prev.memoryLimit + t.memoryLimit,
-    });
+    out.set(pod.nodeName, { ...addPodTotals(prev, podTotals(pod)), pods: prev.pods + 1 });
   }
   return out;
 }

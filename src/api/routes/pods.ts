@@ -35,14 +35,10 @@ export interface UsageRouteDeps {
 }
 
 // The scheduler's accounting of a pod's requests (init containers and sidecars included), shared with the analyses.
-export { podTotals, type PodTotals } from '../../domain/pod-resources.ts';
+export { isActivePod, podTotals, type PodTotals } from '../../domain/pod-resources.ts';
 
 export const POD_PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
 
-/** Pods that hold node resources (not finished). */
-export function isActivePod(pod: Pod): boolean {
-  return pod.phase !== 'Succeeded' && pod.phase !== 'Failed';
-}
 
 const SORTS: readonly PodSort[] = ['name', 'cpu', 'memory'];
 

@@ -8,7 +8,8 @@ import type { ContainerResources, ObjectBase, Pod } from '../../domain/resources
 import { AppError } from '../../errors/app-error.ts';
 import { API_ERRORS, BEARER, json, listOf, NOT_FOUND, nullableNumber, PAGE_PARAMS, pathParam, queryParam, usageBlocks, type OpenApiPaths } from '../openapi-common.ts';
 import { decodeCursor, keyId, pageAfter, queryHash } from './keyset.ts';
-import { isActivePod, podTotals, restartsOf, type UsageRouteDeps } from './pods.ts';
+import { sumActivePodTotals } from '../../domain/pod-resources.ts';
+import { restartsOf, type UsageRouteDeps } from './pods.ts';
 import { isoOrNull, parseLimit, stringParam, type RawQuery } from './query-params.ts';
 
 /** A workload and the pods it has now (possibly none). */
@@ -84,21 +85,16 @@ function containersOf(pods: readonly Pod[]) {
 export function podGroupTotals(pods: readonly Pod[], deps: UsageRouteDeps) {
   let usageCpu: number | null = null;
   let usageMemory: number | null = null;
-  const t = { cpuRequest: 0, cpuLimit: 0, memoryRequest: 0, memoryLimit: 0, restarts: 0 };
+  let restarts = 0;
   for (const pod of pods) {
-    t.restarts += restartsOf(pod);
+    restarts += restartsOf(pod);
     const u = deps.usage.pod(pod.namespace, pod.name);
     if (u !== undefined) {
       usageCpu = (usageCpu ?? 0) + u.cpuMillicores;
       usageMemory = (usageMemory ?? 0) + u.memoryBytes;
     }
-    if (!isActivePod(pod)) continue;
-    const p = podTotals(pod);
-    t.cpuRequest += p.cpuRequest;
-    t.cpuLimit += p.cpuLimit;
-    t.memoryRequest += p.memoryRequest;
-    t.memoryLimit += p.memoryLimit;
   }
+  const t = { ...sumActivePodTotals(pods), restarts };
   return {
     cpu: { usage_millicores: usageCpu, request_millicores: t.cpuRequest, limit_millicores: t.cpuLimit },
     memory: { usage_bytes: usageMemory, request_bytes: t.memoryRequest, limit_bytes: t.memoryLimit },
