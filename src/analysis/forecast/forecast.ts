@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: Apache-2.0
+// Seasonal forecast of one usage or requests series with prediction intervals (REQUIREMENTS §3.8, issue 5 item 7).
+// The samples go onto a calendar-aligned grid; a damped additive Holt–Winters model (model.ts) is fitted by a small
+// grid search that minimises its own out-of-sample errors at the horizons asked for, and the intervals are the
+// empirical quantiles of those errors (intervals.ts). Seasonality is used only when the data can show it: a daily
+// season from two days of history, a day-of-week offset from two weeks. docs/forecasting.md gives the reasons.
+import type { Sample } from '../../domain/series.ts';
+import { confidenceOf, type Confidence } from '../confidence.ts';
+import { DAY_MS, HOUR_MS, chooseStep, gridCoverage, toGrid, type Grid } from './grid.ts';
+import { bandAt, bandTable, MIN_ERRORS, present, type BandTable } from './intervals.ts';
+import { initSlots, pointForecast, run, type Errors, type Shape, type Smoothing, type State } from './model.ts';
+import { seasonalNaiveErrors, seasonalNaiveValue } from './seasonal-naive.ts';
+
+/** Fewest present slots a forecast stands on. */
+export const MIN_FORECAST_POINTS = 12;
+
+export interface ForecastInput {
+  /** Ascending samples; non-finite values are absent. */
+  readonly samples: readonly Sample[];
+  /** Samples after `nowMs` are ignored; the forecast runs from the last sample to `nowMs + horizonMs`. */
+  readonly nowMs: number;
+  readonly horizonMs: number;
+  /** Grid step (a divisor of a day); default from the sample spacing and the span. */
+  readonly stepMs?: number;
+  /** Clamp forecasts and bounds at 0 (usage, requests, bytes); default true. */
+  readonly nonNegative?: boolean;
+}
+
+export interface ForecastPoint {
+  readonly tsMs: number;
+  readonly mean: number;
+  readonly lower80: number;
+  readonly upper80: number;
+  readonly lower95: number;
+  readonly upper95: number;
+}
+
+export interface Forecast {
+  readonly status: 'ok' | 'insufficient_data';
+  /** e.g. `holt-winters(daily+weekly, damped trend)`. */
+  readonly method: string;
+  readonly stepMs: number;
+  readonly points: readonly ForecastPoint[];
+  readonly smoothing?: Smoothing;
+  readonly seasonality: Shape;
+  /** Present slots used, their share of the grid and the span of history (REQUIREMENTS §3.0). */
+  readonly dataPoints: number;
+  readonly coverage: number;
+  readonly windowMs: number;
+  readonly confidence: Confidence;
+  /** Errors behind the intervals at the shortest usable checkpoint (0: no intervals could be formed, bands are 0 wide). */
+  readonly residuals: number;
+}
+
+function shapeOf(grid: Grid): Shape {
+  const span = grid.values.length * grid.stepMs;
+  return { daily: span >= 2 * DAY_MS, weekly: span >= 14 * DAY_MS };
+}
+
+/**
+ * Checkpoint horizons (slots) at which errors are recorded: 1, 1/64, 1/16, 1/4, 1/2 and all of the horizon. The short
+ * ones give the long ones a band to widen from when the history is too short to judge them directly.
+ */
+export function checkpointsFor(horizonSlots: number): number[] {
+  const h = Math.max(1, horizonSlots);
+  return [...new Set([1, ...[64, 16, 4, 2].map((d) => Math.ceil(h / d)), h])].sort((a, b) => a - b);
+}
+
+/**
+ * The candidate weights: level speed × season speed × trend (none, or damped). The damped trend halves over half the
+ * horizon (at least an hour): a trend is believed about as far as it is asked to reach, not for ever.
+ */
+function candidates(shape: Shape, grid: { stepMs: number; horizonSlots: number }): Smoothing[] {
+  const halfLifeSlots = Math.max(HOUR_MS / grid.stepMs, grid.horizonSlots / 2);
+  const phi = 0.5 ** (1 / halfLifeSlots);
+  const gammas = shape.daily ? [0.05, 0.2, 0.5] : [0];
+  const out: Smoothing[] = [];
+  for (const alpha of [0.03, 0.1, 0.25, 0.5, 0.8, 1]) {
+    for (const gamma of gammas) {
+      out.push({ alpha, beta: 0, gamma, phi: 1 });
+      out.push({ alpha, beta: alpha * 0.05, gamma, phi });
+    }
+  }
+  return out;
+}
+
+/**
+ * Mean over the checkpoints with enough errors of their mean absolute error: the whole path to the horizon counts,
+ * which is steadier than the last checkpoint alone (fewer independent outcomes). A short history may have no such
+ * checkpoint; then every checkpoint with any error counts, and Infinity means there was none at all.
+ */
+function lossOf(aligned: Errors): number {
+  const errors = aligned.map(present);
+  const enough = errors.some((e) => e.length >= MIN_ERRORS) ? MIN_ERRORS : 1;
+  let sum = 0;
+  let used = 0;
+  for (const e of errors) {
+    if (e.length < enough) continue;
+    sum += e.reduce((s, v) => s + Math.abs(v), 0) / e.length;
+    used++;
+  }
+  return used === 0 ? Infinity : sum / used;
+}
+
+interface Fitted {
+  /** Holt–Winters weights and state, the season (slots) of a seasonal naive forecast, or both: their mean. */
+  readonly smoothing?: Smoothing;
+  readonly state?: State;
+  readonly naivePeriod?: number;
+  readonly table: BandTable;
+}
+
+/** Season lengths (slots) of the seasonal naive candidates: a day, and a week from two weeks of history. */
+function naivePeriods(shape: Shape, stepMs: number): number[] {
+  const day = Math.round(DAY_MS / stepMs);
+  return [...(shape.daily ? [day] : []), ...(shape.weekly ? [7 * day] : [])];
+}
+
+interface Candidate {
+  readonly fitted: Omit<Fitted, 'table'>;
+  readonly errors: Errors;
+  readonly loss: number;
+}
+
+function better(a: Candidate | undefined, b: Candidate): Candidate {
+  return a === undefined || b.loss < a.loss ? b : a;
+}
+
+/** The equal-weight mean of two forecasts, whose errors are the mean of theirs slot by slot. */
+function combine(a: Candidate, b: Candidate): Candidate {
+  const errors = a.errors.map((e, c) => e.map((v, i) => (v + ((b.errors[c] as Float64Array)[i] as number)) / 2));
+  return { fitted: { ...a.fitted, ...b.fitted }, errors, loss: lossOf(errors) };
+}
+
+/**
+ * Model choice: every Holt–Winters weight set, the seasonal naive forecasts and the mean of the best of each compete
+ * on their own out-of-sample errors at the horizons asked for; the smallest mean absolute error wins. Averaging two
+ * different forecasts often beats both (their errors partly cancel), which is why the mean is a candidate.
+ */
+function fit(grid: Grid, shape: Shape, checkpoints: readonly number[]): Fitted {
+  let hw: Candidate | undefined;
+  for (const smoothing of candidates(shape, { stepMs: grid.stepMs, horizonSlots: checkpoints[checkpoints.length - 1] as number })) {
+    const result = run(grid, { shape, smoothing }, checkpoints);
+    hw = better(hw, { fitted: { smoothing, state: result.state }, errors: result.errors, loss: lossOf(result.errors) });
+  }
+  const warm = initSlots(grid, shape);
+  let naive: Candidate | undefined;
+  for (const period of naivePeriods(shape, grid.stepMs)) {
+    const errors = seasonalNaiveErrors(grid, { period, warm }, checkpoints);
+    naive = better(naive, { fitted: { naivePeriod: period }, errors, loss: lossOf(errors) });
+  }
+  let best = hw as Candidate;
+  if (naive !== undefined) best = better(better(best, naive), combine(best, naive));
+  return { ...best.fitted, table: bandTable(checkpoints, best.errors) };
+}
+
+function methodOf(fitted: Fitted, hwName: string, stepMs: number): string {
+  if (fitted.naivePeriod === undefined) return hwName;
+  const naive = `seasonal-naive(${fitted.naivePeriod * stepMs >= 7 * DAY_MS ? 'weekly' : 'daily'})`;
+  return fitted.state === undefined ? naive : `mean of ${hwName} and ${naive}`;
+}
+
+function methodName(shape: Shape): string {
+  const seasons = [shape.daily ? 'daily' : '', shape.weekly ? 'weekly' : ''].filter((s) => s !== '').join('+');
+  return `holt-winters(${seasons === '' ? 'no season' : seasons}, damped trend)`;
+}
+
+/** Point forecast k slots past the grid's last slot. */
+function meanAt(fitted: Fitted, grid: Grid, k: number): number {
+  const last = grid.values.length - 1;
+  const tsMs = grid.startMs + (last + k) * grid.stepMs;
+  const hw = fitted.state === undefined ? undefined : pointForecast(fitted.state, { k, tsMs, stepMs: grid.stepMs }, (fitted.smoothing as Smoothing).phi);
+  const naive = fitted.naivePeriod === undefined ? undefined : seasonalNaiveValue(grid, { origin: last, target: last + k, period: fitted.naivePeriod });
+  if (hw === undefined) return naive ?? Number.NaN;
+  // A seasonal naive value lost to gaps leaves the Holt–Winters forecast alone.
+  return naive === undefined || Number.isNaN(naive) ? hw : (hw + naive) / 2;
+}
+
+function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }): ForecastPoint[] {
+  const points: ForecastPoint[] = [];
+  const lastTsMs = grid.startMs + (grid.values.length - 1) * grid.stepMs;
+  const floor = at.floor;
+  for (let k = 1; k <= at.slots; k++) {
+    const tsMs = lastTsMs + k * grid.stepMs;
+    const mean = meanAt(fitted, grid, k);
+    const b = bandAt(fitted.table, k) ?? [0, 0, 0, 0];
+    const c = (v: number): number => Math.max(floor, v);
+    points.push({ tsMs, mean: c(mean), lower95: c(mean + b[0]), lower80: c(mean + b[1]), upper80: c(mean + b[2]), upper95: c(mean + b[3]) });
+  }
+  return points;
+}
+
+/** Forecasts one series `horizonMs` past `nowMs`; `insufficient_data` (no points) below {@link MIN_FORECAST_POINTS}. */
+export function forecastSeries(input: ForecastInput): Forecast {
+  const samples = input.samples.filter((s) => s.tsMs <= input.nowMs && Number.isFinite(s.value));
+  const stepMs = input.stepMs ?? chooseStep(samples);
+  const grid = toGrid(samples, stepMs);
+  const shape = shapeOf(grid);
+  const dataPoints = grid.values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
+  const windowMs = grid.values.length * stepMs;
+  const coverage = gridCoverage(grid);
+  const base = { stepMs, seasonality: shape, dataPoints, coverage, windowMs, confidence: confidenceOf(windowMs, coverage), method: methodName(shape) };
+  if (dataPoints < MIN_FORECAST_POINTS) return { ...base, status: 'insufficient_data', points: [], residuals: 0, confidence: 'low' };
+  const lastTsMs = grid.startMs + (grid.values.length - 1) * stepMs;
+  const slots = Math.max(1, Math.ceil((input.nowMs + input.horizonMs - lastTsMs) / stepMs));
+  const checkpoints = checkpointsFor(slots);
+  const fitted = fit(grid, shape, checkpoints);
+  const floor = input.nonNegative === false ? -Infinity : 0;
+  const points = pathOf(fitted, grid, { slots, floor });
+  const method = methodOf(fitted, base.method, stepMs);
+  return { ...base, method, status: 'ok', points, smoothing: fitted.smoothing, residuals: fitted.table.counts[0] ?? 0 };
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+// Prediction intervals from the empirical distribution of the model's own h-step errors. No normality is assumed:
+// usage errors are skewed (bursts go up, not down) and heavy-tailed. Quantiles are read at a few checkpoint
+// horizons and interpolated between them. Beyond the last checkpoint with enough errors they widen as the spread was
+// seen to grow between the last two trusted checkpoints, h^κ with κ clamped to [0, ½]: a mean-reverting series whose
+// errors have stopped growing is not widened, and nothing widens faster than a random walk's √h.
+
+/** Error quantiles probed, in the order of {@link Band}: 95 % and 80 % central intervals. */
+export const PROBS = [0.025, 0.1, 0.9, 0.975] as const;
+
+/** Fewest errors from which a checkpoint's quantiles are trusted. */
+export const MIN_ERRORS = 30;
+
+/**
+ * Fewest non-overlapping horizon-long windows the errors of a checkpoint must span. Errors h slots ahead from
+ * neighbouring origins share most of their path, so n errors hold about n ÷ h independent outcomes; a week-ahead band
+ * read off ten days of errors would stand on one or two weeks of luck. Below this the band comes from a shorter
+ * checkpoint, widened as described above.
+ */
+export const MIN_WINDOWS = 4;
+
+/** Offsets added to the point forecast: [lower95, lower80, upper80, upper95]. */
+export type Band = readonly [number, number, number, number];
+
+function quantileSorted(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+}
+
+/** The band of one error sample. */
+export function bandOf(errors: readonly number[]): Band {
+  const sorted = [...errors].sort((a, b) => a - b);
+  return PROBS.map((q) => quantileSorted(sorted, q)) as unknown as Band;
+}
+
+/** Bands per checkpoint horizon, from the checkpoints with enough errors. */
+export interface BandTable {
+  readonly horizons: readonly number[];
+  readonly bands: readonly Band[];
+  /** Errors behind each band. */
+  readonly counts: readonly number[];
+}
+
+/** The finite entries of an aligned error array. */
+export function present(errors: Float64Array | undefined): number[] {
+  const out: number[] = [];
+  if (errors !== undefined) for (const e of errors) if (!Number.isNaN(e)) out.push(e);
+  return out;
+}
+
+export function bandTable(checkpoints: readonly number[], errors: readonly Float64Array[]): BandTable {
+  const horizons: number[] = [];
+  const bands: Band[] = [];
+  const counts: number[] = [];
+  checkpoints.forEach((h, i) => {
+    const e = present(errors[i]);
+    if (e.length < Math.max(MIN_ERRORS, MIN_WINDOWS * h)) return;
+    horizons.push(h);
+    bands.push(bandOf(e));
+    counts.push(e.length);
+  });
+  return { horizons, bands, counts };
+}
+
+function scale(b: Band, f: number): Band {
+  return [b[0] * f, b[1] * f, b[2] * f, b[3] * f];
+}
+
+function lerp(a: Band, b: Band, t: number): Band {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t];
+}
+
+/** Growth exponent κ of the band's width between the last two trusted checkpoints, in [0, ½]; ½ with only one. */
+function growthExponent(table: BandTable): number {
+  const n = table.horizons.length;
+  if (n < 2) return 0.5;
+  const width = (b: Band): number => b[3] - b[0];
+  const w0 = width(table.bands[n - 2] as Band);
+  const w1 = width(table.bands[n - 1] as Band);
+  if (!(w0 > 0 && w1 > 0)) return 0.5;
+  const k = Math.log(w1 / w0) / Math.log((table.horizons[n - 1] as number) / (table.horizons[n - 2] as number));
+  return Math.min(0.5, Math.max(0, k));
+}
+
+/** The band at horizon k (slots): interpolated inside the table, extrapolated outside it; undefined for an empty table. */
+export function bandAt(table: BandTable, k: number): Band | undefined {
+  const { horizons, bands } = table;
+  if (horizons.length === 0) return undefined;
+  const first = horizons[0] as number;
+  if (k <= first) return scale(bands[0] as Band, Math.sqrt(k / first));
+  for (let i = 1; i < horizons.length; i++) {
+    const h = horizons[i] as number;
+    if (k > h) continue;
+    const h0 = horizons[i - 1] as number;
+    return lerp(bands[i - 1] as Band, bands[i] as Band, (k - h0) / (h - h0));
+  }
+  const last = horizons[horizons.length - 1] as number;
+  return scale(bands[bands.length - 1] as Band, (k / last) ** growthExponent(table));
+}
