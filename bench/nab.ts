@@ -5,11 +5,20 @@
 // threshold, plus the detector's throughput. The corpus is read in place; nothing is copied.
 //
 //   node --import tsx bench/nab.ts [--data DIR] [--windows FILE] [--profiles FILE] [--json] [--per-file]
+//
+// It also scores two fixed halves of the corpus (files sorted by name, alternately) on their own: a change to the
+// detector should help, or at least not hurt, on both halves.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ANOMALY_THRESHOLD, parseSeriesCsv, scoreSeries, type ParsedSeries } from '../src/analysis/anomalies/index.ts';
+import {
+  DEFAULT_ANOMALY_THRESHOLD,
+  parseSeriesCsv,
+  scoreSeries,
+  type AnomalyDetectorOptions,
+  type ParsedSeries,
+} from '../src/analysis/anomalies/index.ts';
 import {
   labelCorpus,
   parseNabProfiles,
@@ -17,6 +26,7 @@ import {
   scoreAtThreshold,
   scoreCorpusAt,
   scoreCorpusSwept,
+  splitHalves,
   STANDARD_PROFILES,
   type NabProfile,
   type NabWindow,
@@ -33,6 +43,8 @@ export interface NabBenchOptions {
   readonly windowsFile?: string;
   /** profiles.json (default ../shared/nab/config/profiles.json, else NAB's three standard profiles). */
   readonly profilesFile?: string;
+  /** Detector option overrides, for sensitivity studies (default: the product's defaults). */
+  readonly detector?: Partial<AnomalyDetectorOptions>;
 }
 
 export interface NabFileResult {
@@ -59,6 +71,16 @@ export interface NabBenchReport {
   readonly pointsPerSecond: number;
   readonly firstPassPointsPerSecond: number;
   readonly perFile: readonly NabFileResult[];
+  /** The corpus cut in two fixed halves (files sorted by name, alternating), each scored on its own: a change to the
+   * detector should help, or at least not hurt, on both, or it is fitted to a few files. */
+  readonly halves: readonly NabHalfResult[];
+}
+
+export interface NabHalfResult {
+  readonly half: 'A' | 'B';
+  readonly files: readonly string[];
+  readonly swept: readonly ProfileScore[];
+  readonly fixed: readonly ProfileScore[];
 }
 
 interface CorpusFile {
@@ -102,9 +124,9 @@ function loadProfiles(profilesFile: string | undefined): { profiles: readonly Na
   return { profiles: parseNabProfiles(JSON.parse(readFileSync(path, 'utf8')) as unknown), source: path };
 }
 
-function scoreAll(files: readonly CorpusFile[]): { scores: Float64Array[]; seconds: number } {
+function scoreAll(files: readonly CorpusFile[], detector: Partial<AnomalyDetectorOptions> = {}): { scores: Float64Array[]; seconds: number } {
   const t0 = performance.now();
-  const scores = files.map((f) => scoreSeries(f.series));
+  const scores = files.map((f) => scoreSeries(f.series, detector));
   return { scores, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -128,6 +150,20 @@ function perFileResults(
   });
 }
 
+/** The two fixed halves of the corpus (splitHalves: by file name, alternately), each scored on its own. */
+function halfResults(labelled: ReturnType<typeof labelCorpus>, files: readonly CorpusFile[], profiles: readonly NabProfile[]): NabHalfResult[] {
+  const { a, b } = splitHalves(files.map((f) => f.name));
+  return ([['A', a], ['B', b]] as const).map(([half, members]) => {
+    const rows = members.map((i) => labelled[i] as (typeof labelled)[number]);
+    return {
+      half,
+      files: members.map((i) => (files[i] as CorpusFile).name),
+      swept: scoreCorpusSwept(rows, profiles),
+      fixed: scoreCorpusAt(rows, profiles, DEFAULT_ANOMALY_THRESHOLD),
+    };
+  });
+}
+
 /** Scores the corpus and returns the report (no printing). */
 export function runNabBench(options: NabBenchOptions = {}): NabBenchReport {
   const dataDir = options.dataDir ?? join(NAB_DIR, 'data');
@@ -135,8 +171,8 @@ export function runNabBench(options: NabBenchOptions = {}): NabBenchReport {
   const { files, skipped } = loadCorpus(dataDir, windowsFile);
   const { profiles, source } = loadProfiles(options.profilesFile);
   const points = files.reduce((sum, f) => sum + f.series.values.length, 0);
-  const first = scoreAll(files);
-  const second = scoreAll(files);
+  const first = scoreAll(files, options.detector);
+  const second = scoreAll(files, options.detector);
   const labelled = labelCorpus(
     files.map((f, i) => ({ name: f.name, timestampsMs: f.series.timestampsMs, scores: first.scores[i] as Float64Array, windows: f.windows })),
   );
@@ -155,6 +191,7 @@ export function runNabBench(options: NabBenchOptions = {}): NabBenchReport {
     pointsPerSecond: points / second.seconds,
     firstPassPointsPerSecond: points / first.seconds,
     perFile: perFileResults(labelled, files, standard),
+    halves: halfResults(labelled, files, profiles),
   };
 }
 
@@ -183,6 +220,10 @@ export function formatNabReport(report: NabBenchReport, opts: { perFile?: boolea
     '',
     `speed: ${Math.round(report.pointsPerSecond)} points/s steady state, ${Math.round(report.firstPassPointsPerSecond)} points/s first pass (one core)`,
   ];
+  for (const h of report.halves) {
+    const cells = h.swept.map((s, i) => `${s.profile} ${s.score.toFixed(2)} / ${(h.fixed[i] as ProfileScore).score.toFixed(2)}`);
+    lines.push(`half ${h.half} (${h.files.length} file${h.files.length === 1 ? '' : 's'}; swept / fixed): ${cells.join(', ')}`);
+  }
   if (report.skippedFiles.length > 0) lines.push(`skipped (not in the windows file): ${report.skippedFiles.join(', ')}`);
   if (opts.perFile) {
     lines.push('', 'per file at the swept standard threshold (raw score, TP/FN/FP):');

@@ -19,6 +19,10 @@ export interface AnomalyDetectorOptions {
   readonly relativeScaleFloor: number;
   /** Short average of raw scores in the likelihood: 10 samples (HTM). */
   readonly averagingWindow: number;
+  /** Short average of the level test's second, slower likelihood: 48 samples, one refractory period (4 hours) at
+   * the 5-minute step. A moderate shift that lasts for hours builds up evidence here that the 10-sample average
+   * cannot see; the two averages are nested views of one raw stream, so they count as one test. */
+  readonly slowAveragingWindow: number;
   /** Long baseline of the likelihood: 8640 short averages (HTM; a month at 5 minutes). */
   readonly historySamples: number;
   /** Baseline averages needed before anything is scored: 100 (the standard error of a variance estimate from n
@@ -46,6 +50,7 @@ export const DEFAULT_DETECTOR_OPTIONS: AnomalyDetectorOptions = Object.freeze({
   fence: 1.5,
   relativeScaleFloor: 0.01,
   averagingWindow: 10,
+  slowAveragingWindow: 48,
   historySamples: 8640,
   minBaseline: 100,
   rangeTolerance: 0.05,
@@ -69,7 +74,7 @@ export function probabilityToScore(p: number): number {
  * year of 5-minute samples), which is a score of 0.5 on the log scale. */
 export const DEFAULT_ANOMALY_THRESHOLD = probabilityToScore(DEFAULT_DETECTOR_OPTIONS.alertProbability);
 
-const INTEGER_KEYS = ['levels', 'contextOrder', 'hourBuckets', 'baselineSamples', 'averagingWindow', 'historySamples', 'minBaseline', 'countCap'] as const;
+const INTEGER_KEYS = ['levels', 'contextOrder', 'hourBuckets', 'baselineSamples', 'averagingWindow', 'slowAveragingWindow', 'historySamples', 'minBaseline', 'countCap'] as const;
 
 /** Merges overrides with the defaults and checks them. */
 export function resolveDetectorOptions(overrides: Partial<AnomalyDetectorOptions> = {}): AnomalyDetectorOptions {

@@ -79,6 +79,25 @@ test('a detector reports an incident once: red samples in the next 4 hours are l
   assert.equal(alarms.length, 1, JSON.stringify(alarms));
 });
 
+test('the slow time scale: small deviations that keep coming for hours are found, which the 10-sample average misses', () => {
+  for (const seed of [5, 9, 13, 21]) {
+    const rnd = noise(seed);
+    const values = series(3000, (i) => {
+      if (i >= 100 && i < 103) return 0; // an early outage widens the range, so the context model sees no new level
+      // a lone blip of 2.5 every 97 samples is ordinary; from 2000 on, a blip of 1.03 every 5 samples for 300 samples
+      const blip = i % 97 === 0 ? 2.5 : i >= 2000 && i < 2300 && i % 5 === 0 ? 1.03 : 0;
+      return 33.4 + 0.2 * rnd() + (i % 2 ? blip : -blip);
+    });
+    const s = scoreSeries(values);
+    const first = s.findIndex((v, i) => i >= 2000 && v >= DEFAULT_ANOMALY_THRESHOLD);
+    assert.ok(max(s, 450, 2000) < DEFAULT_ANOMALY_THRESHOLD, `seed ${seed}: an alarm before the change`);
+    assert.ok(first >= 2000 && first < 2100, `seed ${seed}: first detection at ${first}`);
+    // with both averages over 10 samples (the previous detector) the episode goes unnoticed
+    const fastOnly = scoreSeries(values, { slowAveragingWindow: 10 });
+    assert.ok(max(fastOnly, 2000, 2300) < DEFAULT_ANOMALY_THRESHOLD, `seed ${seed}: the fast scale alone fired`);
+  }
+});
+
 test('missing values (NaN, ±Infinity) score 0 and leave the state untouched', () => {
   const rnd = noise(9);
   const base = series(1500, (i) => 50 + 5 * rnd() + (i === 1400 ? 200 : 0));
@@ -142,4 +161,6 @@ test('evidence names the test that fired', () => {
 test('options are checked', () => {
   assert.throws(() => createAnomalyDetector({ levels: 0 }), /levels/);
   assert.throws(() => createAnomalyDetector({ alertProbability: 2 }), /alertProbability/);
+  assert.throws(() => createAnomalyDetector({ slowAveragingWindow: 0 }), /slowAveragingWindow/);
+  assert.throws(() => createAnomalyDetector({ slowAveragingWindow: 2.5 }), /slowAveragingWindow/);
 });

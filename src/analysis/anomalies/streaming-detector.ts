@@ -9,6 +9,9 @@
 //                  spikes inside the historical range.
 //   likelihood     each raw stream goes through the anomaly likelihood (anomaly-likelihood.ts): a burst of raw
 //                  scores is judged against the stream's own history, so noisy series do not alarm all the time.
+//   time scales    the level raw goes through a second likelihood with a 48-sample average (one 4-hour incident at
+//                  5 minutes): a moderate shift that lasts for hours is rare over hours but not over 10 samples.
+//                  p_level is the smaller of the two; nested averages of one raw stream count as one test.
 //   combination    p = min(1, 2 · min(p_context, p_level)) (Bonferroni over the two tests); 0 for a range breach.
 //   refractory     red samples (p ≤ 1e-5) after a red sample of the same incident are lowered to 1e-3, because a
 //                  detector should report an incident once: NAB credits only the earliest detection in a window
@@ -52,6 +55,7 @@ class StreamingDetector implements AnomalyDetector {
   private readonly baseline: SortedWindow;
   private readonly contextLikelihood: AnomalyLikelihood;
   private readonly levelLikelihood: AnomalyLikelihood;
+  private readonly slowLevelLikelihood: AnomalyLikelihood;
   private low = Number.POSITIVE_INFINITY;
   private high = Number.NEGATIVE_INFINITY;
   private index = 0;
@@ -68,6 +72,7 @@ class StreamingDetector implements AnomalyDetector {
     const likelihood = { averagingWindow: o.averagingWindow, historySamples: o.historySamples, minBaseline: o.minBaseline };
     this.contextLikelihood = new AnomalyLikelihood(likelihood);
     this.levelLikelihood = new AnomalyLikelihood(likelihood);
+    this.slowLevelLikelihood = new AnomalyLikelihood({ ...likelihood, averagingWindow: o.slowAveragingWindow });
   }
 
   update(timestampMs: number, value: number): number {
@@ -80,7 +85,7 @@ class StreamingDetector implements AnomalyDetector {
     const rawContext = this.model.observe(this.model.levelOf(value, this.low, this.high), timestampMs);
     const rawLevel = this.levelRaw(value, range);
     const pContext = this.contextLikelihood.update(rawContext);
-    const pLevel = this.levelLikelihood.update(rawLevel);
+    const pLevel = Math.min(this.levelLikelihood.update(rawLevel), this.slowLevelLikelihood.update(rawLevel));
     this.index++;
     if (this.contextLikelihood.baselineSize < this.o.minBaseline) {
       return this.record(1, 'warming-up', false);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // NAB v1.1 scoring, implemented in the project: labelling, threshold sweep, normalisation and profiles.
+export { splitHalves } from './halves.ts';
 export { labelRows, probationLength, OUTSIDE, PROBATION, type LabelledRows } from './label-rows.ts';
 export { parseNabTimestamp } from './nab-timestamp.ts';
 export { normaliseScore } from './normalise.ts';
