@@ -25,7 +25,7 @@ import { createHistoryRecorder, createHistoryTask } from './service/history-reco
 import { defaultStart, kubeconfigFor, startSimulationServer, type RunningSimulation } from './sim/index.ts';
 import { createPrometheusClient, prometheusAuthOf } from './sources/prometheus/client.ts';
 import { ClusterCache, createKubeClient, type KubeClient, type WatchTuning } from './sources/kube/index.ts';
-import { timedKubeHttp } from './sources/kube/kube-http.ts';
+import { timedKubeHttp, type KubeHttp } from './sources/kube/kube-http.ts';
 import { KIND_NAMES } from './domain/kube-ports.ts';
 import {
   createKubeletSummarySource,
@@ -83,7 +83,7 @@ async function openStore(config: Config): Promise<SqliteSampleStore> {
   });
 }
 
-function createSelector(config: Config, kube: { client: KubeClient; cluster: ClusterCache; metrics: SelfMetrics }, log: Logger): SourceSelector {
+function createSelector(config: Config, kube: { client: KubeClient; proxyHttp: KubeHttp; cluster: ClusterCache; metrics: SelfMetrics }, log: Logger): SourceSelector {
   const { client, cluster } = kube;
   const p = config.prometheus;
   const onRequest = prometheusRequestObserver(kube.metrics);
@@ -97,7 +97,7 @@ function createSelector(config: Config, kube: { client: KubeClient; cluster: Clu
     mode: config.collection.source,
     prometheus,
     metricsServer: createMetricsServerSource({ http: client.request }),
-    kubelet: kubeletWanted ? createKubeletSummarySource({ http: client.request, nodes }) : undefined,
+    kubelet: kubeletWanted ? createKubeletSummarySource({ http: kube.proxyHttp, nodes }) : undefined,
     onSwitch: (c) => logEvent(log, { event: 'collection.source_changed', from: c.from ?? null, to: c.to ?? 'none', reason: c.reason }),
   });
 }
@@ -178,18 +178,22 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const store = await openStore(config);
   const storeState = closeStoreOnShutdown(store, lifecycle);
   metrics.databaseSizeBytes.set(await store.sizeBytes());
-  const client = createKubeClient({
+  const access = {
     ...(opts.kubeconfigYaml === undefined ? { kubeconfigPath: config.kube.kubeconfig } : { kubeconfigYaml: opts.kubeconfigYaml }),
     context: config.kube.context,
-    qps: config.kube.qps,
-    burst: config.kube.burst,
-  });
+  };
+  const client = createKubeClient({ ...access, qps: config.kube.qps, burst: config.kube.burst });
+  // Kubelet summaries have their own budget: one request per node per cycle (5,000 at 5,000 nodes) would take
+  // 100 s at the watch loops' 50 requests/s.
+  const proxyQps = config.collection.kubeletQps;
+  const proxyClient = createKubeClient({ ...access, qps: proxyQps, burst: Math.ceil(proxyQps) });
   // Every request to the API server (watch loops, metrics-server, kubelet proxy) is timed for the self-metrics.
   const kubeHttp = timedKubeHttp(client.request, kubeRequestObserver(metrics));
+  const proxyHttp = timedKubeHttp(proxyClient.request, kubeRequestObserver(metrics));
   const hooks = watchMetricHooks(metrics, KIND_NAMES);
   const cluster = new ClusterCache({ http: kubeHttp, log: componentLogger(opts.log, 'kube'), tuning: opts.kubeTuning, hooks });
   metrics.trackPods(() => cluster.counts().pods);
-  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, cluster, metrics }, componentLogger(opts.log, 'collection'));
+  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, componentLogger(opts.log, 'collection'));
   const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
   const health = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
   const app = buildApp({

@@ -120,6 +120,12 @@ const collection = z
       .boolean()
       .default(false)
       .describe('Let `auto` fall back to kubelet summaries through the API server node proxy (needs `nodes/proxy` RBAC).'),
+    kubeletQps: z
+      .number()
+      .positive()
+      .max(10_000)
+      .default(500)
+      .describe('Rate limit of kubelet summary requests through the node proxy, per second (one per node per cycle; apart from `kube.qps` so that 5,000 nodes fit in a 10 s cycle).'),
   })
   .describe('Usage sampling.');
 
@@ -259,8 +265,19 @@ const analysis = z
       })
       .prefault({})
       .describe('Cadence of each scheduled analysis.'),
+    strategy: z.enum(['krm', 'krr-simple', 'vpa']).default('krm').describe('Rightsizing strategy: `krm` (default), `krr-simple` or `vpa`.'),
+    rightsizingWindow: duration({ min: '1h', max: '90d' }).prefault('14d').describe('History window of rightsizing recommendations.'),
+    leakWindow: duration({ min: '6h', max: '7d' }).prefault('24h').describe('Window of memory-leak detection.'),
+    prices: z
+      .strictObject({
+        cpuCoreHour: z.number().min(0).default(0.05).describe('Price of one CPU core-hour of requests, for savings and cost.'),
+        memoryGiBHour: z.number().min(0).default(0.01).describe('Price of one GiB-hour of memory requests, for savings and cost.'),
+      })
+      .prefault({})
+      .describe('Prices of requested resources (any currency, per hour).'),
+    tenantLabel: nonEmpty().default('tenant').describe('Namespace label whose value names the tenant; an unlabelled namespace is its own tenant.'),
   })
-  .describe('Analysis schedules (REQUIREMENTS §10).');
+  .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 
 const alerts = z
   .strictObject({

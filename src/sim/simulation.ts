@@ -4,7 +4,8 @@
 // start at `speed` times real time; a tick advances the usage model and the dynamics to "now".
 import type { LogQuery, SimBackend, TextBody } from './api/backend.ts';
 import { clusterMetricsBody, kubeletEndpoint, nodeMetrics, podMetrics, type ExporterContext } from './exporters/index.ts';
-import type { KubeObject } from './model/kube-types.ts';
+import { groupPodsByNode } from './exporters/cluster-view.ts';
+import type { KubeObject, Pod } from './model/kube-types.ts';
 import { ObjectStore } from './model/object-store.ts';
 import { buildCluster } from './model/scenario/build.ts';
 import { loadDump } from './model/scenario/dump.ts';
@@ -142,7 +143,25 @@ export class Simulation implements SimBackend {
   }
 
   private exporterContext(): ExporterContext {
-    return { store: this.store, usage: this.usage, nowMs: this.usage.nowMs() };
+    return { store: this.store, usage: this.usage, nowMs: this.usage.nowMs(), podsByNode: () => this.podsByNode() };
+  }
+
+  private nodeIndex: { rv: number; builtAtMs: number; byNode: ReadonlyMap<string, readonly Pod[]> } | undefined;
+
+  /**
+   * The pods of each node for the per-node kubelet endpoints, rebuilt when the store changed, but at most every
+   * 2 s of real time: a real kubelet's stats are seconds old too (cAdvisor housekeeping), and a cluster with churn
+   * changes many times a second.
+   */
+  private podsByNode(): ReadonlyMap<string, readonly Pod[]> {
+    const rv = this.store.currentResourceVersion();
+    const now = Date.now();
+    let idx = this.nodeIndex;
+    if (idx === undefined || (idx.rv !== rv && now - idx.builtAtMs >= 2_000)) {
+      idx = { rv, builtAtMs: now, byNode: groupPodsByNode(this.store.list<Pod>('pods')) };
+      this.nodeIndex = idx;
+    }
+    return idx.byNode;
   }
 
   podLogs(q: LogQuery): string {

@@ -8,7 +8,8 @@ import { arr, num, obj, str, type RawObject } from '../kube/raw-access.ts';
 import { collectErrorOf, getKubeJson } from './kube-json.ts';
 import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, VolumeUsage } from './types.ts';
 
-export const KUBELET_CONCURRENCY = 10;
+// Kubelets answer in parallel on their own machines; the per-second budget (collection.kubeletQps) is the bound.
+export const KUBELET_CONCURRENCY = 32;
 export const KUBELET_TIMEOUT_MS = 10_000;
 
 export interface KubeletSummarySourceOptions {

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: Apache-2.0
+// The monitor under test for bench/monitor.ts, in a process of its own so that its peak RSS is its own (the
+// simulator runs in a third process). It wires the product's components as src/service.ts does: the kube client
+// with the configured defaults (50 requests/s, burst 100), a ClusterCache over every kind, the usage sources, the
+// collector into a SqliteSampleStore, and the fastify app. Driven over IPC (monitor-protocol.ts).
+// Usage (forked by the driver): monitor-child.ts --kubeconfig FILE --mode sync|full --data-dir DIR [--watch-events N]
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/api/build-app.ts';
+import type { LastCollection } from '../src/api/contract.ts';
+import type { EventLogger } from '../src/logging/events.ts';
+import { createLogger } from '../src/logging/logger.ts';
+import { createSelfMetrics, type SelfMetrics } from '../src/metrics/registry.ts';
+import { systemClock } from '../src/runtime/clock.ts';
+import { createCollector, type Collector } from '../src/service/collector.ts';
+import { createHealthProvider } from '../src/service/health-provider.ts';
+import { ClusterCache, createKubeClient, type KubeHttp } from '../src/sources/kube/index.ts';
+import { silentLogger } from '../src/sources/kube/watch-log.ts';
+import {
+  createKubeletSummarySource,
+  createMetricsServerSource,
+  createSourceSelector,
+  type MetricsSource,
+  type SourceSelector,
+} from '../src/sources/usage/index.ts';
+import { SqliteSampleStore } from '../src/store/sample-store.ts';
+import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
+import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
+
+function send(msg: ChildMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!process.send) return reject(new Error('monitor-child must be forked with an IPC channel'));
+    process.send(msg, (err: Error | null) => (err ? reject(err) : resolve()));
+  });
+}
+
+async function sync(http: KubeHttp, signal: AbortSignal): Promise<{ cache: ClusterCache; running: Promise<void>; report: SyncReport }> {
+  const t0 = performance.now();
+  const cache = new ClusterCache({ http });
+  const running = cache.run(signal);
+  await cache.whenReady(signal);
+  const ms = performance.now() - t0;
+  const report: SyncReport = {
+    type: 'synced',
+    ms,
+    // maxRSS is in KiB.
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    objects: cache.counts(),
+  };
+  return { cache, running, report };
+}
+
+/** Times the source's collect inside the collector's cycle, so the store's share is the rest. */
+function timed(source: MetricsSource): { source: MetricsSource; lastMs: () => number } {
+  let ms = 0;
+  return {
+    lastMs: () => ms,
+    source: {
+      name: source.name,
+      async collect(req) {
+        const t = performance.now();
+        try {
+          return await source.collect(req);
+        } finally {
+          ms = performance.now() - t;
+        }
+      },
+    },
+  };
+}
+
+interface SamplingDeps {
+  readonly http: KubeHttp;
+  /** The node-proxy client, with the service's separate budget (collection.kubeletQps). */
+  readonly proxyHttp: KubeHttp;
+  readonly cache: ClusterCache;
+  readonly store: SqliteSampleStore;
+  readonly metrics: SelfMetrics;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One cycle that saw new samples. metrics.k8s.io answers with the same timestamps until its next scrape, and
+ * the source drops pods whose timestamp it has already stored, so a cycle that saw no container is repeated
+ * (after a second, for at most two minutes) rather than reported as a fast cycle.
+ */
+async function freshCycle(collector: Collector, signal: AbortSignal): Promise<{ totalMs: number; last: LastCollection | undefined }> {
+  const giveUpAt = performance.now() + 120_000;
+  for (;;) {
+    const t0 = performance.now();
+    await collector.collectOnce(signal);
+    const totalMs = performance.now() - t0;
+    const last = collector.lastCollection();
+    console.error(`  collection: ${last?.source} ${last?.containers} containers in ${totalMs.toFixed(0)} ms`);
+    if ((last?.containers ?? 0) > 0 || performance.now() > giveUpAt) return { totalMs, last };
+    await sleep(1000);
+  }
+}
+
+async function runCycles(deps: SamplingDeps, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
+  const nodes = (): string[] => deps.cache.list('nodes').map((n) => n.name);
+  const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes });
+  const t = timed(inner);
+  const selector = createSourceSelector({ mode: which, ...(which === 'metrics-server' ? { metricsServer: t.source } : { kubelet: t.source }) });
+  let samples = 0;
+  // The collector reports the samples it stored in its `collection.done` event.
+  const log: EventLogger = { ...silentLogger, info: (entry) => (samples = (entry as { samples?: number }).samples ?? samples) };
+  // With the cluster view, as the service runs it: workload, namespace and cluster totals are written too.
+  const collector = createCollector({ selector, store: deps.store, metrics: deps.metrics, log, clock: systemClock, cluster: 'bench', clusterView: deps.cache });
+  const cycles: CycleReport[] = [];
+  for (let cycle = 1; cycle <= 2; cycle++) {
+    const { totalMs, last } = await freshCycle(collector, signal);
+    cycles.push({
+      source: which,
+      cycle,
+      containers: last?.containers ?? 0,
+      nodes: nodes().length,
+      samples,
+      errors: last?.errors ?? 0,
+      collectMs: t.lastMs(),
+      storeMs: totalMs - t.lastMs(),
+      totalMs,
+    });
+  }
+  return { cycles, collector, selector };
+}
+
+async function waitForStop(): Promise<void> {
+  await new Promise<void>((resolve) => {
+    process.on('message', (m: StopMessage) => {
+      if (m.type === 'stop') resolve();
+    });
+  });
+}
+
+async function serveApi(deps: SamplingDeps & { collector: Collector; selector: SourceSelector }): Promise<void> {
+  const log = createLogger({ level: 'warn', destination: { write: () => undefined } });
+  const health = createHealthProvider({ cluster: deps.cache, store: deps.store, selector: deps.selector, lastCollection: () => deps.collector.lastCollection(), storeOpen: () => true });
+  const app = buildApp({ clusterView: deps.cache, sampleStore: deps.store, latestUsage: deps.collector, health, metrics: deps.metrics, log, config: {} });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const namespaces = deps.cache.list('namespaces').map((n) => n.name);
+    const stopped = waitForStop();
+    await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
+    await stopped;
+  } finally {
+    await app.close();
+  }
+}
+
+async function full(opts: { http: KubeHttp; proxyHttp: KubeHttp; cache: ClusterCache; dataDir: string; watchEvents: number }, signal: AbortSignal): Promise<void> {
+  // A watch from version 0 sends one ADDED per pod, then only churn: ask for no more events than there are pods.
+  const recording = await recordPodWatch(opts.http, Math.min(opts.watchEvents, opts.cache.counts().pods));
+  const watch = await benchWatchReplay(opts.http, recording);
+  console.error(`  watch replay: ${watch.events} events (${(watch.bytes / 2 ** 20).toFixed(0)} MiB) in ${watch.ms.toFixed(0)} ms wall, ${watch.cpuMs.toFixed(0)} CPU-ms`);
+  await send(watch);
+  const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
+  try {
+    const deps = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, store, metrics: createSelfMetrics() };
+    const viaMetrics = await runCycles(deps, 'metrics-server', signal);
+    const viaKubelet = await runCycles(deps, 'kubelet', signal);
+    await send({ type: 'sampling', cycles: [...viaMetrics.cycles, ...viaKubelet.cycles] });
+    await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector });
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      kubeconfig: { type: 'string' },
+      mode: { type: 'string', default: 'sync' },
+      'data-dir': { type: 'string' },
+      'watch-events': { type: 'string', default: '60000' },
+    },
+  });
+  // The service's defaults: kube.qps 50 (burst 100) for the watch loops, collection.kubeletQps 500 for the proxy.
+  const client = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: 50, burst: 100 });
+  const proxyClient = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: 500, burst: 500 });
+  const ac = new AbortController();
+  const { cache, running, report } = await sync(client.request, ac.signal);
+  console.error(`  monitor synced in ${report.ms.toFixed(0)} ms, maxRSS ${(report.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  await send(report);
+  try {
+    if (values.mode === 'full') {
+      await full({ http: client.request, proxyHttp: proxyClient.request, cache, dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) }, ac.signal);
+    }
+  } finally {
+    ac.abort();
+    await running;
+  }
+  await send({ type: 'done', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+  process.disconnect();
+}
+
+main().catch(async (err: unknown) => {
+  await send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }).catch(() => undefined);
+  process.exit(1);
+});

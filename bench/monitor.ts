@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: Apache-2.0
+// Benchmark of the monitor against the simulated cluster (issue 4's targets, scenario scale-150k):
+//   1. initial sync of every kind (a ClusterCache until whenReady) against `kubectl get pods -A -o json`, run
+//      interleaved (kubectl, monitor, kubectl, monitor, …) so that machine noise hits both; medians and the ratio,
+//      and the monitor's peak RSS (its own process: the simulator runs in another);
+//   2. watch throughput: a recorded pod watch stream replayed through the real watch loop (bench/monitor-watch.ts);
+//   3. one collection cycle through metrics.k8s.io and one through the kubelet summaries (node proxy), each into
+//      a SqliteSampleStore on a temporary file (first cycle creates the series, the second is the steady state);
+//   4. `/api/v1/pods` at a fixed rate against the monitor's app (bench/monitor-load.ts).
+// The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
+// core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
+// Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
+//        [--rate 200] [--seconds 20] [--no-pin] [--out bench/results/monitor-<scenario>.json]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startSimProcess } from '../test/support/sim-process.ts';
+import { kubectlPath } from '../test/support/tools.ts';
+import { podsLoad, type LoadResult } from './monitor-load.ts';
+import type { ApiReady, ChildMessage, CycleReport, DoneReport, SamplingReport, SyncReport, WatchReport } from './monitor-protocol.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface MonitorBenchOptions {
+  readonly scenario: string;
+  readonly runs: number;
+  readonly watchEvents: number;
+  readonly rate: number;
+  readonly seconds: number;
+  /** Pin the simulator and the driver to core 1, kubectl and the monitor to core 0 (default: when taskset exists). */
+  readonly pin?: boolean;
+}
+
+export interface MonitorBenchResult {
+  readonly scenario: string;
+  readonly pinned: boolean;
+  readonly simBuildMs: number;
+  readonly sync: {
+    readonly kubectlMs: readonly number[];
+    readonly monitorMs: readonly number[];
+    readonly kubectlMedianMs: number;
+    readonly monitorMedianMs: number;
+    /** Monitor median / kubectl median (target ≤ 1). */
+    readonly ratio: number;
+    readonly monitorPeakRssBytes: number;
+    readonly objects: Readonly<Record<string, number>>;
+  };
+  readonly watch: WatchReport & { readonly eventsPerSec: number; readonly eventsPerCpuSec: number };
+  readonly sampling: readonly CycleReport[];
+  readonly api: LoadResult & { readonly rate: number; readonly seconds: number };
+  /** Peak RSS of the monitor over every phase (the watch recording and the store included). */
+  readonly monitorPeakRssAllPhasesBytes: number;
+}
+
+const hasTaskset = (): boolean => spawnSync('taskset', ['--version']).status === 0;
+let pinning = false;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function onCore(core: number, cmd: string, args: string[]): [string, string[]] {
+  return pinning ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+}
+
+/** `kubectl get pods -A -o json > /dev/null`, timed from spawn to exit. */
+async function timeKubectl(kubeconfig: string): Promise<number> {
+  const [cmd, args] = onCore(0, kubectlPath(), ['--kubeconfig', kubeconfig, 'get', 'pods', '-A', '-o', 'json']);
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`kubectl exited ${code}: ${err}`);
+  return performance.now() - t0;
+}
+
+/** Messages of one monitor child, awaited in the order the child sends them. */
+class ChildChannel {
+  private readonly queue: ChildMessage[] = [];
+  private waiter: (() => void) | undefined;
+  private exited = false;
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: ChildMessage) => {
+      this.queue.push(m);
+      this.waiter?.();
+    });
+    child.once('exit', () => {
+      this.exited = true;
+      this.waiter?.();
+    });
+  }
+
+  async next<T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> {
+    for (;;) {
+      const m = this.queue.shift();
+      if (m?.type === 'error') throw new Error(`monitor child failed: ${m.message}`);
+      if (m?.type === type) return m as Extract<ChildMessage, { type: T }>;
+      if (m) throw new Error(`monitor child sent ${m.type}, expected ${type}`);
+      if (this.exited) throw new Error(`monitor child exited before sending ${type}`);
+      await new Promise<void>((r) => (this.waiter = r));
+    }
+  }
+}
+
+function startChild(args: string[]): ChildChannel {
+  const [cmd, cmdArgs] = onCore(0, process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
+  const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
+  return new ChildChannel(child);
+}
+
+interface FullRun {
+  readonly sync: SyncReport;
+  readonly watch: WatchReport;
+  readonly sampling: SamplingReport;
+  readonly api: LoadResult;
+  readonly done: DoneReport;
+}
+
+async function fullRun(ch: ChildChannel, opts: MonitorBenchOptions): Promise<FullRun> {
+  const sync = await ch.next('synced');
+  const watch = await ch.next('watch');
+  console.error(`  watch: ${watch.events} events in ${watch.ms.toFixed(0)} ms`);
+  const sampling = await ch.next('sampling');
+  console.error(`  sampling: ${sampling.cycles.map((c) => `${c.source}#${c.cycle} ${c.totalMs.toFixed(0)} ms`).join(', ')}`);
+  const ready: ApiReady = await ch.next('api');
+  const api = await podsLoad({ base: ready.url, rate: opts.rate, durationMs: opts.seconds * 1000, namespaces: ready.namespaces });
+  ch.child.send({ type: 'stop' });
+  return { sync, watch, sampling, api, done: await ch.next('done') };
+}
+
+/** kubectl, monitor, kubectl, monitor, …; the last monitor run goes on to the other phases. */
+async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBenchOptions) {
+  const kubectlMs: number[] = [];
+  const syncs: SyncReport[] = [];
+  let last: FullRun | undefined;
+  for (let run = 1; run <= opts.runs; run++) {
+    kubectlMs.push(await timeKubectl(kubeconfig));
+    console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
+    const mode = run === opts.runs ? 'full' : 'sync';
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents)]);
+    if (mode === 'full') {
+      last = await fullRun(ch, opts);
+      syncs.push(last.sync);
+    } else {
+      syncs.push(await ch.next('synced'));
+      await ch.next('done');
+    }
+    const s = syncs.at(-1) as SyncReport;
+    console.error(`  run ${run}: monitor ${s.ms.toFixed(0)} ms (${(s.maxRssBytes / 2 ** 20).toFixed(0)} MiB)`);
+  }
+  return { kubectlMs, syncs, last: last as FullRun };
+}
+
+/** Runs every phase against a fresh simulator and removes its temporary files. */
+export async function benchMonitor(opts: MonitorBenchOptions): Promise<MonitorBenchResult> {
+  const pinned = (opts.pin ?? true) && hasTaskset();
+  pinning = pinned;
+  // This driver shares core 1 with the simulator; it is idle while the monitor syncs, and sends the API load.
+  if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)]);
+  const dir = mkdtempSync(join(tmpdir(), 'krm-bench-monitor-'));
+  const kubeconfig = join(dir, 'sim.kubeconfig');
+  const t0 = performance.now();
+  const sim = await startSimProcess(['--scenario', opts.scenario, '--port', '0', '--write-kubeconfig', kubeconfig], 600_000);
+  const simBuildMs = performance.now() - t0;
+  if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '1', String(sim.child.pid)]);
+  try {
+    const { kubectlMs, syncs, last } = await interleaved(kubeconfig, dir, opts);
+    const monitorMs = syncs.map((s) => s.ms);
+    return {
+      scenario: opts.scenario,
+      pinned,
+      simBuildMs,
+      sync: {
+        kubectlMs,
+        monitorMs,
+        kubectlMedianMs: median(kubectlMs),
+        monitorMedianMs: median(monitorMs),
+        ratio: median(monitorMs) / median(kubectlMs),
+        monitorPeakRssBytes: Math.max(...syncs.map((s) => s.maxRssBytes)),
+        objects: last.sync.objects,
+      },
+      watch: { ...last.watch, eventsPerSec: (last.watch.events / last.watch.ms) * 1000, eventsPerCpuSec: (last.watch.events / last.watch.cpuMs) * 1000 },
+      sampling: last.sampling.cycles,
+      api: { ...last.api, rate: opts.rate, seconds: opts.seconds },
+      monitorPeakRssAllPhasesBytes: last.done.maxRssBytes,
+    };
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+/** The result as the Markdown table BENCHMARKS.md records. */
+export function formatMonitorReport(r: MonitorBenchResult): string {
+  const s = r.sync;
+  const podsCount = s.objects.pods ?? 0;
+  const rows = [
+    `| initial sync, all kinds (${fmt(podsCount)} pods; median of ${s.monitorMs.length}) | ${fmt(s.monitorMedianMs / 1000, 1)} s vs kubectl ${fmt(s.kubectlMedianMs / 1000, 1)} s: ratio ${fmt(s.ratio, 2)} | ≤ 1.0 | ${mark(s.ratio <= 1)} |`,
+    `| peak RSS after the sync | ${fmt(s.monitorPeakRssBytes / 2 ** 30, 2)} GiB | < 1.5 GB | ${mark(s.monitorPeakRssBytes < 1.5e9)} |`,
+    `| watch, ${fmt(r.watch.events)} recorded pod events replayed | ${fmt(r.watch.eventsPerSec)} events/s (${fmt(r.watch.eventsPerCpuSec)} per CPU-second) | ≥ 10,000 events/s | ${mark(r.watch.eventsPerSec >= 10_000)} |`,
+  ];
+  for (const c of r.sampling) {
+    const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
+    rows.push(`| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s) | < 10 s | ${mark(c.totalMs < 10_000)} |`);
+  }
+  const a = r.api;
+  const failed = a.requests - a.ok;
+  rows.push(`| \`/api/v1/pods\` at ${a.rate} req/s for ${a.seconds} s (${fmt(a.requests)} requests, ${failed} failed) | p50 ${fmt(a.p50Ms, 1)} ms, p99 ${fmt(a.p99Ms, 1)} ms | p99 < 50 ms | ${mark(a.p99Ms < 50 && failed === 0)} |`);
+  rows.push(`| peak RSS over all phases | ${fmt(r.monitorPeakRssAllPhasesBytes / 2 ** 30, 2)} GiB | | |`);
+  return ['| what | result | target | |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      scenario: { type: 'string', default: 'scale-150k' },
+      runs: { type: 'string', default: '3' },
+      'watch-events': { type: 'string', default: '60000' },
+      rate: { type: 'string', default: '200' },
+      seconds: { type: 'string', default: '20' },
+      out: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
+    },
+  });
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'] };
+  const r = await benchMonitor(opts);
+  const out = values.out ?? join(ROOT, 'bench', 'results', `monitor-${opts.scenario}.json`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(r, null, 2)}\n`);
+  console.log(formatMonitorReport(r));
+  console.log(`\nJSON: ${out}`);
+}
