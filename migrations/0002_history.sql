@@ -29,6 +29,9 @@ CREATE TABLE events (
 );
 CREATE INDEX events_series ON events (cluster, dedupe_key, last_ms);
 CREATE INDEX events_last ON events (last_ms, id);
+-- Newest-first pages of /api/v1/events, for the whole cluster and per namespace, without sorting the table.
+CREATE INDEX events_page ON events (cluster, last_ms, id);
+CREATE INDEX events_ns_page ON events (cluster, namespace, last_ms, id);
 CREATE INDEX events_involved ON events (cluster, namespace, involved_name, last_ms);
 
 -- The Event objects behind each row, by uid, with the count already added to it: an updated object adds only
@@ -66,6 +69,8 @@ CREATE TABLE pod_lifecycle (
   UNIQUE (cluster, dedupe_key)
 );
 CREATE INDEX pod_lifecycle_at ON pod_lifecycle (at_ms, id);
+CREATE INDEX pod_lifecycle_page ON pod_lifecycle (cluster, at_ms, id);
+CREATE INDEX pod_lifecycle_ns_page ON pod_lifecycle (cluster, namespace, at_ms, id);
 CREATE INDEX pod_lifecycle_pod ON pod_lifecycle (cluster, namespace, pod, at_ms);
 CREATE INDEX pod_lifecycle_workload ON pod_lifecycle (cluster, namespace, workload_kind, workload_name, at_ms);
 

@@ -15,6 +15,11 @@ export interface BackfillMarker {
   readonly finished: boolean;
   /** Why the run finished without importing (`store_not_empty`), if it did. */
   readonly skipped?: string;
+  /**
+   * A window a run stopped in cleanly (Prometheus failure, shutdown): the jobs whose series were fully written.
+   * The next run resumes inside that window with the other jobs. Without it (a crash), the window is skipped.
+   */
+  readonly partial?: { readonly windowEndMs: number; readonly jobs: readonly string[] };
 }
 
 export const markerKey = (cluster: string): string => `backfill:${cluster}`;
@@ -41,8 +46,13 @@ export async function writeMarker(store: SampleStore, cluster: string, marker: B
   await store.writeMeta(markerKey(cluster), JSON.stringify(marker));
 }
 
-/** Where a resumed run continues: after the window that was being written, whether or not it completed. */
+/**
+ * Where a resumed run continues: in the window a clean stop left partly written (its written jobs are skipped),
+ * else after the window that was being written, whether or not it completed (a crash leaves that window a gap
+ * rather than risk writing a series twice).
+ */
 export function resumeAfter(marker: BackfillMarker): number | undefined {
+  if (marker.partial !== undefined) return marker.doneMs;
   const points = [marker.doneMs, marker.writingMs].filter((v): v is number => v !== undefined);
   return points.length > 0 ? Math.max(...points) : undefined;
 }

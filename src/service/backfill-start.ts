@@ -38,6 +38,7 @@ export async function backfillOnStart(o: BackfillStartOptions): Promise<Backfill
     log: o.log,
     signal: o.signal,
     onProgress: o.onProgress,
+    rawFromMs: (o.clock ?? systemClock).now() - config.retention.raw,
   });
   // A store that cannot take the import must not stop the monitor from starting: live collection still works, and
   // the marker (if it was written) resumes the import on the next start.

@@ -62,6 +62,8 @@ export interface BackfillOptions {
   /** Attempts per range query before the run stops (default 3). */
   readonly attempts?: number;
   readonly onProgress?: (p: BackfillProgress) => void;
+  /** Raw chunks are written only from here on (the raw tier's retention); older samples go to the rollups only. */
+  readonly rawFromMs?: number;
 }
 
 export type BackfillStatus = 'done' | 'skipped' | 'aborted' | 'failed';
@@ -126,7 +128,7 @@ async function writeWindow(o: BackfillOptions, resolve: ReturnType<typeof create
     const part = series.slice(i, i + WRITE_BATCH);
     const ids = await resolve(part);
     const batch = part.map((s, j): HistorySeries => ({ seriesId: ids[j] as number, timestampsMs: s.timestampsMs, values: s.values }));
-    samples += (await o.store.writeHistory({ series: batch })).samples;
+    samples += (await o.store.writeHistory({ series: batch, ...(o.rawFromMs === undefined ? {} : { rawFromMs: o.rawFromMs }) })).samples;
     // Let timers and I/O (the HTTP server) run between batches.
     await new Promise<void>((r) => setImmediate(r));
   }
@@ -157,6 +159,40 @@ interface Plan {
   readonly namespaces: readonly string[];
 }
 
+/**
+ * Queries and writes one window. Each job's series are written as soon as they arrive (holding a whole window of a
+ * large cluster would take gigabytes); jobs never share a series, so the writes do not overlap. A clean stop
+ * (failure after retries, shutdown) records the jobs written, so that the next run finishes the window.
+ */
+async function importWindow(
+  o: BackfillOptions,
+  state: RunState,
+  at: { w: BackfillWindow; jobs: readonly RangeJob[]; resolve: ReturnType<typeof createResolver> },
+): Promise<void> {
+  const { w } = at;
+  const partial = state.marker.partial;
+  const written = new Set(partial !== undefined && partial.windowEndMs === w.endMs ? partial.jobs : []);
+  state.marker = { ...state.marker, writingMs: w.endMs, partial: undefined };
+  await writeMarker(o.store, o.cluster, state.marker);
+  try {
+    await mapBounded(
+      at.jobs.filter((j) => !written.has(j.name)),
+      o.concurrency,
+      async (job) => {
+        const series = await withRetry(o, job, w);
+        o.signal.throwIfAborted();
+        state.samples += await writeWindow(o, at.resolve, series);
+        written.add(job.name);
+      },
+    );
+    o.signal.throwIfAborted();
+  } catch (e) {
+    state.marker = { ...state.marker, partial: { windowEndMs: w.endMs, jobs: [...written] } };
+    await writeMarker(o.store, o.cluster, state.marker);
+    throw e;
+  }
+}
+
 /** Queries and writes the windows in time order, recording progress in the marker after each. */
 async function importWindows(o: BackfillOptions, state: RunState, plan: Plan): Promise<void> {
   const jobs = [...clusterJobs(o.labels), ...plan.namespaces.flatMap((ns) => namespaceJobs(ns, o.labels))];
@@ -164,12 +200,8 @@ async function importWindows(o: BackfillOptions, state: RunState, plan: Plan): P
   const run = { totalWindows: plan.windows.length, startedMs: o.clock.now() };
   let loggedMs = run.startedMs;
   for (const w of plan.windows) {
-    const results = await mapBounded(jobs, o.concurrency, (job) => withRetry(o, job, w));
-    o.signal.throwIfAborted();
-    state.marker = { ...state.marker, writingMs: w.endMs };
-    await writeMarker(o.store, o.cluster, state.marker);
-    state.samples += await writeWindow(o, resolve, results.flat());
-    state.marker = { ...state.marker, doneMs: w.endMs };
+    await importWindow(o, state, { w, jobs, resolve });
+    state.marker = { ...state.marker, doneMs: w.endMs, partial: undefined };
     await writeMarker(o.store, o.cluster, state.marker);
     state.doneWindows++;
     const progress = progressOf(o, state, run);

@@ -87,7 +87,9 @@ export class WriteQueue {
   run<T>(work: () => T, what: string): T | StoreError {
     try {
       const result = this.deps.db.transaction(work)();
-      this.writable = true;
+      // A small write (history, metadata) succeeding says little while sample chunks still wait: the store is
+      // writable again only once those are written too (the next commit), so /health does not flip back early.
+      if (this.pending.length === 0 && this.headDeletes.size === 0) this.writable = true;
       return result;
     } catch (e) {
       const err = toStoreError(e, what);

@@ -53,7 +53,7 @@ export function decodeCursor(raw: string | undefined, hash: string): SortKey | u
     v = undefined;
   }
   if (v !== undefined && v !== null && v.h === hash && isKey(v)) return { value: v.v, id: v.k };
-  throw badRequest('continue is not a cursor of this query.', { parameter: 'continue' });
+  throw badRequest('continue is not a cursor of this query, or the usage it sorts by was collected again since: start again from the first page.', { parameter: 'continue' });
 }
 
 /** Index of the first item strictly after `after` in a list sorted by `compareKeys`. */

@@ -29,7 +29,7 @@ function existsRequirement(term: string): LabelPredicate | undefined {
   const m = EXISTS_RE.exec(term);
   if (!m) return undefined;
   const [, not, key = ''] = m;
-  return not === '!' ? (l) => !(key in l) : (l) => key in l;
+  return not === '!' ? (l) => !Object.hasOwn(l, key) : (l) => Object.hasOwn(l, key);
 }
 
 function parseRequirement(term: string): LabelPredicate {

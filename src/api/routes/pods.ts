@@ -54,7 +54,11 @@ interface PodQuery {
   readonly after?: SortKey;
 }
 
-function parsePodQuery(query: RawQuery): PodQuery {
+/**
+ * `collectedAtMs` enters the cursor of the usage sorts: after the next collection the order changes, and a cursor of
+ * the old order would skip or repeat pods, so it is refused and the client starts again from the first page.
+ */
+function parsePodQuery(query: RawQuery, collectedAtMs: number | undefined): PodQuery {
   const sort = enumParam(query, 'sort', { allowed: SORTS, fallback: 'name' }) ?? 'name';
   const selectorText = stringParam(query, 'labelSelector');
   const filters = {
@@ -62,7 +66,8 @@ function parsePodQuery(query: RawQuery): PodQuery {
     node: stringParam(query, 'node'),
     phase: enumParam(query, 'phase', { allowed: POD_PHASES }),
   };
-  const hash = queryHash({ ...filters, labelSelector: selectorText, sort });
+  const collected = sort === 'name' ? undefined : String(collectedAtMs ?? 'none');
+  const hash = queryHash({ ...filters, labelSelector: selectorText, sort, collected });
   return {
     ...filters,
     ...(selectorText === undefined ? {} : { selector: parseLabelSelector(selectorText) }),
@@ -110,7 +115,7 @@ function podItem(pod: Pod, deps: UsageRouteDeps) {
 export function podRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   const order = new PodOrderCache(deps);
   app.get('/api/v1/pods', async (request) => {
-    const q = parsePodQuery(request.query as RawQuery);
+    const q = parsePodQuery(request.query as RawQuery, deps.usage.collectedAtMs());
     const entries = order.entries({ sort: q.sort, hash: q.hash, filter: filterOf(q) });
     const { page, next } = pageAfter(entries, { after: q.after, limit: q.limit, hash: q.hash });
     return {
