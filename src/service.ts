@@ -12,10 +12,11 @@ import type { SampleStore } from './domain/ports.ts';
 import { logEvent } from './logging/events.ts';
 import { componentLogger, type Logger } from './logging/logger.ts';
 import { createSelfMetrics, kubeRequestObserver, prometheusRequestObserver, watchMetricHooks, type SelfMetrics } from './metrics/registry.ts';
-import { systemClock } from './runtime/clock.ts';
+import { systemClock, type Clock } from './runtime/clock.ts';
 import type { Lifecycle } from './runtime/lifecycle.ts';
-import { createScheduledTask } from './runtime/scheduler.ts';
+import { createScheduledTask, type ScheduledTask } from './runtime/scheduler.ts';
 import { sleep } from './runtime/sleep.ts';
+import { analyseWhenReady, createAnalysisRunner, withAnalyses, type AnalysisRunner } from './service/analysis/schedule.ts';
 import type { BackfillProgress } from './service/backfill.ts';
 import { backfillOnStart } from './service/backfill-start.ts';
 import { createCollector, type Collector } from './service/collector.ts';
@@ -51,6 +52,10 @@ export interface ServiceOptions {
   readonly onBackfillProgress?: (p: BackfillProgress) => void;
   /** Watch-loop knobs (backoff, watchdog); tests shorten them to exercise faults quickly. */
   readonly kubeTuning?: Partial<WatchTuning>;
+  /** The time analyses evaluate at (default the wall clock; the demo passes its scenario clock). */
+  readonly analysisClock?: Clock;
+  /** Run every analysis once as soon as the cluster view has synced and the backfill ended (the demo). */
+  readonly analyseOnStart?: boolean;
 }
 
 export interface RunningService {
@@ -61,6 +66,9 @@ export interface RunningService {
   readonly cluster: ClusterCache;
   readonly collector: Collector;
   readonly metrics: SelfMetrics;
+  readonly analyses: AnalysisRunner;
+  /** The pass of `analyseOnStart`; settles after it (never rejects). */
+  readonly firstAnalysis?: Promise<void>;
 }
 
 export interface DemoOptions extends ServiceOptions {
@@ -155,18 +163,27 @@ function listenUrl(app: FastifyInstance, host: string): string {
 }
 
 /** Starts the loops: the watch loops at once, the scheduled tasks after the first sync. Stopped by the root signal. */
-function startLoops(cluster: ClusterCache, tasks: ReturnType<typeof createTasks>, lifecycle: Lifecycle): void {
+interface LoopTasks {
+  /** Start after the first sync. */
+  readonly afterSync: readonly ScheduledTask[];
+  /** Start after the first sync and the backfill (collection must not write before the imported history ends). */
+  readonly afterBackfill: readonly ScheduledTask[];
+  readonly backfill: Promise<unknown>;
+}
+
+/** Starts the loops: the watch loops at once, the scheduled tasks after the first sync. Stopped by the root signal. */
+function startLoops(cluster: ClusterCache, tasks: LoopTasks, lifecycle: Lifecycle): void {
   const signal = lifecycle.signal;
   const watching = cluster.run(signal);
+  const start = (list: readonly ScheduledTask[]) => Promise.all(list.map((task) => task.start(signal)));
   // whenReady rejects when shutdown comes before the first sync; that is no error.
-  const scheduled = cluster
-    .whenReady(signal)
-    .then(() => Promise.all(tasks.map((task) => task.start(signal))))
-    .catch((e: unknown) => {
-      if (!signal.aborted) throw e;
-    });
+  const quiet = (e: unknown): void => {
+    if (!signal.aborted) throw e;
+  };
+  const synced = cluster.whenReady(signal);
+  const scheduled = [synced.then(() => start(tasks.afterSync)).catch(quiet), Promise.all([synced, tasks.backfill]).then(() => start(tasks.afterBackfill)).catch(quiet)];
   lifecycle.onClose('loops', async () => {
-    await Promise.allSettled([watching, scheduled]);
+    await Promise.allSettled([watching, ...scheduled]);
   });
 }
 
@@ -195,12 +212,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   metrics.trackPods(() => cluster.counts().pods);
   const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, componentLogger(opts.log, 'collection'));
   const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
-  const health = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
+  const analyses = createAnalysisRunner({ config, cluster, store, clock: opts.analysisClock ?? systemClock, metrics });
+  const provider = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
+  const health = withAnalyses(provider, analyses);
   const app = buildApp({
     clusterView: cluster,
     sampleStore: store,
     latestUsage: collector,
     historyStore: store.history,
+    findingStore: store.findings,
     clusterName: config.cluster.name,
     health,
     metrics,
@@ -211,18 +231,21 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   await app.listen({ host: config.server.host, port: config.server.port });
   lifecycle.onClose('http', () => app.close());
   await opts.prepareStore?.(store);
-  // Before the loops: the first live sample is then later than every imported one (see service/backfill.ts).
-  await backfillOnStart({ config, store, log: componentLogger(opts.log, 'backfill'), signal: lifecycle.signal, onProgress: opts.onBackfillProgress });
+  // In the background: the watch loops, readiness and the history recorder do not wait for it; collection and
+  // rotation do (the imported grid ends before the first live sample; rotation must not compact under the import).
+  const backfill = backfillOnStart({ config, store, log: componentLogger(opts.log, 'backfill'), signal: lifecycle.signal, onProgress: opts.onBackfillProgress });
   // Object and event history: a pass every 10 s, and one more after the loops stop (closers run in reverse order).
   const recorder = createHistoryRecorder({ cluster, store: store.history, clusterName: config.cluster.name, clock: systemClock });
   lifecycle.onClose('history', async () => {
     await recorder.recordOnce();
   });
   const historyTask = createHistoryTask(recorder, { clock: systemClock, sleep, log });
-  startLoops(cluster, [...createTasks({ config, store, collector }, log, metrics), historyTask], lifecycle);
+  const analysisTasks = analyses.tasks(config.analysis, { clock: systemClock, sleep, log });
+  startLoops(cluster, { afterSync: [historyTask], afterBackfill: [...createTasks({ config, store, collector }, log, metrics), ...analysisTasks], backfill }, lifecycle);
+  const firstAnalysis = opts.analyseOnStart === true ? analyseWhenReady(analyses, Promise.all([cluster.whenReady(lifecycle.signal), backfill]), lifecycle.signal) : undefined;
   const url = listenUrl(app, config.server.host);
   log.info({ url, kube: client.server, context: client.contextName }, 'monitor started');
-  return { url, app, store, cluster, collector, metrics };
+  return { url, app, store, cluster, collector, metrics, analyses, ...(firstAnalysis === undefined ? {} : { firstAnalysis }) };
 }
 
 /** Metrics API timestamps have second resolution: a second after the newest sample, the next one is strictly newer. */
@@ -263,6 +286,8 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     // Skips itself when the store already holds the cluster's series (a restart), so nothing is rewritten.
     await seedDemoHistory({ simulation: simulation.simulation, store, cluster: config.cluster.name, log });
   };
-  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore });
+  // Analyses evaluate at the scenario's time (behind the wall clock at speed > 1) and run once at start.
+  const analysisClock = { now: () => simulation.simulation.nowMs() };
+  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore, analysisClock, analyseOnStart: true });
   return { ...service, simulation };
 }

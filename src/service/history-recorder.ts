@@ -172,7 +172,9 @@ class Recorder implements HistoryRecorder {
     const first = entries[0];
     const lost = first ? first.seq - this.lastSeq - 1 : 0;
     const lifecycle = entries.map(({ seq: _seq, ...e }): LifecycleRecord => {
-      const limit = memoryLimitOf(cluster.get('pods', e.namespace, e.pod), e.container);
+      // Only the same pod (by uid): a StatefulSet pod recreated under its name may run with other limits.
+      const pod = cluster.get('pods', e.namespace, e.pod);
+      const limit = pod?.uid === e.podUid ? memoryLimitOf(pod, e.container) : undefined;
       return limit === undefined ? e : { ...e, memoryLimitBytes: limit };
     });
     return { lifecycle, maxSeq: entries[entries.length - 1]?.seq ?? this.lastSeq, lost };

@@ -36,7 +36,10 @@ async function serviceBackfill(dir: string, prometheusUrl: string): Promise<{ se
   const lifecycle = createLifecycle({ process: { on: () => undefined, removeListener: () => undefined, exit: () => undefined }, log });
   try {
     const running = await startService({ config, log, lifecycle, kubeconfigYaml: kubeconfigFor(simulation.server) });
-    // Read before any collection can run: what is there now was written by the backfill.
+    // The import runs in the background; collection starts only after it, so the node series found as soon as it
+    // finished were written by the backfill.
+    const deadline = Date.now() + 60_000;
+    while (!messages.includes('history backfill finished') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const series = await running.store.findSeries({ cluster: CLUSTER, kind: 'node' });
     return { series, messages };
   } finally {

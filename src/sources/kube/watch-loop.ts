@@ -147,10 +147,13 @@ class KindWatchLoop<T> implements WatchLoop {
     this.s.failingSinceMs = undefined;
   }
 
-  /** The loop's transport: every 200 counts as contact with the API server. */
+  /**
+   * The loop's transport: a 200 is contact with the API server, but does not end a streak of failures by itself (a
+   * proxy can answer 200 and drop every stream at once); a completed list, an event or a bookmark does.
+   */
   private readonly http = async (req: KubeHttpRequest): Promise<KubeHttpResponse> => {
     const res = await this.opts.http(req);
-    if (res.status === 200) this.onContact();
+    if (res.status === 200) this.s.lastContactAtMs = this.clock.now();
     return res;
   };
 
@@ -217,6 +220,7 @@ class KindWatchLoop<T> implements WatchLoop {
     s.objects = this.opts.sink.size;
     s.lastSyncAtMs = this.clock.now();
     if (l.isRelist) s.relists++;
+    this.onContact();
     logKubeEvent(this.log, { event: 'kube.list.completed', kind: this.kind, objects: s.objects, pages: l.pages, durationMs: l.durationMs, relist: l.isRelist });
     if (!l.isRelist) logEvent(this.log, { event: 'watch.synced', kind: this.kind, objects: s.objects, durationMs: l.durationMs });
     s.synced = true;
