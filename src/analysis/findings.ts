@@ -3,6 +3,7 @@
 // sentence, what to do, and how sure we are. The fingerprint (cluster, analysis, rule, object) identifies a finding
 // across runs, so that a store can tell new, continuing and resolved findings apart.
 import type { Confidence } from './confidence.ts';
+import type { Resources, StrategyName } from './rightsizing/types.ts';
 import type { Severity } from './severity.ts';
 
 export const ANALYSES = ['rightsizing', 'oom-risk', 'throttling', 'leak', 'anomaly', 'pvc', 'quota', 'node', 'capacity', 'cost'] as const;
@@ -45,4 +46,25 @@ export interface Finding {
 export function fingerprintOf(f: Pick<Finding, 'cluster' | 'analysis' | 'rule' | 'entity'>): string {
   const e = f.entity;
   return [f.cluster, f.analysis, f.rule, e.kind, e.namespace ?? '', e.name, e.container ?? ''].join('|');
+}
+
+/** One rightsizing recommendation per workload container (pods pooled). */
+export interface RightsizingRecommendation {
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly workload: { readonly kind: string; readonly name: string };
+  readonly container: string;
+  readonly strategy: StrategyName;
+  readonly status: 'ok' | 'not-enough-data';
+  readonly current: Resources;
+  readonly recommended?: Resources;
+  /** Money saved per month by the recommended requests (negative: extra cost); absent without prices. */
+  readonly monthlySavings?: number;
+  readonly severity: Severity;
+  readonly confidence: Confidence;
+  readonly explanation: string;
+  /** Strategic merge patch of the container's resources, YAML; absent without a recommendation. */
+  readonly patch?: string;
+  readonly notes: readonly string[];
+  readonly detectedAtMs: number;
 }

@@ -3,7 +3,7 @@
 // probes, /metrics and /openapi.json. Everything it reads is injected, so tests drive it with `app.inject()`.
 import { LogController, fastify, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ClusterView } from '../domain/kube-ports.ts';
-import type { HistoryStore, SampleStore } from '../domain/ports.ts';
+import type { FindingStore, HistoryStore, SampleStore } from '../domain/ports.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import { installBearerAuth } from './auth.ts';
@@ -14,6 +14,7 @@ import { startLoopLagMonitor } from './loop-lag.ts';
 import { openApiDocument } from './openapi.ts';
 import { clusterRoutes } from './routes/cluster.ts';
 import { eventsRoutes } from './routes/events.ts';
+import { findingsRoutes } from './routes/findings.ts';
 import { healthRoutes } from './routes/health.ts';
 import { namespaceRoutes } from './routes/namespaces.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly latestUsage?: LatestUsage;
   /** Persisted object and event history; enables /api/v1/events. */
   readonly historyStore?: HistoryStore;
+  /** Findings and recommendations of the analyses; enables /api/v1/findings and /api/v1/recommendations. */
+  readonly findingStore?: FindingStore;
   /** `cluster.name`: whose stored series and history rows are served (default `default`). */
   readonly clusterName?: string;
   readonly health: HealthProvider;
@@ -49,6 +52,14 @@ function lagSource(app: FastifyInstance, deps: AppDeps): () => number {
   const monitor = startLoopLagMonitor();
   app.addHook('onClose', async () => monitor.stop());
   return () => monitor.readMaxMs();
+}
+
+/** The routes over the stores: series, events, findings and recommendations, each when its store is wired. */
+function storeRoutes(app: FastifyInstance, deps: AppDeps, now: () => number): void {
+  const cluster = deps.clusterName ?? 'default';
+  if (deps.sampleStore !== undefined) seriesRoutes(app, { store: deps.sampleStore, cluster, now });
+  if (deps.historyStore !== undefined) eventsRoutes(app, { history: deps.historyStore, cluster, now });
+  if (deps.findingStore !== undefined) findingsRoutes(app, { findings: deps.findingStore, cluster });
 }
 
 /** Creates the fastify app. Call `listen()` or `inject()` on it, and `close()` when done. */
@@ -79,9 +90,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     workloadRoutes(app, usageDeps);
     podRoutes(app, usageDeps);
   }
-  if (deps.sampleStore !== undefined) seriesRoutes(app, { store: deps.sampleStore, cluster: deps.clusterName ?? 'default', now });
-  if (deps.historyStore !== undefined) eventsRoutes(app, { history: deps.historyStore, cluster: deps.clusterName ?? 'default', now });
-  const document = openApiDocument(deps.version ?? '0.0.0', { usageRoutes, seriesRoute: deps.sampleStore !== undefined, eventsRoute: deps.historyStore !== undefined });
+  storeRoutes(app, deps, now);
+  const document = openApiDocument(deps.version ?? '0.0.0', {
+    usageRoutes,
+    seriesRoute: deps.sampleStore !== undefined,
+    eventsRoute: deps.historyStore !== undefined,
+    findingsRoutes: deps.findingStore !== undefined,
+  });
   app.get('/openapi.json', async () => document);
   return app;
 }

@@ -43,6 +43,29 @@ export interface HealthReport {
   readonly initialSyncDone?: boolean;
   /** Undefined before the first cycle ended. */
   readonly lastCollection?: LastCollection;
+  /** State of each scheduled analysis; absent when none is scheduled. */
+  readonly analyses?: readonly AnalysisState[];
+}
+
+/** The latest run of one scheduled analysis. Times are epoch ms. */
+export interface AnalysisState {
+  readonly analysis: string;
+  /** `pending` before the first run; `failed` when the run threw or timed out; else the run's own status. */
+  readonly status: 'pending' | 'running' | 'ok' | 'degraded' | 'unavailable' | 'insufficient_data' | 'failed';
+  readonly lastRunAtMs?: number;
+  readonly durationMs?: number;
+  readonly findings?: number;
+  readonly message?: string;
+}
+
+/** One entry of `analyses` in `GET /health`. Times are RFC 3339 UTC. */
+export interface AnalysisStateWire {
+  analysis: string;
+  status: AnalysisState['status'];
+  last_run_at: string | null;
+  duration_ms: number | null;
+  findings: number | null;
+  message: string | null;
 }
 
 /** Readiness inputs, read from memory only (no I/O). */
@@ -79,6 +102,8 @@ export interface HealthResponse {
   prometheus_status: PrometheusStatus;
   usage_source: UsageSource;
   last_collection: LastCollectionWire | null;
+  /** Present when analyses are scheduled. */
+  analyses?: AnalysisStateWire[];
 }
 
 /** Body of `GET /health/liveness` and of a ready `GET /health/readiness`. */

@@ -6,6 +6,7 @@
 import { errorResponse, json, timestamp, type OpenApiPaths } from './openapi-common.ts';
 import { clusterPaths } from './routes/cluster.ts';
 import { eventsPaths } from './routes/events.ts';
+import { findingsPaths } from './routes/findings.ts';
 import { healthPaths } from './routes/health.ts';
 import { namespacesPaths } from './routes/namespaces.ts';
 import { nodesPaths } from './routes/nodes.ts';
@@ -57,6 +58,22 @@ const schemas = {
       prometheus_status: { type: 'string', enum: ['healthy', 'unhealthy', 'disabled'] },
       usage_source: usageSource,
       last_collection: lastCollection,
+      analyses: {
+        type: 'array',
+        description: 'Latest run of each scheduled analysis.',
+        items: {
+          type: 'object',
+          required: ['analysis', 'status', 'last_run_at', 'duration_ms', 'findings', 'message'],
+          properties: {
+            analysis: { type: 'string' },
+            status: { type: 'string', enum: ['pending', 'running', 'ok', 'degraded', 'unavailable', 'insufficient_data', 'failed'] },
+            last_run_at: { type: ['string', 'null'], format: 'date-time' },
+            duration_ms: { type: ['number', 'null'] },
+            findings: { type: ['integer', 'null'] },
+            message: { type: ['string', 'null'] },
+          },
+        },
+      },
     },
   },
   Probe: { type: 'object', required: ['status', 'timestamp'], properties: { status: { type: 'string' }, timestamp } },
@@ -86,6 +103,8 @@ export interface OpenApiOptions {
   readonly seriesRoute?: boolean;
   /** The history store is wired, so /api/v1/events is served. */
   readonly eventsRoute?: boolean;
+  /** The finding store is wired, so /api/v1/findings and /api/v1/recommendations are served. */
+  readonly findingsRoutes?: boolean;
 }
 
 /** The OpenAPI document of the routes served; `version` is the product version. */
@@ -93,7 +112,7 @@ export function openApiDocument(version: string, opts: OpenApiOptions = {}): Rec
   return {
     openapi: '3.1.0',
     info: { title: 'Kubernetes Resource Monitor', version, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
-    paths: Object.assign({}, healthPaths, corePaths, ...(opts.usageRoutes === true ? usagePaths : []), opts.seriesRoute === true ? seriesPaths : {}, opts.eventsRoute === true ? eventsPaths : {}),
+    paths: Object.assign({}, healthPaths, corePaths, ...(opts.usageRoutes === true ? usagePaths : []), opts.seriesRoute === true ? seriesPaths : {}, opts.eventsRoute === true ? eventsPaths : {}, opts.findingsRoutes === true ? findingsPaths : {}),
     components: {
       schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required on /api/* when auth.mode is token.' } },

@@ -6,6 +6,7 @@ import { AppError } from '../errors/app-error.ts';
 import { ERROR_CODES } from '../errors/codes.ts';
 import { registerAnomalyCommands } from './commands/anomaly.ts';
 import { registerConfigCommands } from './commands/config-check.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerServeCommands } from './commands/serve.ts';
 import { registerSimCommands } from './commands/sim.ts';
 import { PRODUCT_VERSION } from './version.ts';
@@ -26,6 +27,7 @@ function buildProgram(): Command {
   registerSimCommands(program);
   registerAnomalyCommands(program);
   registerConfigCommands(program);
+  registerReportCommand(program);
   return program;
 }
 

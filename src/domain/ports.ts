@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ports: the interfaces the core depends on and the adapters implement. Every method that may do I/O returns a
 // Promise, so that a server database can implement the same port as the embedded SQLite store.
+import type { AnalysisName, Finding, FindingEntityKind, RightsizingRecommendation } from '../analysis/findings.ts';
+import type { StrategyName } from '../analysis/rightsizing/types.ts';
+import type { Severity } from '../analysis/severity.ts';
 import type {
   HistoryBatch,
   SampleBatch,
@@ -162,4 +165,70 @@ export interface HistoryStore {
   listNodes(cluster: string): Promise<StoredNode[]>;
   /** Deletes events and lifecycle entries, and pods and nodes deleted, before the retention. */
   expireHistory(nowMs: number): Promise<HistoryExpireReport>;
+}
+
+/** A finding as stored: its fingerprint, when it was first and last seen, and whether it is still open. */
+export interface StoredFinding extends Finding {
+  readonly id: number;
+  readonly fingerprint: string;
+  readonly state: 'open' | 'resolved';
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly resolvedAtMs?: number;
+}
+
+/** Keyset position in a findings listing (`rank` only in the most-severe-first order). */
+export interface FindingCursor {
+  readonly rank?: number;
+  readonly atMs: number;
+  readonly id: number;
+}
+
+/** Filters of {@link FindingStore.listFindings}; every filter is optional. */
+export interface FindingQuery {
+  readonly cluster?: string;
+  readonly namespace?: string;
+  readonly analysis?: AnalysisName;
+  /** Findings at this severity or above. */
+  readonly minSeverity?: Severity;
+  readonly entityKind?: FindingEntityKind;
+  readonly state?: 'open' | 'resolved';
+  /** `newest` (last seen first, default) or `severity` (most severe first, then newest). */
+  readonly order?: 'newest' | 'severity';
+  readonly limit: number;
+  readonly after?: FindingCursor;
+}
+
+export interface RecommendationCursor {
+  readonly key: string;
+}
+
+export interface RecommendationQuery {
+  readonly cluster?: string;
+  readonly namespace?: string;
+  /** Workload name (any kind). */
+  readonly workload?: string;
+  readonly strategy?: StrategyName;
+  readonly limit: number;
+  readonly after?: RecommendationCursor;
+}
+
+/** What one {@link FindingStore.saveRun} changed. */
+export interface FindingRunReport {
+  readonly opened: number;
+  readonly continued: number;
+  readonly resolved: number;
+}
+
+/**
+ * Findings across analysis runs (REQUIREMENTS §3.0): a finding is identified by its fingerprint; one absent from two
+ * consecutive runs of its analysis is resolved. Rightsizing recommendations are kept as the latest set per cluster.
+ */
+export interface FindingStore {
+  /** Records one run of `analysis` on `cluster`: opens new findings, refreshes continuing ones, resolves stale ones. */
+  saveRun(run: { readonly cluster: string; readonly analysis: AnalysisName }, findings: readonly Finding[], nowMs: number): Promise<FindingRunReport>;
+  /** Replaces the cluster's recommendations by those of the latest rightsizing run. */
+  saveRecommendations(cluster: string, recommendations: readonly RightsizingRecommendation[]): Promise<void>;
+  listFindings(query: FindingQuery): Promise<HistoryPage<StoredFinding, FindingCursor>>;
+  listRecommendations(query: RecommendationQuery): Promise<HistoryPage<RightsizingRecommendation, RecommendationCursor>>;
 }

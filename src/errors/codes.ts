@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   KRM_PROM_QUERY_FAILED: { exitCode: 3, doc: 'A query was rejected or failed in Prometheus (bad_data, execution).' },
   KRM_PROM_UNAVAILABLE: { exitCode: 3, doc: 'Prometheus is overloaded or restarting (429 or 5xx).' },
   KRM_PROM_BAD_RESPONSE: { exitCode: 3, doc: "An answer was not the Prometheus API's JSON envelope, or of an unexpected type." },
+  KRM_REPORT_FAIL_ON: { exitCode: 1, doc: 'krm report found findings at or above the --fail-on severity (the report itself was printed).' },
+  KRM_REPORT_SERVER_FAILED: { exitCode: 3, doc: 'krm report --server could not reach the monitor, or its answer was not the API\'s JSON.' },
   KRM_INTERNAL: { exitCode: 3, doc: 'An unexpected error; the message and cause say more.' },
 } as const;
 

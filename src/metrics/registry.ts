@@ -30,6 +30,10 @@ export interface SelfMetrics {
   readonly pods: Gauge;
   readonly kubeRequestDuration: Histogram<'verb' | 'resource' | 'code'>;
   readonly prometheusRequestDuration: Histogram<'type'>;
+  readonly analysisDuration: Histogram<'analysis'>;
+  readonly analysisRuns: Counter<'analysis' | 'status'>;
+  /** Open findings of the latest run per analysis and severity. */
+  readonly findings: Gauge<'analysis' | 'severity'>;
   /** Sets where `krm_pods` reads the current pod count at each scrape. */
   trackPods(count: () => number): void;
 }
@@ -123,6 +127,32 @@ function createKrmMetrics(registry: Registry) {
       help: 'Prometheus request latency in seconds by request type (instant, names, ready).',
       labelNames: ['type'] as const,
       buckets: UPSTREAM_BUCKETS,
+      registers,
+    }),
+    ...createAnalysisMetrics(registers),
+  };
+}
+
+/** Self-metrics of the scheduled analyses (issue 5). */
+function createAnalysisMetrics(registers: Registry[]) {
+  return {
+    analysisDuration: new Histogram({
+      name: 'krm_analysis_duration_seconds',
+      help: 'Duration of one analysis run in seconds.',
+      labelNames: ['analysis'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    analysisRuns: new Counter({
+      name: 'krm_analysis_runs_total',
+      help: 'Analysis runs by analysis and status (ok, degraded, unavailable, insufficient_data, failed).',
+      labelNames: ['analysis', 'status'] as const,
+      registers,
+    }),
+    findings: new Gauge({
+      name: 'krm_findings',
+      help: 'Findings of the latest run by analysis and severity.',
+      labelNames: ['analysis', 'severity'] as const,
       registers,
     }),
   };

@@ -3,7 +3,7 @@
 // as OpenMetrics (for `promtool tsdb create-blocks-from openmetrics`, which makes real Prometheus blocks) or as
 // JSON lines the monitor imports. Only the families that carry history are written: usage counters and gauges,
 // declared requests and limits, restarts and volume fill. Static inventory series would only repeat themselves.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { clusterMetricFamilies, createOpenMetricsWriter, type MetricFamily } from './exporters/index.ts';
 import { loadScenario } from './model/scenario/load.ts';
 import { Simulation } from './simulation.ts';
@@ -39,6 +39,11 @@ export interface HistoryRequest {
   output: string;
   /** End of the history, epoch ms (default: now). */
   endMs?: number;
+  /**
+   * Only these families (a subset of {@link HISTORY_FAMILIES}); default all. Weeks of history for a tool that reads
+   * a few families (`krm report`'s benchmark) stay a fraction of the size.
+   */
+  families?: readonly string[];
 }
 
 export interface HistoryResult {
@@ -53,8 +58,8 @@ interface SampleSink {
   end(): { samples: number; series: number };
 }
 
-function openMetricsSink(out: WriteStream): SampleSink {
-  const w = createOpenMetricsWriter((chunk) => out.write(chunk));
+function openMetricsSink(write: (chunk: string) => void): SampleSink {
+  const w = createOpenMetricsWriter(write);
   const series = new Set<string>();
   return {
     add: (t, families) => {
@@ -73,7 +78,7 @@ function openMetricsSink(out: WriteStream): SampleSink {
  * JSON lines: `{"series":N,"metric":NAME,"labels":{...}}` once per series, then one `{"t":MS,"v":[[N,VALUE],...]}`
  * per step, so the file streams in time order and stays compact.
  */
-function jsonlSink(out: WriteStream): SampleSink {
+function jsonlSink(write: (chunk: string) => void): SampleSink {
   const ids = new Map<string, number>();
   let samples = 0;
   return {
@@ -86,13 +91,13 @@ function jsonlSink(out: WriteStream): SampleSink {
           if (id === undefined) {
             id = ids.size;
             ids.set(key, id);
-            out.write(`${JSON.stringify({ series: id, metric: f.name, labels: Object.fromEntries(s.labels) })}\n`);
+            write(`${JSON.stringify({ series: id, metric: f.name, labels: Object.fromEntries(s.labels) })}\n`);
           }
           values.push([id, s.value]);
         }
       }
       samples += values.length;
-      out.write(`${JSON.stringify({ t, v: values })}\n`);
+      write(`${JSON.stringify({ t, v: values })}\n`);
     },
     end: () => ({ samples, series: ids.size }),
   };
@@ -103,14 +108,20 @@ export async function writeHistory(req: HistoryRequest): Promise<HistoryResult> 
   const stepMs = req.step * 1000;
   const fromMs = Math.floor((toMs - req.days * 86_400_000) / stepMs) * stepMs;
   const sim = new Simulation(loadScenario(req.scenario), { seed: req.seed, startMs: fromMs, speed: 0 });
-  const out = createWriteStream(req.output);
-  const sink = req.format === 'openmetrics' ? openMetricsSink(out) : jsonlSink(out);
-  for (let t = fromMs + stepMs; t <= toMs; t += stepMs) {
-    sim.advanceTo(t);
-    const families = clusterMetricFamilies({ store: sim.store, usage: sim.usage, nowMs: t }).filter((f) => HISTORY_FAMILIES.has(f.name));
-    sink.add(t, families);
+  const wanted = req.families ? new Set(req.families.filter((f) => HISTORY_FAMILIES.has(f))) : HISTORY_FAMILIES;
+  // The loop is synchronous and the OpenMetrics writer emits the whole file in one burst at the end (gigabytes for
+  // weeks of history): writes go straight to the file descriptor, since a stream would queue all of it in memory
+  // (and its vectored write of such a backlog fails).
+  const fd = openSync(req.output, 'w');
+  try {
+    const write = (chunk: string): void => void writeSync(fd, chunk);
+    const sink = req.format === 'openmetrics' ? openMetricsSink(write) : jsonlSink(write);
+    for (let t = fromMs + stepMs; t <= toMs; t += stepMs) {
+      sim.advanceTo(t);
+      sink.add(t, clusterMetricFamilies({ store: sim.store, usage: sim.usage, nowMs: t }).filter((f) => wanted.has(f.name)));
+    }
+    return { ...sink.end(), fromMs, toMs };
+  } finally {
+    closeSync(fd);
   }
-  const totals = sink.end();
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return { ...totals, fromMs, toMs };
 }

@@ -27,6 +27,7 @@ import { cleanHistory, rawRows, rollupRows } from './build-rows.ts';
 import { decodeChunk } from './chunk-codec.ts';
 import { ChunkRepo, type ChunkRow } from './chunk-repo.ts';
 import { openDatabase, type Db } from './db.ts';
+import { SqliteFindingStore } from './finding-repo.ts';
 import { HeadSet, type Head } from './head-set.ts';
 import { loadMigrations, migrate } from './migrate.ts';
 import { SqliteHistoryStore, type HistoryRetention } from './history-store.ts';
@@ -120,9 +121,12 @@ export class SqliteSampleStore implements SampleStore {
   private readonly sources: QuerySources;
   /** The object and event history on the same connection and write queue (one database, one status). */
   readonly history: SqliteHistoryStore;
+  /** Findings and recommendations of the analyses, on the same connection and write queue. */
+  readonly findings: SqliteFindingStore;
 
   private constructor(private readonly p: Parts) {
     this.history = new SqliteHistoryStore({ db: p.db, queue: p.queue }, p.historyRetention);
+    this.findings = new SqliteFindingStore({ db: p.db, queue: p.queue });
     this.heads = new HeadSet((id) => this.decimalsOf(id));
     this.heads.restore(p.repo.loadHeads());
     this.sources = {

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { errorResponse, json, type OpenApiPaths } from '../openapi-common.ts';
-import type { HealthProvider, HealthReport, HealthResponse, LastCollection, LastCollectionWire, OverallStatus, ProbeResponse } from '../contract.ts';
+import type { AnalysisState, AnalysisStateWire, HealthProvider, HealthReport, HealthResponse, LastCollection, LastCollectionWire, OverallStatus, ProbeResponse } from '../contract.ts';
 
 /** Liveness fails when the event loop lagged longer than this. */
 export const MAX_LOOP_LAG_MS = 5000;
@@ -41,6 +41,17 @@ function toWire(c: LastCollection): LastCollectionWire {
   };
 }
 
+function analysisWire(a: AnalysisState): AnalysisStateWire {
+  return {
+    analysis: a.analysis,
+    status: a.status,
+    last_run_at: a.lastRunAtMs === undefined ? null : new Date(a.lastRunAtMs).toISOString(),
+    duration_ms: a.durationMs ?? null,
+    findings: a.findings ?? null,
+    message: a.message ?? null,
+  };
+}
+
 /** The `/health` body of a report. */
 export function healthResponse(report: HealthReport, nowMs: number): HealthResponse {
   return {
@@ -51,6 +62,7 @@ export function healthResponse(report: HealthReport, nowMs: number): HealthRespo
     prometheus_status: report.prometheus,
     usage_source: report.usageSource,
     last_collection: report.lastCollection === undefined ? null : toWire(report.lastCollection),
+    ...(report.analyses === undefined ? {} : { analyses: report.analyses.map(analysisWire) }),
   };
 }
 

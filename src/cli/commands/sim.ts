@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../errors/app-error.ts';
+import { HISTORY_FAMILIES } from '../../sim/history.ts';
 import { startSimulationServer, prometheusScrapeConfig, kubeconfigFor, writeHistory } from '../../sim/index.ts';
 import { historyFlagsSchema, parseFlags, simFlagsSchema, type HistoryFlags, type SimFlags } from './sim-options.ts';
 
@@ -51,9 +52,20 @@ async function runSim(flags: SimFlags): Promise<void> {
   await running.stop();
 }
 
-async function runHistory(flags: HistoryFlags): Promise<void> {
+/** `--families a,b`: names of history families, each checked against the ones the writer knows. */
+export function parseFamilies(raw: unknown): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = String(raw).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => !HISTORY_FAMILIES.has(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new AppError('KRM_CONFIG_INVALID', `invalid value for --families: ${unknown.join(', ') || 'empty'} (known: ${[...HISTORY_FAMILIES].join(', ')})`);
+  }
+  return names;
+}
+
+async function runHistory(flags: HistoryFlags, families: string[] | undefined): Promise<void> {
   const started = Date.now();
-  const r = await writeHistory(flags);
+  const r = await writeHistory({ ...flags, families });
   console.log(`krm sim history: ${r.samples} samples of ${r.series} series over ${flags.days} d written to ${flags.output} in ${Date.now() - started} ms`);
 }
 
@@ -82,5 +94,6 @@ export function registerSimCommands(program: Command): void {
     .option('--step <seconds>', 'seconds between samples', '60')
     .option('--format <format>', 'openmetrics (for `promtool tsdb create-blocks-from openmetrics`) or jsonl', 'openmetrics')
     .requiredOption('--output <file>', 'file to write')
-    .action(async (opts: Record<string, unknown>) => runHistory(parseFlags(historyFlagsSchema, opts)));
+    .option('--families <names>', 'comma-separated metric families to write (default: every family with history)')
+    .action(async (opts: Record<string, unknown>) => runHistory(parseFlags(historyFlagsSchema, opts), parseFamilies(opts['families'])));
 }

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// Per-container analyses of one namespace: memory leaks (per container instance, and across restarts), OOM risk and
+// CPU throttling. The pure analyses judge; this file gathers their inputs from the namespace's history and maps the
+// verdicts to findings.
+import { detectLeakAcrossRestarts, type EndedInstance } from '../../analysis/leaks/across-restarts.ts';
+import { detectLeak, type ContainerInstance, type LeakVerdict } from '../../analysis/leaks/detect-leak.ts';
+import { assessOomRisk } from '../../analysis/oom/oom-risk.ts';
+import { assessThrottling } from '../../analysis/throttling/throttling.ts';
+import type { Finding } from '../../analysis/findings.ts';
+import type { Pod } from '../../domain/resources.ts';
+import { METRIC, type Sample } from '../../domain/series.ts';
+import type { ContainerEnd, EndsByContainer } from './lifecycle.ts';
+import { leakFinding, oomFinding, restartLeakFinding, throttlingFinding, type ContainerRef } from './container-findings.ts';
+import { samplesOf, type NamespaceHistory } from './read.ts';
+import type { AnalysisGroup } from './types.ts';
+
+export interface ContainerContext {
+  readonly clusterName: string;
+  readonly nowMs: number;
+  readonly leakWindowMs: number;
+  readonly data: NamespaceHistory;
+  readonly ends: EndsByContainer;
+  readonly groups: ReadonlySet<AnalysisGroup>;
+}
+
+/** Outcome counters, so that a run can tell "nothing found" from "nothing to judge". */
+export interface ContainerTally {
+  judged: Record<'leak' | 'oom-risk' | 'throttling', number>;
+}
+
+/** The samples from `cursor.i` up to (excluding) `cutMs`; advances the cursor. */
+function takeBefore(samples: readonly Sample[], cursor: { i: number }, cutMs: number): Sample[] {
+  const part: Sample[] = [];
+  while (cursor.i < samples.length && (samples[cursor.i] as Sample).tsMs < cutMs) part.push(samples[cursor.i++] as Sample);
+  return part;
+}
+
+/** Splits a container's samples at its restarts into instances, oldest first. */
+export function instancesOf(samples: readonly Sample[], ends: readonly ContainerEnd[], startedAtMs: number | undefined): ContainerInstance[] {
+  const starts = [startedAtMs ?? samples[0]?.tsMs ?? 0, ...ends.map((e) => e.atMs)];
+  const out: ContainerInstance[] = [];
+  const cursor = { i: 0 };
+  for (let k = 0; k < starts.length; k++) {
+    const from = starts[k] as number;
+    const part = takeBefore(samples, cursor, starts[k + 1] ?? Number.POSITIVE_INFINITY);
+    // An instance without samples tells nothing, except the current one (the detector then looks at the previous).
+    if (part.length > 0 || k === starts.length - 1) out.push({ startedAtMs: Math.min(from, part[0]?.tsMs ?? from), samples: part });
+  }
+  return out;
+}
+
+/** The peak working set before each restart, from the 5-minute maxima. */
+export function endedInstances(peaks: readonly Sample[], ends: readonly ContainerEnd[]): EndedInstance[] {
+  const out: EndedInstance[] = [];
+  let i = 0;
+  for (const end of ends) {
+    let peak = 0;
+    while (i < peaks.length && (peaks[i] as Sample).tsMs < end.atMs) peak = Math.max(peak, (peaks[i++] as Sample).value);
+    out.push({ endedAtMs: end.atMs, peakBytes: peak, oomKilled: end.oomKilled });
+  }
+  return out;
+}
+
+function judgeLeak(ctx: ContainerContext, ref: ContainerRef, limitBytes: number | undefined): { verdict: LeakVerdict; findings: Finding[] } {
+  const entity = `${ref.namespace}/${ref.pod}/${ref.container}`;
+  const ends = ctx.ends.get(`${ref.pod}/${ref.container}`) ?? [];
+  const samples = samplesOf(ctx.data.leak, entity, METRIC.memoryWorkingSetBytes);
+  const verdict = detectLeak({ instances: instancesOf(samples, ends, ref.startedAtMs), nowMs: ctx.nowMs, ...(limitBytes === undefined ? {} : { limitBytes }) }, { windowMs: ctx.leakWindowMs });
+  const findings: Finding[] = [];
+  const f = leakFinding(ctx, ref, verdict);
+  if (f !== undefined) findings.push(f);
+  const across = detectLeakAcrossRestarts(endedInstances(samplesOf(ctx.data.leakPeaks, entity, METRIC.memoryWorkingSetBytes), ends));
+  const r = restartLeakFinding(ctx, ref, across);
+  if (r !== undefined) findings.push(r);
+  return { verdict, findings };
+}
+
+/** The container being judged: its limits and requests, and the `Kind/name` of its workload. */
+export interface ContainerSpecRef {
+  readonly name: string;
+  readonly workload: string;
+  readonly memLimit?: number;
+  readonly cpuLimit?: number;
+  readonly cpuRequest?: number;
+}
+
+interface Judged {
+  readonly ctx: ContainerContext;
+  readonly ref: ContainerRef;
+  readonly spec: ContainerSpecRef;
+  readonly entity: string;
+  readonly tally: ContainerTally;
+  readonly findings: Finding[];
+}
+
+function judgeOom(j: Judged, leak: LeakVerdict | undefined): void {
+  const { ctx, spec } = j;
+  const recentMem = samplesOf(ctx.data.recent, j.entity, METRIC.memoryWorkingSetBytes);
+  const kills = (ctx.ends.get(`${j.ref.pod}/${spec.name}`) ?? []).filter((e) => e.oomKilled).map((e) => e.atMs);
+  const leakHit = leak?.status === 'leak' ? leak : undefined;
+  const risk = assessOomRisk({
+    nowMs: ctx.nowMs,
+    workingSet: recentMem,
+    oomKillsMs: kills,
+    leakDetected: leakHit !== undefined,
+    ...(spec.memLimit === undefined ? {} : { limitBytes: spec.memLimit }),
+    ...(leakHit?.timeToLimitHours === undefined ? {} : { leakTimeToLimitHours: leakHit.timeToLimitHours }),
+  });
+  if (recentMem.length > 0 || kills.length > 0) j.tally.judged['oom-risk']++;
+  const f = oomFinding(ctx, j.ref, { risk, limitBytes: spec.memLimit });
+  if (f !== undefined) j.findings.push(f);
+}
+
+function judgeThrottling(j: Judged, cpuLimit: number): void {
+  const { ctx, spec } = j;
+  const ratio = samplesOf(ctx.data.recent, j.entity, METRIC.throttleRatio);
+  const cpu = samplesOf(ctx.data.long, j.entity, METRIC.cpuMillicores);
+  const t = assessThrottling({ nowMs: ctx.nowMs, throttleRatio: ratio, cpuMillicores: cpu, cpuLimitMillicores: cpuLimit, ...(spec.cpuRequest === undefined ? {} : { cpuRequestMillicores: spec.cpuRequest }) });
+  if (t.sustainedRatio !== undefined) j.tally.judged.throttling++;
+  const f = throttlingFinding(ctx, j.ref, t);
+  if (f !== undefined) j.findings.push(f);
+}
+
+/** Findings of one live container; `tally` counts the analyses that had data to judge. */
+export function analyseContainer(ctx: ContainerContext, target: { pod: Pod; spec: ContainerSpecRef }, tally: ContainerTally): Finding[] {
+  const { pod, spec } = target;
+  const ref: ContainerRef = { namespace: pod.namespace, pod: pod.name, container: spec.name, workload: spec.workload, ...(pod.startedAtMs === undefined ? {} : { startedAtMs: pod.startedAtMs }) };
+  const j: Judged = { ctx, ref, spec, entity: `${pod.namespace}/${pod.name}/${spec.name}`, tally, findings: [] };
+  let leak: LeakVerdict | undefined;
+  if (ctx.groups.has('leak')) {
+    const judged = judgeLeak(ctx, ref, spec.memLimit);
+    leak = judged.verdict;
+    if (leak.status !== 'insufficient-data') tally.judged.leak++;
+    j.findings.push(...judged.findings);
+  }
+  if (ctx.groups.has('oom-risk')) judgeOom(j, leak);
+  if (ctx.groups.has('throttling') && spec.cpuLimit !== undefined) judgeThrottling(j, spec.cpuLimit);
+  return j.findings;
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+// One analysis pass over a cluster (issue 5): namespace by namespace, the history is read in a few bulk queries,
+// the pure analyses of `src/analysis` judge it, and the event loop gets a turn between namespaces so that the API
+// stays responsive during a pass over a large cluster. A failing namespace degrades its groups; the rest go on.
+import type { Finding } from '../../analysis/findings.ts';
+import type { Pod } from '../../domain/resources.ts';
+import { isActivePod } from '../../domain/pod-resources.ts';
+import { METRIC } from '../../domain/series.ts';
+import { analyseContainer, type ContainerTally } from './containers.ts';
+import { containerEnds, type EndsByContainer } from './lifecycle.ts';
+import { analyseNodeGroup, type ContainerUsage } from './nodes.ts';
+import { readNamespace, type EntitySeries } from './read.ts';
+import { rightsizeNamespace, rightsizingFinding } from './rightsizing.ts';
+import { analysePvcs, analyseQuotas, type ScopeResult } from './scopes.ts';
+import { ANALYSIS_GROUPS, type AnalyseClusterOptions, type AnalysisGroup, type AnalysisResult, type AnalysisRun, type RightsizingRecommendation } from './types.ts';
+
+export type * from './types.ts';
+export { ANALYSIS_GROUPS, DEFAULT_ANALYSIS_SETTINGS } from './types.ts';
+
+/**
+ * Groups implemented here. `capacity` covers the PVC exhaustion check of §3.8 so far; the cluster forecasts of
+ * `src/analysis/forecast` (Σ requests vs allocatable, quota growth, compound growth) are the next integration point:
+ * a cluster-wide step after the namespaces, like `node`.
+ */
+const IMPLEMENTED: readonly AnalysisGroup[] = ['rightsizing', 'oom-risk', 'throttling', 'leak', 'pvc', 'quota', 'capacity', 'node'];
+
+interface GroupState {
+  durationMs: number;
+  judged: number;
+  seen: number;
+  errors: string[];
+}
+
+class PassState {
+  readonly findings: Finding[] = [];
+  readonly recommendations: RightsizingRecommendation[] = [];
+  readonly groups = new Map<AnalysisGroup, GroupState>();
+  /** Latest usage per container, for the node analysis' hotspots (filled only when it runs). */
+  readonly usage: ContainerUsage = { cpu: new Map(), memory: new Map() };
+
+  constructor(readonly selected: ReadonlySet<AnalysisGroup>) {
+    for (const g of selected) this.groups.set(g, { durationMs: 0, judged: 0, seen: 0, errors: [] });
+  }
+
+  /** Runs `fn` for `group` when selected, timing it and keeping its failure without stopping the pass. */
+  async time(group: AnalysisGroup, fn: (g: GroupState) => Promise<void> | void): Promise<void> {
+    const g = this.groups.get(group);
+    if (g === undefined) return;
+    const t0 = performance.now();
+    try {
+      await fn(g);
+    } catch (e) {
+      if (e instanceof Error && e.name === 'AbortError') throw e;
+      g.errors.push(e instanceof Error ? e.message : String(e));
+    } finally {
+      g.durationMs += performance.now() - t0;
+    }
+  }
+
+  /** Adds a scoped result to a group: its counts, and its findings of that analysis. */
+  tally(g: GroupState, r: { result: ScopeResult | undefined; analysis: AnalysisGroup }): void {
+    if (r.result === undefined) return;
+    g.seen += r.result.seen;
+    g.judged += r.result.judged;
+    this.findings.push(...r.result.findings.filter((f) => f.analysis === r.analysis));
+  }
+
+  fail(groups: Iterable<AnalysisGroup>, message: string): void {
+    for (const group of groups) this.groups.get(group)?.errors.push(message);
+  }
+}
+
+function runOf(analysis: AnalysisGroup, g: GroupState, namespaces: number): AnalysisRun {
+  const durationMs = Math.round(g.durationMs);
+  // Every namespace failed: the analysis had nothing to stand on; some failed: what it says is partial.
+  if (g.errors.length > 0) {
+    const status = g.errors.length >= namespaces ? 'unavailable' : 'degraded';
+    return { analysis, status, durationMs, message: g.errors[0] as string };
+  }
+  if (g.seen > 0 && g.judged === 0) return { analysis, status: 'insufficient_data', durationMs, message: `none of ${g.seen} objects has enough data` };
+  return { analysis, status: 'ok', durationMs };
+}
+
+function containerLimits(pod: Pod, name: string): { memLimit?: number; cpuLimit?: number; cpuRequest?: number } {
+  const spec = pod.containers.find((c) => c.name === name);
+  if (spec === undefined) return {};
+  return {
+    ...(spec.limits.memoryBytes === undefined ? {} : { memLimit: spec.limits.memoryBytes }),
+    ...(spec.limits.cpuMillicores === undefined ? {} : { cpuLimit: spec.limits.cpuMillicores }),
+    ...(spec.requests.cpuMillicores === undefined ? {} : { cpuRequest: spec.requests.cpuMillicores }),
+  };
+}
+
+async function containersOf(pass: PassState, ctx: { opts: AnalyseClusterOptions; pods: readonly Pod[]; data: Awaited<ReturnType<typeof readNamespace>>; ends: EndsByContainer }): Promise<void> {
+  const { opts } = ctx;
+  const tally: ContainerTally = { judged: { leak: 0, 'oom-risk': 0, throttling: 0 } };
+  const groups = new Set((['leak', 'oom-risk', 'throttling'] as const).filter((g) => pass.selected.has(g)));
+  if (groups.size === 0) return;
+  const cctx = { clusterName: opts.clusterName, nowMs: opts.nowMs, leakWindowMs: opts.settings.leakWindowMs, data: ctx.data, ends: ctx.ends, groups };
+  // The three analyses share their inputs, so they run in one loop; the time is split evenly between them.
+  const t0 = performance.now();
+  for (const pod of ctx.pods) {
+    const workload = opts.cluster.workloadOf(pod);
+    for (const c of pod.containers) {
+      pass.findings.push(...analyseContainer(cctx, { pod, spec: { name: c.name, workload: `${workload.kind}/${workload.name}`, ...containerLimits(pod, c.name) } }, tally));
+    }
+  }
+  const share = (performance.now() - t0) / groups.size;
+  const containers = ctx.pods.reduce((n, p) => n + p.containers.length, 0);
+  for (const g of groups) {
+    const state = pass.groups.get(g) as GroupState;
+    state.durationMs += share;
+    state.judged += tally.judged[g];
+    state.seen += g === 'throttling' ? ctx.pods.reduce((n, p) => n + p.containers.filter((c) => c.limits.cpuMillicores !== undefined).length, 0) : containers;
+  }
+}
+
+async function analyseNamespace(pass: PassState, opts: AnalyseClusterOptions, namespace: string): Promise<void> {
+  const { settings, nowMs } = opts;
+  const base = { cluster: opts.cluster, clusterName: opts.clusterName, namespace, nowMs };
+  let data;
+  let ends: EndsByContainer;
+  try {
+    data = await readNamespace({ history: opts.history, cluster: opts.clusterName, namespace, nowMs, settings, ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+    const sinceMs = nowMs - Math.max(settings.rightsizingWindowMs, settings.leakWindowMs);
+    ends = await containerEnds({ ...base, ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }), sinceMs });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'AbortError') throw e;
+    pass.fail(pass.selected, `${namespace}: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const pods = opts.cluster.list('pods', namespace).filter((p) => isActivePod(p) && p.nodeName !== undefined);
+  if (pass.selected.has('node')) latestUsage(data.recent, pass.usage);
+  await containersOf(pass, { opts, pods, data, ends });
+  await pass.time('rightsizing', async (g) => {
+    const oomKills = new Map([...ends].map(([k, list]) => [k, list.filter((e) => e.oomKilled)]));
+    const recs = await rightsizeNamespace({ ...base, settings, long: data.long, oomKills, ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }) }, pods);
+    pass.recommendations.push(...recs);
+    g.seen += recs.length;
+    g.judged += recs.filter((r) => r.status === 'ok').length;
+    for (const r of recs) {
+      const f = rightsizingFinding(r);
+      if (f !== undefined) pass.findings.push(f);
+    }
+  });
+  const scope = { ...base, data };
+  const pvc = pass.selected.has('pvc') || pass.selected.has('capacity') ? analysePvcs(scope) : undefined;
+  await pass.time('pvc', (g) => pass.tally(g, { result: pvc, analysis: 'pvc' }));
+  await pass.time('capacity', (g) => pass.tally(g, { result: pvc, analysis: 'capacity' }));
+  await pass.time('quota', (g) => pass.tally(g, { result: analyseQuotas(scope), analysis: 'quota' }));
+}
+
+/** The newest CPU and working-set value of every container of a namespace. */
+function latestUsage(recent: EntitySeries, into: ContainerUsage): void {
+  for (const [entity, byMetric] of recent) {
+    const cpu = byMetric.get(METRIC.cpuMillicores)?.at(-1);
+    const memory = byMetric.get(METRIC.memoryWorkingSetBytes)?.at(-1);
+    if (cpu !== undefined) into.cpu.set(entity, cpu.value);
+    if (memory !== undefined) into.memory.set(entity, memory.value);
+  }
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Runs every analysis group of `opts.settings.only` (default all) and returns findings, recommendations and runs. */
+export async function analyseCluster(opts: AnalyseClusterOptions): Promise<AnalysisResult> {
+  const selected = new Set((opts.settings.only ?? ANALYSIS_GROUPS).filter((g) => IMPLEMENTED.includes(g)));
+  const pass = new PassState(selected);
+  const namespaces = opts.cluster.list('namespaces').map((n) => n.name).sort();
+  for (const namespace of namespaces) {
+    opts.signal?.throwIfAborted();
+    await analyseNamespace(pass, opts, namespace);
+    await yieldToLoop();
+  }
+  await pass.time('node', async (g) => {
+    const r = await analyseNodeGroup({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, usage: pass.usage });
+    pass.tally(g, { result: r, analysis: 'node' });
+  });
+  const runs = [...pass.groups].map(([analysis, g]) => runOf(analysis, g, namespaces.length));
+  return { findings: pass.findings, recommendations: pass.recommendations, runs };
+}

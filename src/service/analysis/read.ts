@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bulk, bounded reads of one namespace's history: one query per window and metric set, never one per series or per
+// sample. Long windows read coarse rollups (1 h points over the rightsizing window, 5 min means over the leak
+// window); only the last minutes are read raw.
+import type { Sample, SeriesPoint, SeriesQuery } from '../../domain/series.ts';
+import { METRIC } from '../../domain/series.ts';
+import type { SeriesReader } from '../../domain/ports.ts';
+import type { AnalysisSettings } from './types.ts';
+
+const HOUR_MS = 3_600_000;
+/** Hourly points below which a series is read again finely (rightsizing's minimum of samples). */
+const YOUNG_POINTS = 100;
+const FIVE_MIN_MS = 300_000;
+
+/** Samples per entity, then per metric. */
+export type EntitySeries = Map<string, Map<string, Sample[]>>;
+
+export interface NamespaceHistory {
+  /** Hourly points over the rightsizing window: CPU as the hour's p95, working set as the hour's maximum. */
+  readonly long: EntitySeries;
+  /** 5-minute means (working set) and maxima (`peak`) over the leak window. */
+  readonly leak: EntitySeries;
+  readonly leakPeaks: EntitySeries;
+  /** Raw samples of the recent window (working set, throttling, CPU). */
+  readonly recent: EntitySeries;
+  /** PVC used and capacity bytes, 5-minute means over 7 days. */
+  readonly pvc: EntitySeries;
+}
+
+interface ReadOpts {
+  readonly history: SeriesReader;
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly nowMs: number;
+  readonly settings: AnalysisSettings;
+  readonly signal?: AbortSignal;
+}
+
+type Pick = (p: SeriesPoint, metric: string) => number;
+
+function put(target: EntitySeries, key: { entity: string; metric: string }, samples: Sample[]): void {
+  let byMetric = target.get(key.entity);
+  if (byMetric === undefined) {
+    byMetric = new Map();
+    target.set(key.entity, byMetric);
+  }
+  byMetric.set(key.metric, samples);
+}
+
+/** A query of the namespace's series (by kind and metrics) or of given series ids; `into` collects the result. */
+type ReadQuery = Omit<SeriesQuery, 'selector'> & { kind?: 'container' | 'pvc'; metrics?: string[]; into?: EntitySeries };
+
+async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
+  o.signal?.throwIfAborted();
+  const { kind, metrics, into = new Map<string, Map<string, Sample[]>>(), ...query } = q;
+  const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };
+  const res = await o.history.query({ ...query, ...selector });
+  for (const s of res.series) {
+    put(into, s.series, s.points.map((p) => ({ tsMs: p.tsMs, value: pick(p, s.series.metric) })));
+  }
+  return into;
+}
+
+/**
+ * Series too young for hourly points to show their history (rightsizing counts points: it needs 100) are read
+ * again in 5-minute means over the few days they exist, so that a container of half a day gets a recommendation.
+ * Only young series are, so the read stays bounded.
+ */
+async function refineYoung(o: ReadOpts, long: EntitySeries, ids: ReadonlyMap<string, number>): Promise<void> {
+  const young: number[] = [];
+  for (const [entity, byMetric] of long) {
+    for (const [metric, samples] of byMetric) {
+      const id = ids.get(`${entity}|${metric}`);
+      if (id !== undefined && samples.length < YOUNG_POINTS) young.push(id);
+    }
+  }
+  if (young.length === 0) return;
+  const fromMs = o.nowMs - YOUNG_POINTS * HOUR_MS;
+  await read(o, { seriesIds: young, fromMs, toMs: o.nowMs + 1, stepMs: FIVE_MIN_MS, tier: '5m', into: long }, mean);
+}
+
+async function readLong(o: ReadOpts): Promise<EntitySeries> {
+  const ids = new Map<string, number>();
+  const metrics = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes];
+  const found = await o.history.findSeries({ cluster: o.cluster, kind: 'container', entityPrefix: `${o.namespace}/`, metrics });
+  for (const s of found) ids.set(`${s.entity}|${s.metric}`, s.id);
+  const query = { kind: 'container' as const, metrics, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const, quantiles: [0.95] };
+  const long = await read(o, query, longPick);
+  await refineYoung(o, long, ids);
+  return long;
+}
+
+const mean: Pick = (p) => p.mean;
+const max: Pick = (p) => p.max;
+// CPU: the hour's p95 (the first quantile asked); memory: the hour's peak, since an OOM kill follows the peak.
+const longPick: Pick = (p, metric) => (metric === METRIC.cpuMillicores ? (p.quantiles?.[0] ?? p.mean) : p.max);
+
+/** Reads every window one namespace's analyses need, in six queries (seven with young series). */
+export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
+  const { nowMs, settings } = o;
+  const toMs = nowMs + 1;
+  const memory = [METRIC.memoryWorkingSetBytes];
+  // Tiers are forced to the step: the automatic choice falls back to daily rollups when a window starts before the
+  // series do (a young container), and these windows are within the 1 h and 5 min tiers' retention.
+  const long = await readLong(o);
+  const leakQuery = { kind: 'container' as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
+  const leak = await read(o, leakQuery, mean);
+  const leakPeaks = await read(o, leakQuery, max);
+  const recentMetrics = [METRIC.memoryWorkingSetBytes, METRIC.throttleRatio, METRIC.cpuMillicores];
+  const recent = await read(o, { kind: 'container', metrics: recentMetrics, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' }, max);
+  const pvc = await read(o, { kind: 'pvc', metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
+  return { long, leak, leakPeaks, recent, pvc };
+}
+
+/** The samples of one entity's metric, or none. */
+export function samplesOf(series: EntitySeries, entity: string, metric: string): Sample[] {
+  return series.get(entity)?.get(metric) ?? [];
+}
