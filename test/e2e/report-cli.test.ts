@@ -4,7 +4,6 @@
 // `--server` mode reading a monitor's paginated findings and recommendations through the real routes and store.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,28 +13,11 @@ import { findingsRoutes } from '../../src/api/routes/findings.ts';
 import { SqliteSampleStore } from '../../src/store/sample-store.ts';
 import type { Finding } from '../../src/analysis/findings.ts';
 import type { RightsizingRecommendation } from '../../src/service/analysis/types.ts';
-import { repoRoot } from '../support/tools.ts';
+import { runKrm } from '../support/krm-cli.ts';
 
 const MIB = 1_048_576;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI in a child process, asynchronously (the fake monitor answers from this process). */
-function krm(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'report', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const krm = (args: readonly string[]) => runKrm(['report', ...args]);
 
 function finding(severity: Finding['severity'], namespace: string, name: string): Finding {
   return {

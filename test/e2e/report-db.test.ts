@@ -3,7 +3,6 @@
 // database with the demo's history and stops; the same scenario served by the simulator provides the objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +11,9 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { createLifecycle } from '../../src/runtime/lifecycle.ts';
 import { startDemo } from '../../src/service.ts';
 import { kubeconfigFor, startSimulationServer } from '../../src/sim/index.ts';
-import { repoRoot } from '../support/tools.ts';
+import { runKrm } from '../support/krm-cli.ts';
 
-function krmReport(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'report', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const krmReport = (args: readonly string[]) => runKrm(['report', ...args]);
 
 test('krm report --db: recommendations and findings from a demo database', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'krm-report-db-'));

@@ -4,7 +4,6 @@
 // aggregated range queries. First the Prometheus-backed SeriesReader against Prometheus itself, then the CLI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { kubeconfigFor, startSimulationServer } from '../../src/sim/index.ts';
 import { createRangeQuerier } from '../../src/sources/prometheus/range-query.ts';
 import { PrometheusSeriesReader } from '../../src/sources/prometheus/series-reader.ts';
 import { startHistoryPrometheus, type HistoryPrometheus } from '../support/history-prometheus.ts';
-import { repoRoot } from '../support/tools.ts';
+import { runKrm } from '../support/krm-cli.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -88,17 +87,7 @@ test('the Prometheus SeriesReader answers under the collector’s keys with a fe
   assert.ok(reader.stats().queries <= 1 + 4 + namespaces.size * 4, `queries: ${reader.stats().queries}`);
 });
 
-function krmReport(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'report', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const krmReport = (args: readonly string[]) => runKrm(['report', ...args]);
 
 test('krm report --prometheus --kubeconfig: one-shot recommendations for the demo’s workloads', { timeout: 90_000 }, async () => {
   const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed: 1 });
