@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { Pod } from '../../domain/resources.ts';
+import { compareKeys } from './keyset.ts';
 import { PodOrderCache } from './pod-order.ts';
 
 const mk = (name: string, ns = 'a'): Pod => ({ key: `${ns}/${name}`, name, namespace: ns }) as unknown as Pod;
@@ -31,6 +32,8 @@ test('incremental updates (modify, add, delete, relist order) match a fresh sort
     const fresh = new PodOrderCache({ cluster, usage });
     assert.deepEqual(ids(cache, 'cpu'), ids(fresh, 'cpu'));
     assert.deepEqual(ids(cache, 'name'), ids(fresh, 'name'));
+    const bySortKeys = [...cache.entries({ sort: 'cpu', hash: 'cpu' })].sort(compareKeys).map((e) => `${e.value}|${e.id}`);
+    assert.deepEqual(ids(cache, 'cpu'), bySortKeys);
     assert.equal(cache.entries({ sort: 'cpu', hash: 'b-only', filter: (p) => p.namespace === 'b' }).length, [...store.values()].filter((p) => p.namespace === 'b').length);
   }
 });

@@ -125,10 +125,21 @@ export class PodOrderCache {
   private sortedFor(sort: PodSort): PodEntry[] {
     let entries = this.sorted.get(sort);
     if (entries === undefined) {
-      entries = this.source.map((pod) => this.entryOf(pod, sort)).sort(compareKeys);
+      entries = sort === 'name' ? this.source.map((pod) => this.entryOf(pod, sort)).sort(compareKeys) : this.byUsage(sort);
       this.sorted.set(sort, entries);
     }
     return entries;
+  }
+
+  /**
+   * The usage orders are rebuilt after every collection, so their cost lands on a request once a minute. Starting
+   * from the name order (ids ascending) and sorting stably by value alone gives exactly `compareKeys`'s order with a
+   * numeric comparison instead of a string one per step: several times faster over 150,000 pods.
+   */
+  private byUsage(sort: Exclude<PodSort, 'name'>): PodEntry[] {
+    return this.sortedFor('name')
+      .map((e) => this.entryOf(e.pod, sort))
+      .sort((a, b) => b.value - a.value);
   }
 
   private entryOf(pod: Pod, sort: PodSort): PodEntry {
@@ -136,6 +147,7 @@ export class PodOrderCache {
     if (sort === 'name') return { value: 0, id, pod };
     const u = this.deps.usage.pod(pod.namespace, pod.name);
     const value = u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes;
-    return { value, id, pod };
+    // A non-finite value would break the total order (and the binary search of cursors): treat it as unknown.
+    return { value: Number.isFinite(value) ? value : -1, id, pod };
   }
 }
