@@ -94,12 +94,16 @@ test('cron schedules: previous runs and the next run in UTC', () => {
   assert.equal(new Date(nextRun(s, at)).toISOString(), '2026-01-15T18:15:00.000Z');
 });
 
-test('scale-150k: 10,000 namespaces, 150,000 pods, at most 3,000 per namespace (counted from the file)', () => {
+test('scale-150k: 10,000 namespaces, 150,000 pods, 225,273 containers, at most 3,000 pods per namespace (counted from the file)', () => {
   const s = loadScenario('scale-150k');
-  const podsOf = (ws: { kind: string; replicas: number; count: number }[]): number => ws.reduce((a, w) => a + w.count * (w.kind === 'Pod' ? 1 : w.replicas), 0);
+  type W = { kind: string; replicas: number; count: number; containers: readonly unknown[] };
+  const podsOf = (ws: W[]): number => ws.reduce((a, w) => a + w.count * (w.kind === 'Pod' ? 1 : w.replicas), 0);
+  const containersOf = (ws: W[]): number => ws.reduce((a, w) => a + w.count * (w.kind === 'Pod' ? 1 : w.replicas) * w.containers.length, 0);
   const kubeSystem = s.kubeSystem.corednsReplicas + (s.kubeSystem.metricsServer ? 1 : 0);
   let namespaces = 4;
   let pods = kubeSystem;
+  // CoreDNS and metrics-server run one container each.
+  let containers = kubeSystem;
   let largest = kubeSystem;
   for (const ns of s.namespaces) {
     assert.ok(ns.workloads.every((w) => w.kind !== 'DaemonSet' && w.kind !== 'Job' && w.kind !== 'CronJob'), 'only fixed-size workloads, so the count is exact');
@@ -107,10 +111,12 @@ test('scale-150k: 10,000 namespaces, 150,000 pods, at most 3,000 per namespace (
     const perNamespace = podsOf(ns.workloads);
     namespaces += n;
     pods += n * perNamespace;
+    containers += n * containersOf(ns.workloads);
     largest = Math.max(largest, perNamespace);
   }
   assert.equal(namespaces, 10_000);
   assert.equal(pods, 150_000);
+  assert.equal(containers, 225_273);
   assert.ok(largest <= 3000, String(largest));
   assert.ok(s.nodePools.every((p) => p.capacity.pods <= 110));
   assert.equal(s.kubeSystem.kubeProxy, false);
