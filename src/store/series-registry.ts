@@ -27,26 +27,29 @@ const MAX_CHAR = '\u{10FFFF}';
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesId>();
   private readonly byId = new Map<SeriesId, SeriesInfo>();
+  private readonly selectAll;
   private readonly selectKey;
   private readonly selectId;
+  private loaded = false;
   private readonly insert;
 
   constructor(private readonly db: Db) {
-    this.selectKey = db.prepare(
-      'SELECT id, cluster, kind, entity, metric FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?',
-    );
+    this.selectAll = db.prepare('SELECT id, cluster, kind, entity, metric FROM series');
+    this.selectKey = db.prepare('SELECT id FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?');
     this.selectId = db.prepare('SELECT id, cluster, kind, entity, metric FROM series WHERE id = ?');
     this.insert = db.prepare(
-      'INSERT INTO series (cluster, kind, entity, metric, created_ms) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      'INSERT INTO series (cluster, kind, entity, metric, created_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
     );
   }
 
   /** Ids of the keys, inserting new series in one transaction; throws the SQLite error when it cannot write. */
   resolve(keys: readonly SeriesKey[], nowMs: number): SeriesId[] {
+    this.loadAll();
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
     const missing: number[] = [];
     keys.forEach((k, i) => {
-      const id = this.byKey.get(keyString(k)) ?? this.lookup(k);
+      // After loadAll the cache holds every series (this process is the table's only writer), so a miss is new.
+      const id = this.byKey.get(keyString(k));
       if (id === undefined) missing.push(i);
       else ids[i] = id;
     });
@@ -95,15 +98,22 @@ export class SeriesRegistry {
     return (this.db.prepare(sql).all(...args) as SeriesRow[]).map((r) => this.remember(toInfo(r)));
   }
 
-  private lookup(k: SeriesKey): SeriesId | undefined {
-    const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as SeriesRow | undefined;
-    return row ? this.remember(toInfo(row)).id : undefined;
+  /**
+   * Reads the whole table into the cache once, before the first append. The first collection of a large cluster
+   * creates hundreds of thousands of series: one scan here spares a point lookup per key that would only miss.
+   * Series are never deleted, so the cache stays complete.
+   */
+  private loadAll(): void {
+    if (this.loaded) return;
+    for (const row of this.selectAll.iterate() as IterableIterator<SeriesRow>) this.remember(toInfo(row));
+    this.loaded = true;
   }
 
   private create(k: SeriesKey, nowMs: number): SeriesId {
     const existing = this.byKey.get(keyString(k));
     if (existing !== undefined) return existing;
-    const row = this.insert.get(k.cluster, k.kind, k.entity, k.metric, nowMs) as { id: number };
+    // Another connection (a second process on the same file) may have created it since the cache was loaded.
+    const row = (this.insert.get(k.cluster, k.kind, k.entity, k.metric, nowMs) ?? this.selectKey.get(k.cluster, k.kind, k.entity, k.metric)) as { id: number };
     return this.remember({ id: row.id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric }).id;
   }
 

@@ -14,9 +14,9 @@ test('incremental updates (modify, add, delete, relist order) match a fresh sort
   for (let i = 0; i < 200; i++) store.set(`a/p${i}`, mk(`p${i}`, i % 3 === 0 ? 'b' : 'a'));
   let cpu = (p: Pod): number | undefined => (p.name.length * 131 + Number(p.name.slice(1))) % 17;
   let collectedAt = 1;
-  const cluster = { list: () => [...store.values()] } as unknown as ClusterView;
+  const cluster = { list: (_kind: string, ns?: string) => [...store.values()].filter((p) => ns === undefined || p.namespace === ns) } as unknown as ClusterView;
   const usage = { pod: (ns: string, name: string) => { const v = cpu(mk(name, ns)); return v === undefined ? undefined : { cpuMillicores: v, memoryBytes: v * 2 }; }, collectedAtMs: () => collectedAt };
-  const cache = new PodOrderCache({ cluster, usage });
+  const cache = new PodOrderCache({ cluster, usage, refreshMs: 0 });
   const ids = (c: PodOrderCache, sort: 'cpu' | 'name') => c.entries({ sort, hash: sort }).map((e) => `${e.value}|${e.id}`);
   const steps: (() => void)[] = [
     () => store.set('a/p5', { ...(store.get('a/p5') as Pod) }),
@@ -29,11 +29,35 @@ test('incremental updates (modify, add, delete, relist order) match a fresh sort
     ids(cache, 'cpu');
     ids(cache, 'name');
     step();
-    const fresh = new PodOrderCache({ cluster, usage });
+    const fresh = new PodOrderCache({ cluster, usage, refreshMs: 0 });
     assert.deepEqual(ids(cache, 'cpu'), ids(fresh, 'cpu'));
     assert.deepEqual(ids(cache, 'name'), ids(fresh, 'name'));
     const bySortKeys = [...cache.entries({ sort: 'cpu', hash: 'cpu' })].sort(compareKeys).map((e) => `${e.value}|${e.id}`);
     assert.deepEqual(ids(cache, 'cpu'), bySortKeys);
     assert.equal(cache.entries({ sort: 'cpu', hash: 'b-only', filter: (p) => p.namespace === 'b' }).length, [...store.values()].filter((p) => p.namespace === 'b').length);
+    // The namespace index path gives the same entries, in the same order, as filtering the cluster-wide order.
+    const viaIndex = cache.entries({ sort: 'cpu', hash: 'ns-b', namespace: 'b' }).map((e) => `${e.value}|${e.id}`);
+    assert.deepEqual(viaIndex, ids(cache, 'cpu').filter((x) => x.includes('|b\u0000')));
   }
+});
+
+test('the pod list follows changes after refreshMs; a new collection reorders at once', () => {
+  const pods = [mk('a1'), mk('a2')];
+  let nowMs = 0;
+  let collectedAt = 1;
+  let cpu = 1;
+  const cluster = { list: () => [...pods] } as unknown as ClusterView;
+  const usage = { pod: (_ns: string, name: string) => ({ cpuMillicores: name === 'a1' ? cpu : 5, memoryBytes: 0 }), collectedAtMs: () => collectedAt };
+  const cache = new PodOrderCache({ cluster, usage, refreshMs: 1000, now: () => nowMs });
+  const names = (sort: 'name' | 'cpu') => cache.entries({ sort, hash: sort }).map((e) => e.pod.name);
+  assert.deepEqual(names('name'), ['a1', 'a2']);
+  pods.push(mk('a3'));
+  nowMs = 999;
+  assert.deepEqual(names('name'), ['a1', 'a2'], 'within refreshMs the last list is served');
+  nowMs = 1000;
+  assert.deepEqual(names('name'), ['a1', 'a2', 'a3']);
+  assert.deepEqual(names('cpu'), ['a2', 'a3', 'a1']);
+  cpu = 9;
+  collectedAt = 2;
+  assert.deepEqual(names('cpu'), ['a1', 'a2', 'a3'], 'a new collection is not delayed');
 });

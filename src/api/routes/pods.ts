@@ -116,7 +116,8 @@ export function podRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   const order = new PodOrderCache(deps);
   app.get('/api/v1/pods', async (request) => {
     const q = parsePodQuery(request.query as RawQuery, deps.usage.collectedAtMs());
-    const entries = order.entries({ sort: q.sort, hash: q.hash, filter: filterOf(q) });
+    const filter = filterOf(q);
+    const entries = order.entries({ sort: q.sort, hash: q.hash, ...(q.namespace === undefined ? {} : { namespace: q.namespace }), ...(filter === undefined ? {} : { filter }) });
     const { page, next } = pageAfter(entries, { after: q.after, limit: q.limit, hash: q.hash });
     return {
       items: page.map((e) => podItem(e.pod, deps)),

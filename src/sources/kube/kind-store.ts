@@ -14,6 +14,8 @@ export interface KindStoreHooks<T> {
 export class KindStore<T extends ObjectBase> implements WatchSink<T> {
   private byKey = new Map<string, T>();
   private byNamespace = new Map<string, Map<string, T>>();
+  /** `list()` of every object, kept until the next change: readers poll far more often than 150,000 pods change. */
+  private all: readonly T[] | undefined;
   private everSynced = false;
 
   constructor(private readonly hooks: KindStoreHooks<T> = {}) {}
@@ -31,9 +33,13 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
     return this.byKey.get(key);
   }
 
-  /** All objects, or those of one namespace (cluster-scoped objects are under no namespace). */
-  list(namespace?: string): T[] {
-    if (namespace === undefined) return [...this.byKey.values()];
+  /**
+   * All objects, or those of one namespace (cluster-scoped objects are under no namespace). The list of all objects
+   * is the same array until the store changes, so a reader can tell by identity that nothing changed; it is shared:
+   * do not modify it.
+   */
+  list(namespace?: string): readonly T[] {
+    if (namespace === undefined) return (this.all ??= [...this.byKey.values()]);
     return [...(this.byNamespace.get(namespace)?.values() ?? [])];
   }
 
@@ -46,6 +52,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
   remove(item: T): void {
     const prev = this.byKey.get(item.key);
     if (!prev) return;
+    this.all = undefined;
     this.byKey.delete(item.key);
     this.byNamespace.get(prev.namespace ?? '')?.delete(item.key);
     this.hooks.onChange?.(prev, undefined);
@@ -57,6 +64,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
    */
   replace(items: readonly T[]): void {
     const old = this.byKey;
+    this.all = undefined;
     this.byKey = new Map();
     this.byNamespace = new Map();
     for (const item of items) {
@@ -71,6 +79,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
   }
 
   private put(item: T): void {
+    this.all = undefined;
     this.byKey.set(item.key, item);
     const ns = item.namespace ?? '';
     let bucket = this.byNamespace.get(ns);
