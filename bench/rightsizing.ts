@@ -4,12 +4,15 @@
 // under-provisioning, OOM kills and idle reserved CPU and memory. Data sets: the simulator's `demo` scenario (usage
 // generated in-process) and the pod traces in ../shared/traces, or only the folder given with `--traces`.
 //
-//   node --import tsx bench/rightsizing.ts [--traces DIR] [--json] [--no-sim] [--sim-days N] [--sim-step-min N]
+//   node --import tsx bench/rightsizing.ts [--traces DIR] [--json] [--no-sim] [--sim-days N] [--sim-step-min N] [--oracle]
+//
+// `--oracle` adds the hindsight bound (src/analysis/replay/oracle.ts): the least idle CPU any recommender holding one
+// CPU request per trace could reach, knowing the scored future, at the under-provisioning the target allows.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { addScore, emptyScore, replayTrace, toRow, type ReplayRow, type ReplayScore, type UsageTrace } from '../src/analysis/replay/index.ts';
+import { addScore, emptyScore, hindsightBound, replayTrace, scoredCpu, toRow, type ReplayRow, type ReplayScore, type UsageTrace } from '../src/analysis/replay/index.ts';
 import { STRATEGIES } from '../src/analysis/rightsizing/index.ts';
 import { loadTraces } from './rightsizing-traces.ts';
 import { simTraces } from './rightsizing-sim.ts';
@@ -77,11 +80,31 @@ export interface RightsizingBenchOptions {
   readonly simStepMs: number;
 }
 
-export function runRightsizingBench(opts: RightsizingBenchOptions): { perDataset: Map<string, Totals>; total: Totals } {
+function benchTraces(opts: RightsizingBenchOptions): UsageTrace[] {
   const traces: UsageTrace[] = [];
   if (opts.sim) traces.push(...simTraces({ scenario: 'demo', days: opts.simDays, stepMs: opts.simStepMs }));
   const dir = opts.traces ?? SHARED_TRACES;
   if (existsSync(dir)) traces.push(...loadTraces(dir));
+  return traces;
+}
+
+/**
+ * The hindsight bound at the under-provisioning the target allows (krm no worse than the best other strategy),
+ * against the idle CPU the target asks for (15 % under the least of the others).
+ */
+function oracleLine(traces: readonly UsageTrace[], t: Totals): string {
+  const [, ...others] = rows(t);
+  const fraction = Math.min(...others.map((o) => o.cpu_underprovisioned_fraction));
+  const needed = 0.85 * Math.min(...others.map((o) => o.idle_cpu_core_hours));
+  const bound = hindsightBound(traces.map((tr) => scoredCpu(tr)), fraction);
+  const verdictText = bound.idleCpuCoreHours > needed ? 'out of reach for any such request' : 'not excluded by the bound';
+  return (
+    `  hindsight bound (one CPU request per trace, scored future known): at ${(fraction * 100).toFixed(2)} % under-provisioned, ` +
+    `idle CPU ≥ ${bound.idleCpuCoreHours.toFixed(1)} core-h; the target needs ≤ ${needed.toFixed(1)}: ${verdictText}`
+  );
+}
+
+export function runRightsizingBench(opts: RightsizingBenchOptions, traces = benchTraces(opts)): { perDataset: Map<string, Totals>; total: Totals } {
   const perDataset = new Map<string, Totals>();
   const total = fresh();
   for (const [name, list] of byDataset(traces)) {
@@ -101,6 +124,7 @@ function main(): void {
       'no-sim': { type: 'boolean', default: false },
       'sim-days': { type: 'string', default: '3' },
       'sim-step-min': { type: 'string', default: '5' },
+      oracle: { type: 'boolean', default: false },
     },
   });
   const opts: RightsizingBenchOptions = {
@@ -110,13 +134,15 @@ function main(): void {
     simDays: Number(values['sim-days']),
     simStepMs: Number(values['sim-step-min']) * 60_000,
   };
-  const { perDataset, total } = runRightsizingBench(opts);
+  const traces = benchTraces(opts);
+  const { perDataset, total } = runRightsizingBench(opts, traces);
   if (values.json) {
     console.log(JSON.stringify(rows(total)));
     return;
   }
   for (const [name, t] of perDataset) console.log(`${table(name, t)}\n${verdict(t)}\n`);
   console.log(`${table('TOTAL', total)}\n${verdict(total)}`);
+  if (values.oracle) console.log(oracleLine(traces, total));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();
