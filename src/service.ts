@@ -17,6 +17,7 @@ import type { Lifecycle } from './runtime/lifecycle.ts';
 import { createScheduledTask, type ScheduledTask } from './runtime/scheduler.ts';
 import { sleep } from './runtime/sleep.ts';
 import { analyseWhenReady, createAnalysisRunner, withAnalyses, type AnalysisRunner } from './service/analysis/schedule.ts';
+import { createCostsProvider } from './service/analysis/costs.ts';
 import type { BackfillProgress } from './service/backfill.ts';
 import { backfillOnStart } from './service/backfill-start.ts';
 import { createCollector, type Collector } from './service/collector.ts';
@@ -221,6 +222,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     latestUsage: collector,
     historyStore: store.history,
     findingStore: store.findings,
+    forecasts: () => analyses.latestCapacity(),
+    costs: createCostsProvider({ cluster, history: store, lifecycle: store.history, clusterName: config.cluster.name, clock: opts.analysisClock ?? systemClock, prices: config.analysis.prices, tenantLabel: config.analysis.tenantLabel }),
     clusterName: config.cluster.name,
     health,
     metrics,
@@ -288,6 +291,11 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
   };
   // Analyses evaluate at the scenario's time (behind the wall clock at speed > 1) and run once at start.
   const analysisClock = { now: () => simulation.simulation.nowMs() };
-  const service = await startService({ ...opts, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore, analysisClock, analyseOnStart: true });
+  // The simulator is a cluster without Prometheus whose kubelets the demo may ask (nodes/proxy): unless a source or a
+  // Prometheus is configured, the demo collects from the kubelets, which alone give throttling (cAdvisor) and PVC
+  // usage (summary) without Prometheus.
+  const kubeletFirst = config.collection.source === 'auto' && config.prometheus.url === undefined;
+  const demoConfig = kubeletFirst ? { ...config, collection: { ...config.collection, source: 'kubelet' as const } } : config;
+  const service = await startService({ ...opts, config: demoConfig, kubeconfigYaml: kubeconfigFor(simulation.server), prepareStore, analysisClock, analyseOnStart: true });
   return { ...service, simulation };
 }

@@ -13,8 +13,10 @@ import { installHttpMetrics } from './http-metrics.ts';
 import { startLoopLagMonitor } from './loop-lag.ts';
 import { openApiDocument } from './openapi.ts';
 import { clusterRoutes } from './routes/cluster.ts';
+import { costsRoutes, type CostsRouteDeps } from './routes/costs.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { findingsRoutes } from './routes/findings.ts';
+import { forecastsRoutes, type ForecastsRouteDeps } from './routes/forecasts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { namespaceRoutes } from './routes/namespaces.ts';
 import { nodeRoutes } from './routes/nodes.ts';
@@ -32,6 +34,10 @@ export interface AppDeps {
   readonly historyStore?: HistoryStore;
   /** Findings and recommendations of the analyses; enables /api/v1/findings and /api/v1/recommendations. */
   readonly findingStore?: FindingStore;
+  /** The latest capacity forecasts; enables /api/v1/forecasts. */
+  readonly forecasts?: ForecastsRouteDeps['forecasts'];
+  /** Showback over a window; enables /api/v1/costs. */
+  readonly costs?: CostsRouteDeps['costs'];
   /** `cluster.name`: whose stored series and history rows are served (default `default`). */
   readonly clusterName?: string;
   readonly health: HealthProvider;
@@ -60,6 +66,8 @@ function storeRoutes(app: FastifyInstance, deps: AppDeps, now: () => number): vo
   if (deps.sampleStore !== undefined) seriesRoutes(app, { store: deps.sampleStore, cluster, now });
   if (deps.historyStore !== undefined) eventsRoutes(app, { history: deps.historyStore, cluster, now });
   if (deps.findingStore !== undefined) findingsRoutes(app, { findings: deps.findingStore, cluster });
+  if (deps.forecasts !== undefined) forecastsRoutes(app, { forecasts: deps.forecasts });
+  if (deps.costs !== undefined) costsRoutes(app, { costs: deps.costs });
 }
 
 /** Creates the fastify app. Call `listen()` or `inject()` on it, and `close()` when done. */
@@ -96,6 +104,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     seriesRoute: deps.sampleStore !== undefined,
     eventsRoute: deps.historyStore !== undefined,
     findingsRoutes: deps.findingStore !== undefined,
+    forecastsRoute: deps.forecasts !== undefined,
+    costsRoute: deps.costs !== undefined,
   });
   app.get('/openapi.json', async () => document);
   return app;

@@ -5,8 +5,10 @@
 // appears here, so a new route module cannot be forgotten.
 import { errorResponse, json, timestamp, type OpenApiPaths } from './openapi-common.ts';
 import { clusterPaths } from './routes/cluster.ts';
+import { costsPaths } from './routes/costs.ts';
 import { eventsPaths } from './routes/events.ts';
 import { findingsPaths } from './routes/findings.ts';
+import { forecastsPaths } from './routes/forecasts.ts';
 import { healthPaths } from './routes/health.ts';
 import { namespacesPaths } from './routes/namespaces.ts';
 import { nodesPaths } from './routes/nodes.ts';
@@ -105,6 +107,10 @@ export interface OpenApiOptions {
   readonly eventsRoute?: boolean;
   /** The finding store is wired, so /api/v1/findings and /api/v1/recommendations are served. */
   readonly findingsRoutes?: boolean;
+  /** The capacity forecasts are wired, so /api/v1/forecasts is served. */
+  readonly forecastsRoute?: boolean;
+  /** The cost provider is wired, so /api/v1/costs is served. */
+  readonly costsRoute?: boolean;
 }
 
 /** The OpenAPI document of the routes served; `version` is the product version. */
@@ -112,7 +118,7 @@ export function openApiDocument(version: string, opts: OpenApiOptions = {}): Rec
   return {
     openapi: '3.1.0',
     info: { title: 'Kubernetes Resource Monitor', version, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
-    paths: Object.assign({}, healthPaths, corePaths, ...(opts.usageRoutes === true ? usagePaths : []), opts.seriesRoute === true ? seriesPaths : {}, opts.eventsRoute === true ? eventsPaths : {}, opts.findingsRoutes === true ? findingsPaths : {}),
+    paths: Object.assign({}, healthPaths, corePaths, ...(opts.usageRoutes === true ? usagePaths : []), opts.seriesRoute === true ? seriesPaths : {}, opts.eventsRoute === true ? eventsPaths : {}, opts.findingsRoutes === true ? findingsPaths : {}, opts.forecastsRoute === true ? forecastsPaths : {}, opts.costsRoute === true ? costsPaths : {}),
     components: {
       schemas,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Required on /api/* when auth.mode is token.' } },

@@ -272,10 +272,13 @@ const analysis = z
       .strictObject({
         cpuCoreHour: z.number().min(0).default(0.05).describe('Price of one CPU core-hour of requests, for savings and cost.'),
         memoryGiBHour: z.number().min(0).default(0.01).describe('Price of one GiB-hour of memory requests, for savings and cost.'),
+        storageGiBHour: z.number().min(0).default(0.001).describe('Price of one GiB-hour of Bound PVC requests, for cost showback.'),
       })
       .prefault({})
       .describe('Prices of requested resources (any currency, per hour).'),
     tenantLabel: nonEmpty().default('tenant').describe('Namespace label whose value names the tenant; an unlabelled namespace is its own tenant.'),
+    forecastHorizon: duration({ min: '1h', max: '90d' }).prefault('14d').describe('How far capacity forecasts look ahead; exhaustion within it is reported as a finding.'),
+    nodePoolLabel: nonEmpty().default('node.kubernetes.io/instance-type').describe('Node label whose value names the node pool of capacity forecasts; unlabelled nodes count in the cluster only.'),
   })
   .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 

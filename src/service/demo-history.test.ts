@@ -16,7 +16,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('seeds CPU and working-set series of every container and node once, ending before the start', async () => {
+test('seeds the kubelet source\'s series of every container, node and mounted claim once, ending before the start', async () => {
   const simulation = new Simulation(loadScenario('demo'), { speed: 60 });
   const store = await SqliteSampleStore.open({ path: join(dir, 'db.sqlite') });
   try {
@@ -25,8 +25,14 @@ test('seeds CPU and working-set series of every container and node once, ending 
     assert.equal(report.seeded, true);
     const workloads = await store.findSeries({ cluster: 'c1', kind: 'workload', metrics: [METRIC.cpuMillicores] });
     const namespaces = await store.findSeries({ cluster: 'c1', kind: 'namespace', metrics: [METRIC.cpuMillicores] });
-    // Containers and nodes: CPU and working set; workloads, namespaces and the cluster: those and the pod count.
-    assert.equal(report.series, 2 * (built.containers.length + built.nodes.length) + 3 * (workloads.length + namespaces.length + 1));
+    // Containers: CPU, working set and, with a CPU limit, the throttled ratio; nodes: CPU, working set, filesystem
+    // used and capacity; mounted claims: used and capacity; workloads, namespaces and the cluster: CPU, working set
+    // and the pod count.
+    const limited = built.containers.filter((c) => (c.limits.cpuCores ?? 0) > 0).length;
+    const mounted = built.volumes.filter((v) => v.pod !== undefined).length;
+    assert.ok(limited > 0 && mounted > 0);
+    const totals = 3 * (workloads.length + namespaces.length + 1);
+    assert.equal(report.series, 2 * built.containers.length + limited + 4 * built.nodes.length + 2 * mounted + totals);
     assert.ok(workloads.length > 0 && workloads.every((s) => /^[^/]+\/[A-Za-z]+\/[^/]+$/.test(s.entity)), 'namespace/Kind/name');
     assert.ok(report.toMs < built.nowMs && report.toMs - report.fromMs === 86_400_000);
     const cpu = await store.findSeries({ cluster: 'c1', kind: 'container', metrics: [METRIC.cpuMillicores] });
@@ -47,6 +53,52 @@ test('seeds CPU and working-set series of every container and node once, ending 
     const again = await seedDemoHistory({ simulation, store, cluster: 'c1', days: 1, stepMs: 300_000 });
     assert.equal(again.seeded, false);
     assert.equal(simulation.usage.nowMs() <= simulation.nowMs(), true, 'the live engine did not move');
+  } finally {
+    await store.close();
+  }
+});
+
+test('throttling from the CFS counters, volumes filling up to the live fill, containers only from their start', async () => {
+  const simulation = new Simulation(loadScenario('demo'), { speed: 60 });
+  const store = await SqliteSampleStore.open({ path: join(dir, 'kinds.sqlite') });
+  try {
+    const report = await seedDemoHistory({ simulation, store, cluster: 'c1', days: 1, stepMs: 60_000 });
+    const { built } = simulation;
+    const range = { fromMs: report.fromMs, toMs: report.toMs + 1, stepMs: 300_000, tier: '5m' } as const;
+    const ratios = await store.query({ ...range, selector: { kind: 'container', metrics: [METRIC.throttleRatio] } });
+    const byPod = (prefix: string) => ratios.series.filter((s) => s.series.entity.startsWith(prefix));
+    // fraud-detector's demand is 2.5 times its limit: every period is throttled (since its start, at least 2 h before
+    // the scenario's: its rollout age is random).
+    const fraud = byPod('payments/fraud-detector-');
+    assert.equal(fraud.length, 1);
+    assert.ok((fraud[0]?.points.length ?? 0) >= 20 && fraud[0]?.points.every((p) => p.mean === 1), JSON.stringify(fraud[0]?.points.length));
+    // payments-api runs far below its 1-core limit: no throttling.
+    const api = byPod('payments/payments-api-');
+    assert.ok(api.length > 0 && api.every((s) => s.points.length > 0 && s.points.every((p) => p.mean === 0)));
+    // No container is seen before it started: its first sample (and its first ratio) comes after its start.
+    const started = new Map(built.containers.map((c) => [`${c.namespace}/${c.pod}/${c.container}`, c.startedAtMs]));
+    const cpu = await store.query({ ...range, selector: { kind: 'container', metrics: [METRIC.cpuMillicores] } });
+    const young = cpu.series.filter((s) => (started.get(s.series.entity) ?? 0) > report.fromMs);
+    assert.ok(young.length > 0, 'some containers started within the day');
+    // (5-minute points are stamped with their bucket's start: the first is the bucket holding the start.)
+    for (const s of young) assert.ok((s.points[0]?.tsMs ?? 0) > (started.get(s.series.entity) ?? 0) - 300_000, s.series.entity);
+    for (const s of ratios.series.filter((x) => (started.get(x.series.entity) ?? 0) > report.fromMs)) {
+      assert.ok(s.points.every((p) => p.mean === 0 || s.series.entity.startsWith('payments/fraud-detector-')), `${s.series.entity} throttled at its start`);
+    }
+    // Kafka's claims grow linearly and end at the fill the live simulation starts from.
+    const kafka = built.volumes.find((v) => v.claim === 'data-kafka-0');
+    assert.ok(kafka);
+    const used = await store.query({ ...range, selector: { kind: 'pvc', entity: 'data/data-kafka-0', metrics: [METRIC.usedBytes] } });
+    const points = used.series[0]?.points ?? [];
+    assert.ok(points.length > 12, `${points.length} points`);
+    const last = points.at(-1) as { tsMs: number; mean: number };
+    assert.ok(Math.abs(last.mean - kafka.initialUsedBytes) <= kafka.fillBytesPerHour / 30, `${last.mean} vs ${kafka.initialUsedBytes}`);
+    const slopePerHour = ((last.mean - (points[0]?.mean ?? 0)) / (last.tsMs - (points[0]?.tsMs ?? 0))) * 3_600_000;
+    assert.ok(Math.abs(slopePerHour - kafka.fillBytesPerHour) / kafka.fillBytesPerHour < 0.01, `${slopePerHour} B/h`);
+    const capacity = await store.query({ ...range, selector: { kind: 'pvc', entity: 'data/data-kafka-0', metrics: [METRIC.capacityBytes] } });
+    assert.ok(capacity.series[0]?.points.every((p) => p.mean === kafka.capacityBytes));
+    const nodeFs = await store.findSeries({ cluster: 'c1', kind: 'node', metrics: [METRIC.usedBytes, METRIC.capacityBytes] });
+    assert.equal(nodeFs.length, 2 * built.nodes.length);
   } finally {
     await store.close();
   }

@@ -2,13 +2,16 @@
 // The demo's week of history: a separate usage engine (same seed, nodes and containers as the live simulation, so
 // the live engine is never moved backwards) steps over the days before the scenario's start, and the samples go
 // straight into the store's chunks and rollups with `writeHistory`, under exactly the series keys the collector
-// resolves for metrics-server samples (container and node CPU in millicores and memory working set in bytes) and
-// for its totals (per workload, namespace and the cluster: CPU, working set and pod count). Workloads are resolved
-// with the same ownership walk as the live cluster cache, over the simulation's own objects.
+// resolves for the demo's kubelet source (containers: CPU, working set and, with a CPU limit, the throttled ratio
+// from the CFS counters; nodes: CPU, working set and root filesystem; mounted claims: used and capacity
+// bytes) and for its totals (per workload, namespace and the cluster: CPU, working set and pod count). Workloads are
+// resolved with the same ownership walk as the live cluster cache, over the simulation's own objects.
 import type { SampleStore } from '../domain/ports.ts';
 import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
+import type { BuiltNode, BuiltVolume, RunningContainer } from '../sim/model/scenario/built-types.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { UsageEngine } from '../sim/usage/engine.ts';
+import { throttledRatio, type CfsCounters } from '../sources/usage/kubelet-cadvisor.ts';
 import { resolveWorkload, type OwnerLookup } from '../sources/kube/ownership.ts';
 import { projectPod } from '../sources/kube/project-pod.ts';
 import { projectJob, projectReplicaSet } from '../sources/kube/project-workloads.ts';
@@ -44,15 +47,15 @@ export interface SeedReport {
   readonly durationMs: number;
 }
 
-/** One entity's two series (CPU, working set) being filled. */
+/** One entity's series being filled: a value column per metric (NaN: absent). */
 interface Target {
   readonly kind: EntityKind;
   readonly entity: string;
-  /** Samples before this time (the container's start) stay absent. */
+  /** Samples before this time (the container's start, the claim's creation) stay absent. */
   readonly sinceMs: number;
-  readonly cpu: Float64Array;
-  readonly memory: Float64Array;
-  read(engine: UsageEngine): { cpuCores: number; memoryWorkingSetBytes: number } | undefined;
+  readonly values: ReadonlyMap<string, Float64Array>;
+  /** Reads the engine's current values into column index `k`. */
+  fill(engine: UsageEngine, k: number): void;
 }
 
 interface Window {
@@ -79,38 +82,109 @@ function historyEngine(simulation: Simulation, w: Window): UsageEngine {
   for (const n of built.nodes) {
     engine.addNode({ name: n.name, cpuCores: n.cpuCores, memoryBytes: n.memoryBytes, fsCapacityBytes: n.ephemeralStorageBytes, bootTimeMs: n.bootTimeMs });
   }
-  for (const c of built.containers) engine.addContainer(c);
+  // Containers that started within the window join when history reaches their start (see `fill`), as they do in the
+  // live engine: declared earlier, their demand before the start would count on the node and in the CFS counters.
+  for (const c of built.containers) if (c.startedAtMs <= w.fromMs) engine.addContainer(c);
+  // A volume fills linearly from its declaration: declared at the window's start with what it held then, it reaches
+  // the live engine's starting fill at the scenario's start (the table clamps an empty past at 0).
+  const hours = (built.nowMs - w.fromMs) / 3_600_000;
+  for (const v of built.volumes) engine.addVolume({ ...v, initialUsedBytes: v.initialUsedBytes - v.fillBytesPerHour * hours });
   return engine;
 }
 
+function columnsFor(metrics: readonly string[], steps: number): Map<string, Float64Array> {
+  return new Map(metrics.map((m) => [m, nanColumn(steps)]));
+}
+
+/** Writes step `k` of several metrics' columns. */
+function put(values: ReadonlyMap<string, Float64Array>, k: number, row: Readonly<Record<string, number>>): void {
+  for (const metric in row) (values.get(metric) as Float64Array)[k] = row[metric] as number;
+}
+
+/**
+ * A container's CPU and working set as the kubelet summary gives them, and for a container with a CPU limit (the
+ * only ones with CFS counters) the throttled share of the periods since the previous step, computed from the
+ * cumulative counters exactly as the live kubelet source computes it between two collects. RSS, which the live
+ * source also stores, is left out: no analysis, route or chart reads it, and it would add half again to the
+ * samples the demo writes before it is ready.
+ */
+function containerTarget(c: RunningContainer, steps: number): Target {
+  const throttled = (c.limits.cpuCores ?? 0) > 0;
+  const metrics = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, ...(throttled ? [METRIC.throttleRatio] : [])];
+  const values = columnsFor(metrics, steps);
+  let previous: CfsCounters | undefined;
+  return {
+    kind: 'container',
+    entity: `${c.namespace}/${c.pod}/${c.container}`,
+    sinceMs: c.startedAtMs,
+    values,
+    fill(engine, k) {
+      const u = engine.container(c.namespace, c.pod, c.container);
+      if (u === undefined) return;
+      put(values, k, { [METRIC.cpuMillicores]: u.cpuCores * 1000, [METRIC.memoryWorkingSetBytes]: u.memoryWorkingSetBytes });
+      if (!throttled) return;
+      const counters = { periods: u.cfsPeriodsTotal, throttledPeriods: u.cfsThrottledPeriodsTotal };
+      const ratio = throttledRatio(previous, counters);
+      previous = counters;
+      if (ratio !== undefined) put(values, k, { [METRIC.throttleRatio]: ratio });
+    },
+  };
+}
+
+/** A node's CPU, working set and root filesystem, as the summary's `node` block gives them. */
+function nodeTarget(n: BuiltNode, steps: number): Target {
+  const values = columnsFor([METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.usedBytes, METRIC.capacityBytes], steps);
+  return {
+    kind: 'node',
+    entity: n.name,
+    sinceMs: n.bootTimeMs,
+    values,
+    fill(engine, k) {
+      const u = engine.node(n.name);
+      if (u === undefined) return;
+      put(values, k, {
+        [METRIC.cpuMillicores]: u.cpuCores * 1000,
+        [METRIC.memoryWorkingSetBytes]: u.memoryWorkingSetBytes,
+        [METRIC.usedBytes]: u.fsUsedBytes,
+        [METRIC.capacityBytes]: u.fsCapacityBytes,
+      });
+    },
+  };
+}
+
+/** A mounted claim's used and capacity bytes (the summary's volume stats with a `pvcRef`), since its creation. */
+function volumeTarget(v: BuiltVolume, ctx: { simulation: Simulation; steps: number }): Target {
+  const values = columnsFor([METRIC.usedBytes, METRIC.capacityBytes], ctx.steps);
+  const created = Date.parse(ctx.simulation.store.get('persistentvolumeclaims', v.namespace, v.claim)?.metadata.creationTimestamp ?? '');
+  return {
+    kind: 'pvc',
+    entity: `${v.namespace}/${v.claim}`,
+    sinceMs: Number.isFinite(created) ? created : ctx.simulation.built.nowMs,
+    values,
+    fill(engine, k) {
+      const u = engine.volume(v.namespace, v.claim);
+      if (u === undefined) return;
+      put(values, k, { [METRIC.usedBytes]: u.usedBytes, [METRIC.capacityBytes]: u.capacityBytes });
+    },
+  };
+}
+
 function targetsOf(simulation: Simulation, steps: number): Target[] {
-  const columns = (): { cpu: Float64Array; memory: Float64Array } => ({ cpu: nanColumn(steps), memory: nanColumn(steps) });
-  const nodes = simulation.built.nodes.map(
-    (n): Target => ({ kind: 'node', entity: n.name, sinceMs: n.bootTimeMs, ...columns(), read: (e) => e.node(n.name) }),
-  );
-  const containers = simulation.built.containers.map(
-    (c): Target => ({
-      kind: 'container',
-      entity: `${c.namespace}/${c.pod}/${c.container}`,
-      sinceMs: c.startedAtMs,
-      ...columns(),
-      read: (e) => e.container(c.namespace, c.pod, c.container),
-    }),
-  );
-  return [...containers, ...nodes];
+  const { built } = simulation;
+  // Only mounted claims are in a kubelet's summary.
+  const volumes = built.volumes.filter((v) => v.pod !== undefined).map((v) => volumeTarget(v, { simulation, steps }));
+  return [...built.containers.map((c) => containerTarget(c, steps)), ...built.nodes.map((n) => nodeTarget(n, steps)), ...volumes];
 }
 
 /** Steps the engine over the window and fills every target's columns (index k is `fromMs + (k + 1) × stepMs`). */
-function fill(engine: UsageEngine, targets: readonly Target[], w: Window): void {
+function fill(engine: UsageEngine, targets: readonly Target[], opts: { window: Window; containers: readonly RunningContainer[] }): void {
+  const w = opts.window;
+  const later = opts.containers.filter((c) => c.startedAtMs > w.fromMs).sort((a, b) => a.startedAtMs - b.startedAtMs);
+  let next = 0;
   let k = 0;
   for (const t of engine.history(w.fromMs, w.toMs, w.stepMs)) {
-    for (const target of targets) {
-      if (t < target.sinceMs) continue;
-      const u = target.read(engine);
-      if (u === undefined) continue;
-      target.cpu[k] = u.cpuCores * 1000;
-      target.memory[k] = u.memoryWorkingSetBytes;
-    }
+    while (next < later.length && (later[next] as RunningContainer).startedAtMs <= t) engine.addContainer(later[next++] as RunningContainer);
+    for (const target of targets) if (t >= target.sinceMs) target.fill(engine, k);
     k++;
   }
 }
@@ -130,10 +204,7 @@ interface Column {
 }
 
 function targetColumns(targets: readonly Target[]): Column[] {
-  return targets.flatMap((t): Column[] => [
-    { kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores, values: t.cpu },
-    { kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes, values: t.memory },
-  ]);
+  return targets.flatMap((t) => [...t.values].map(([metric, values]): Column => ({ kind: t.kind, entity: t.entity, metric, values })));
 }
 
 /** Sums of one workload, namespace or the cluster per step, as the collector writes them. */
@@ -176,10 +247,12 @@ function podSums(containers: readonly Target[], steps: number): { cpu: Float64Ar
   const cpu = nanColumn(steps);
   const memory = nanColumn(steps);
   for (const c of containers) {
+    const cCpu = c.values.get(METRIC.cpuMillicores) as Float64Array;
+    const cMemory = c.values.get(METRIC.memoryWorkingSetBytes) as Float64Array;
     for (let k = 0; k < steps; k++) {
-      if (Number.isNaN(c.cpu[k] as number)) continue;
-      cpu[k] = (Number.isNaN(cpu[k] as number) ? 0 : (cpu[k] as number)) + (c.cpu[k] as number);
-      memory[k] = (Number.isNaN(memory[k] as number) ? 0 : (memory[k] as number)) + (c.memory[k] as number);
+      if (Number.isNaN(cCpu[k] as number)) continue;
+      cpu[k] = (Number.isNaN(cpu[k] as number) ? 0 : (cpu[k] as number)) + (cCpu[k] as number);
+      memory[k] = (Number.isNaN(memory[k] as number) ? 0 : (memory[k] as number)) + (cMemory[k] as number);
     }
   }
   return { cpu, memory };
@@ -248,7 +321,7 @@ export async function seedDemoHistory(opts: SeedOptions): Promise<SeedReport> {
   }
   const targets = targetsOf(opts.simulation, w.steps);
   opts.log?.info({ ...base, entities: targets.length, steps: w.steps }, 'demo history: generating');
-  fill(historyEngine(opts.simulation, w), targets, w);
+  fill(historyEngine(opts.simulation, w), targets, { window: w, containers: opts.simulation.built.containers });
   const columns = [...targetColumns(targets), ...totalsColumns(opts, targets, w.steps)];
   opts.log?.info({ durationMs: Math.round(performance.now() - started) }, 'demo history: generated, writing');
   const samples = await writeColumns(opts, columns, w);

@@ -145,22 +145,46 @@ test('filters, sort and pagination of /api/v1/findings; 400 names the parameter'
   assert.ok(doc['/api/v1/findings'] && doc['/api/v1/recommendations']);
 });
 
-// The scenario's other cases cannot show at the demo's start with the data it has; each `todo` says why (see the
-// report of issue 5). They run, so they start passing when the data is there.
-test(
-  'leak: the leaking container of shop/cart, with a time to OOM',
-  { todo: 'cart is 2 h old and is OOM-killed every ~3.9 h (160 MiB + 90 MiB/h against 512 MiB): §3.6 needs a 6 h instance' },
-  () => {
-    const f = findings.find((x) => x.analysis === 'leak' && x.entity.namespace === 'shop' && workloadOf(x) === 'Deployment/cart');
-    assert.ok(f, 'a leak finding for shop/cart');
-    assert.equal(typeof f.evidence['timeToOomHours'], 'number');
-  },
-);
-
-test('throttling: payments/fraud-detector', { todo: 'the demo collects through metrics-server and seeds CPU and memory only: no throttle_ratio series' }, () => {
-  assert.ok(findings.some((x) => x.analysis === 'throttling' && x.entity.namespace === 'payments' && workloadOf(x) === 'Deployment/fraud-detector'));
+// The demo collects from the kubelets (summary and cAdvisor), and its seeded week holds the same series: the leak,
+// throttling and volume cases below are found from that data.
+test('leak: the leaking container of shop/cart, with a time to OOM', () => {
+  const f = findings.find((x) => x.analysis === 'leak' && x.entity.namespace === 'shop' && workloadOf(x) === 'Deployment/cart');
+  assert.ok(f, 'a leak finding for shop/cart');
+  assert.equal(f.entity.container, 'app');
+  // About 430 MiB of 512 MiB at 30 MiB/h: a few hours left, so a high finding.
+  const hours = f.evidence['timeToOomHours'];
+  assert.equal(typeof hours, 'number');
+  assert.ok((hours as number) > 0.5 && (hours as number) < 8, `time to OOM ${String(hours)} h`);
+  assert.equal(f.severity, 'high');
+  // The leaking container is the only one, and the OOM-risk analysis sees it through the leak.
+  assert.deepEqual(findings.filter((x) => x.analysis === 'leak').map((x) => workloadOf(x)), ['Deployment/cart']);
 });
 
-test('PVC: data/kafka is filling up', { todo: 'the demo collects through metrics-server and seeds no volume series: no used_b for PVCs' }, () => {
-  assert.ok(findings.some((x) => (x.analysis === 'pvc' || x.analysis === 'capacity') && x.entity.namespace === 'data' && x.entity.name.startsWith('data-kafka')));
+test('throttling: payments/fraud-detector, from the CFS counters, and no other container', () => {
+  const t = findings.filter((x) => x.analysis === 'throttling');
+  const f = t.find((x) => x.entity.namespace === 'payments' && workloadOf(x) === 'Deployment/fraud-detector');
+  assert.ok(f, `a throttling finding for payments/fraud-detector among ${JSON.stringify(t.map((x) => x.entity))}`);
+  // Its demand is 2.5 times its 250m limit: every period is throttled and usage sits at the limit.
+  assert.equal(f.severity, 'high');
+  assert.match(f.explanation, /limit/);
+  assert.deepEqual(t.map((x) => workloadOf(x)), ['Deployment/fraud-detector']);
+});
+
+test('PVC: data/kafka is filling up, from the kubelet volume stats', () => {
+  const volumes = findings.filter((x) => (x.analysis === 'pvc' || x.analysis === 'capacity') && x.entity.kind === 'pvc');
+  const kafka = volumes.filter((x) => x.entity.namespace === 'data' && x.entity.name.startsWith('data-kafka'));
+  assert.deepEqual([...new Set(kafka.map((x) => x.entity.name))].sort(), ['data-kafka-0', 'data-kafka-1', 'data-kafka-2']);
+  for (const f of kafka) {
+    // 70 % of 100 GiB, growing 9 GiB a day: full in about 3.3 days.
+    assert.ok(Math.abs((f.evidence['ratio'] as number) - 0.7) < 0.01, `ratio ${String(f.evidence['ratio'])}`);
+    const days = f.evidence['daysToFull'] as number;
+    assert.ok(days > 2.5 && days < 4, `full in ${days} days`);
+    assert.ok(Math.abs((f.evidence['growthGiBPerDay'] as number) - 9) < 0.5, `growth ${String(f.evidence['growthGiBPerDay'])} GiB/day`);
+  }
+});
+
+test('PVC: only data/kafka is said to fill up; claims far from full are not "nearly full"', () => {
+  const volumes = findings.filter((x) => (x.analysis === 'pvc' || x.analysis === 'capacity') && x.entity.kind === 'pvc' && x.rule !== 'low-usage');
+  const wrong = volumes.filter((x) => !(x.entity.namespace === 'data' && x.entity.name.startsWith('data-kafka')) || x.rule !== 'pvc-exhaustion');
+  assert.deepEqual(wrong.map((x) => `${x.analysis}/${x.rule} ${x.entity.namespace}/${x.entity.name}`), []);
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The demo service end to end, in-process: the simulated cluster, the watch loops, one collection through
-// metrics-server into a temporary database, the HTTP routes, a clean shutdown, and the stored series still there
+// The demo service end to end, in-process: the simulated cluster, the watch loops, one collection from the
+// simulated kubelets into a temporary database, the HTTP routes, a clean shutdown, and the stored series still there
 // when the same database is opened again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +65,8 @@ test('the demo becomes ready and every component is healthy or disabled', async 
   assert.equal(health.body['database_status'], 'healthy');
   assert.equal(health.body['kubernetes_status'], 'healthy');
   assert.equal(health.body['prometheus_status'], 'disabled');
-  assert.equal(health.body['usage_source'], 'metrics-server');
+  // The demo collects from the simulated kubelets (summary and cAdvisor) unless a source is configured.
+  assert.equal(health.body['usage_source'], 'kubelet');
 });
 
 test('/api/v1/pods lists the pods with the usage of the last collection', async () => {

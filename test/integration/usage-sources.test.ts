@@ -87,3 +87,55 @@ test('kubelet summaries: an unknown node is an error value, the other nodes stil
   assert.match(snap.errors[0]?.code ?? '', /^KRM_KUBE_/);
   assert.equal(snap.nodes.length, nodeNames().length);
 });
+
+/** Containers of the simulator's running pods that have a CPU limit (the only ones with CFS counters). */
+function cpuLimited(): Set<string> {
+  const out = new Set<string>();
+  for (const p of sim.simulation.store.list('pods') as unknown as { metadata: { namespace: string; name: string }; spec: { containers: { name: string; resources?: { limits?: Record<string, string> } }[] } }[]) {
+    for (const c of p.spec.containers) if (c.resources?.limits?.['cpu'] !== undefined) out.add(`${p.metadata.namespace}/${p.metadata.name}/${c.name}`);
+  }
+  return out;
+}
+
+test('kubelet cAdvisor: throttling ratios from the second collect on, for CPU-limited containers only', async () => {
+  const paths: string[] = [];
+  const counting: typeof http = (req) => {
+    paths.push(req.path);
+    return http(req);
+  };
+  const source = createKubeletSummarySource({ http: counting, nodes: nodeNames });
+  const first = await source.collect({ nowMs: Date.now(), signal });
+  assert.deepEqual(first.errors, []);
+  assert.equal(first.containers.filter((c) => c.throttledRatio !== undefined).length, 0, 'no ratio from one reading');
+  assert.equal(paths.filter((p) => p.endsWith('/proxy/metrics/cadvisor')).length, nodeNames().length);
+  // Counters advance with the simulator's clock (real time here): a few seconds are some dozens of CFS periods.
+  await new Promise((r) => setTimeout(r, 3000));
+  const second = await source.collect({ nowMs: Date.now(), signal });
+  assert.deepEqual(second.errors, []);
+  const limited = cpuLimited();
+  const withRatio = second.containers.filter((c) => c.throttledRatio !== undefined);
+  assert.ok(withRatio.length > 0);
+  assert.deepEqual(withRatio.filter((c) => !limited.has(keyOf(c))).map(keyOf), [], 'only CPU-limited containers are throttled');
+  for (const c of withRatio) assert.ok((c.throttledRatio as number) >= 0 && (c.throttledRatio as number) <= 1, keyOf(c));
+  // fraud-detector wants 2.5 times its limit: (nearly) every period is throttled; payments-api idles below its limit.
+  const fraud = withRatio.find((c) => c.pod.startsWith('fraud-detector-'));
+  assert.ok(fraud && (fraud.throttledRatio as number) > 0.8, `fraud-detector ${fraud?.throttledRatio}`);
+  const api = withRatio.filter((c) => c.pod.startsWith('payments-api-'));
+  assert.ok(api.length > 0 && api.every((c) => (c.throttledRatio as number) < 0.25), JSON.stringify(api.map((c) => c.throttledRatio)));
+});
+
+test('kubelet cAdvisor: a failing endpoint is an error value per node and the summary usage stays', async () => {
+  const failing: typeof http = async (req) => {
+    if (!req.path.endsWith('/proxy/metrics/cadvisor')) return http(req);
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'no endpoints', reason: 'ServiceUnavailable', code: 503 });
+    return { status: 503, body: (async function* () {})(), text: async () => body, discard: () => undefined };
+  };
+  const source = createKubeletSummarySource({ http: failing, nodes: nodeNames });
+  const snap = await source.collect({ nowMs: Date.now(), signal });
+  assert.deepEqual(snap.errors.map((e) => e.target).sort(), nodeNames().map((n) => `node/${n}/cadvisor`).sort());
+  assert.ok(snap.errors.every((e) => /^KRM_KUBE_/.test(e.code)));
+  assertPlausible(snap.containers);
+  assert.equal(snap.nodes.length, nodeNames().length);
+  const off = createKubeletSummarySource({ http: failing, nodes: nodeNames, throttling: false });
+  assert.deepEqual((await off.collect({ nowMs: Date.now(), signal })).errors, [], 'throttling off: the endpoint is not asked');
+});

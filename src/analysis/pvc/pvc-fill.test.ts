@@ -37,6 +37,14 @@ test('thresholds: > 0.8 medium after 5 min, < 3 % free critical (not also medium
   assert.deepEqual(rules(series(60, () => 50 * GIB)), []);
   // Above 0.8 for only 3 minutes: not sustained.
   assert.deepEqual(rules(series(10, (age) => (age < 3 ? 85 : 50) * GIB, 1)), []);
+  // 5-minute means whose newest is 2 min old: the 1-minute window of the nearly-full rule holds no sample of its own
+  // and is judged by the sample in force, so a half-full claim is not nearly full (and a 98 % one still is).
+  const older = (f: () => number) => series(60, f).map((x) => ({ ...x, tsMs: x.tsMs - 2 * MIN }));
+  assert.deepEqual(assessPvcFill({ nowMs: NOW, usedBytes: older(() => 50 * GIB), capacityBytes: CAP }).findings, []);
+  assert.deepEqual(
+    assessPvcFill({ nowMs: NOW, usedBytes: older(() => 98 * GIB), capacityBytes: CAP }).findings.map((f) => f.rule),
+    ['nearly-full'],
+  );
 });
 
 test('low usage needs 7 days below 0.3', () => {

@@ -69,7 +69,11 @@ function sustained(samples: readonly Sample[], opts: { nowMs: number; sustainMs:
   const from = opts.nowMs - opts.sustainMs;
   const first = samples[0];
   if (first === undefined || first.tsMs > from) return false;
-  return samples.filter((s) => s.tsMs >= from).every((s) => opts.holds(s.value));
+  // The sample in force at `from` (the last one at or before it) and every later one must hold: a window shorter
+  // than the sampling step holds no sample of its own and is judged by the one in force, not passed vacuously.
+  let i = samples.length - 1;
+  while (i > 0 && (samples[i] as Sample).tsMs > from) i--;
+  return samples.slice(i).every((s) => opts.holds(s.value));
 }
 
 /** Theil–Sen slope of the last 6 h in bytes per ms; undefined below 3 points. */

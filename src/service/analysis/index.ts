@@ -6,21 +6,21 @@ import type { Finding } from '../../analysis/findings.ts';
 import type { Pod } from '../../domain/resources.ts';
 import { isActivePod } from '../../domain/pod-resources.ts';
 import { METRIC } from '../../domain/series.ts';
+import { analyseCapacityForecasts } from './capacity-forecasts.ts';
 import { analyseContainer, type ContainerTally } from './containers.ts';
 import { containerEnds, type EndsByContainer } from './lifecycle.ts';
 import { analyseNodeGroup, type ContainerUsage } from './nodes.ts';
 import { readNamespace, type EntitySeries } from './read.ts';
 import { rightsizeNamespace, rightsizingFinding } from './rightsizing.ts';
 import { analysePvcs, analyseQuotas, type ScopeResult } from './scopes.ts';
-import { ANALYSIS_GROUPS, type AnalyseClusterOptions, type AnalysisGroup, type AnalysisResult, type AnalysisRun, type RightsizingRecommendation } from './types.ts';
+import { ANALYSIS_GROUPS, type AnalyseClusterOptions, type AnalysisGroup, type AnalysisResult, type AnalysisRun, type CapacityReport, type RightsizingRecommendation } from './types.ts';
 
 export type * from './types.ts';
 export { ANALYSIS_GROUPS, DEFAULT_ANALYSIS_SETTINGS } from './types.ts';
 
 /**
- * Groups implemented here. `capacity` covers the PVC exhaustion check of §3.8 so far; the cluster forecasts of
- * `src/analysis/forecast` (Σ requests vs allocatable, quota growth, compound growth) are the next integration point:
- * a cluster-wide step after the namespaces, like `node`.
+ * Groups implemented here. `capacity` covers the PVC exhaustion check of §3.8 per namespace and, after the
+ * namespaces, the cluster-wide forecasts of `src/analysis/forecast` (capacity-forecasts.ts).
  */
 const IMPLEMENTED: readonly AnalysisGroup[] = ['rightsizing', 'oom-risk', 'throttling', 'leak', 'pvc', 'quota', 'capacity', 'node'];
 
@@ -160,6 +160,17 @@ function latestUsage(recent: EntitySeries, into: ContainerUsage): void {
   }
 }
 
+/** The optional parts of the capacity step's options, present only when set. */
+function capacityOptions(opts: AnalyseClusterOptions) {
+  const { settings } = opts;
+  return {
+    ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }),
+    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    ...(settings.forecastHorizonMs === undefined ? {} : { horizonMs: settings.forecastHorizonMs }),
+    ...(settings.nodePoolLabel === undefined ? {} : { poolLabel: settings.nodePoolLabel }),
+  };
+}
+
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs every analysis group of `opts.settings.only` (default all) and returns findings, recommendations and runs. */
@@ -176,6 +187,12 @@ export async function analyseCluster(opts: AnalyseClusterOptions): Promise<Analy
     const r = await analyseNodeGroup({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, usage: pass.usage });
     pass.tally(g, { result: r, analysis: 'node' });
   });
+  let capacity: CapacityReport | undefined;
+  await pass.time('capacity', async (g) => {
+    const r = await analyseCapacityForecasts({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, ...capacityOptions(opts) });
+    capacity = r.report;
+    pass.tally(g, { result: r, analysis: 'capacity' });
+  });
   const runs = [...pass.groups].map(([analysis, g]) => runOf(analysis, g, namespaces.length));
-  return { findings: pass.findings, recommendations: pass.recommendations, runs };
+  return { findings: pass.findings, recommendations: pass.recommendations, runs, ...(capacity === undefined ? {} : { capacity }) };
 }

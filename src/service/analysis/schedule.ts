@@ -13,7 +13,7 @@ import type { SelfMetrics } from '../../metrics/registry.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { createScheduledTask, type ScheduledTask, type ScheduledTaskOptions } from '../../runtime/scheduler.ts';
 import { analyseCluster } from './index.ts';
-import type { AnalysisGroup, AnalysisResult, AnalysisSettings } from './types.ts';
+import type { AnalysisGroup, AnalysisResult, AnalysisSettings, CapacityReport } from './types.ts';
 
 /** The scheduled groups: task name, its interval key and the analyses it runs together (they share their reads). */
 export const SCHEDULES: readonly { readonly name: string; readonly interval: keyof Config['analysis']['intervals']; readonly groups: readonly AnalysisGroup[] }[] = [
@@ -32,6 +32,8 @@ export function analysisSettingsOf(cfg: Config['analysis']): AnalysisSettings {
     leakWindowMs: cfg.leakWindow,
     recentWindowMs: 15 * 60_000,
     tenantLabel: cfg.tenantLabel,
+    forecastHorizonMs: cfg.forecastHorizon,
+    nodePoolLabel: cfg.nodePoolLabel,
   };
 }
 
@@ -51,6 +53,7 @@ export interface AnalysisRunnerDeps {
 export class AnalysisRunner {
   readonly #deps: AnalysisRunnerDeps;
   readonly #states = new Map<AnalysisGroup, AnalysisState>();
+  #capacity: CapacityReport | undefined;
 
   constructor(deps: AnalysisRunnerDeps) {
     this.#deps = deps;
@@ -70,7 +73,13 @@ export class AnalysisRunner {
       throw e;
     }
     await this.#persist(result, nowMs);
+    if (result.capacity !== undefined) this.#capacity = result.capacity;
     return result;
+  }
+
+  /** The capacity forecasts of the latest pass that ran them; undefined before the first. */
+  latestCapacity(): CapacityReport | undefined {
+    return this.#capacity;
   }
 
   /** State of every scheduled analysis, for `/health`. */

@@ -5,6 +5,7 @@
 import type { Finding, RightsizingRecommendation } from '../../analysis/findings.ts';
 
 export type { RightsizingRecommendation } from '../../analysis/findings.ts';
+import type { CapacityOutlook } from '../../analysis/forecast/index.ts';
 import type { Prices, StrategyName } from '../../analysis/rightsizing/types.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -27,8 +28,24 @@ export interface AnalysisSettings {
   readonly recentWindowMs: number;
   /** Label whose value names a namespace's tenant (cost showback); absent: the namespace is the tenant. */
   readonly tenantLabel?: string;
+  /** How far capacity forecasts look ahead (default 14 d); exhaustion within it is a finding. */
+  readonly forecastHorizonMs?: number;
+  /** Node label grouping nodes into pools (default `node.kubernetes.io/instance-type`). */
+  readonly nodePoolLabel?: string;
   /** Groups to run; absent: all. */
   readonly only?: readonly AnalysisGroup[];
+}
+
+export const DEFAULT_FORECAST_HORIZON_MS = 14 * 86_400_000;
+export const DEFAULT_NODE_POOL_LABEL = 'node.kubernetes.io/instance-type';
+
+/** The capacity outlook of every scope at one pass, served by `/api/v1/forecasts`. */
+export interface CapacityReport {
+  readonly computedAtMs: number;
+  readonly horizonMs: number;
+  /** Whether Σ requests had a history: the pod history was read (`ok`), had no pods, was too long, or is not wired. */
+  readonly requestsHistory: 'ok' | 'empty' | 'truncated' | 'unavailable';
+  readonly outlooks: readonly CapacityOutlook[];
 }
 
 export type AnalysisRunStatus = 'ok' | 'degraded' | 'unavailable' | 'insufficient_data';
@@ -46,6 +63,8 @@ export interface AnalysisResult {
   readonly findings: Finding[];
   readonly recommendations: RightsizingRecommendation[];
   readonly runs: AnalysisRun[];
+  /** Capacity forecasts, when the `capacity` group ran. */
+  readonly capacity?: CapacityReport;
 }
 
 export interface AnalyseClusterOptions {

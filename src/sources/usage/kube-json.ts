@@ -15,8 +15,8 @@ function combinedSignal(signal: AbortSignal, timeoutMs: number | undefined): Abo
   return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 }
 
-/** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */
-export async function getKubeJson(http: KubeHttp, req: KubeJsonRequest): Promise<unknown> {
+/** GETs `path` and returns the body as text (the kubelet's Prometheus endpoints). Rejects like {@link getKubeJson}. */
+export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise<{ status: number; text: string }> {
   const signal = combinedSignal(req.signal, req.timeoutMs);
   let text: string;
   let status: number;
@@ -29,6 +29,12 @@ export async function getKubeJson(http: KubeHttp, req: KubeJsonRequest): Promise
     throw toKubeError(err);
   }
   if (status < 200 || status >= 300) throw errorFromResponse(status, text);
+  return { status, text };
+}
+
+/** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */
+export async function getKubeJson(http: KubeHttp, req: KubeJsonRequest): Promise<unknown> {
+  const { status, text } = await getKubeText(http, req);
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {

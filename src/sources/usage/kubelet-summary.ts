@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Usage from each kubelet's /stats/summary through the API server's node proxy: per container CPU
 // (`usageNanoCores`), working set and RSS; per node CPU, working set and the node filesystem; per PVC the volume
-// stats of volumes with a `pvcRef`. At most 10 nodes are asked at once, each with its own 10 s timeout, and a node
-// that fails is an error value in the snapshot rather than a failed collect.
+// stats of volumes with a `pvcRef`. The summary has no CFS counters, so each node's /metrics/cadvisor is read too
+// for the containers' throttling ratio (kubelet-cadvisor.ts). Nodes are asked concurrently, each request with its
+// own timeout, and a node that fails is an error value in the snapshot rather than a failed collect; a node whose
+// summary answers but whose cAdvisor endpoint fails keeps its usage without throttling.
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, num, obj, str, type RawObject } from '../kube/raw-access.ts';
-import { collectErrorOf, getKubeJson } from './kube-json.ts';
+import { cadvisorPath, parseCfsCounters, ThrottleTracker } from './kubelet-cadvisor.ts';
+import { collectErrorOf, getKubeJson, getKubeText } from './kube-json.ts';
 import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, VolumeUsage } from './types.ts';
 
 // Kubelets answer in parallel on their own machines; the per-second budget (collection.kubeletQps) is the bound.
@@ -18,6 +21,8 @@ export interface KubeletSummarySourceOptions {
   readonly nodes: () => readonly string[];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /** Read /metrics/cadvisor for the throttling ratio (default true; one more request per node and cycle). */
+  readonly throttling?: boolean;
 }
 
 /** What one node's summary contributes to the snapshot. */
@@ -113,10 +118,40 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** Sets each container's throttling ratio from the node's cAdvisor counters (containers without one keep none). */
+function withThrottling(containers: readonly ContainerUsage[], ratios: ReadonlyMap<string, number>): ContainerUsage[] {
+  return containers.map((c) => {
+    const ratio = ratios.get(`${c.namespace}/${c.pod}/${c.container}`);
+    return ratio === undefined ? c : { ...c, throttledRatio: ratio };
+  });
+}
+
+interface NodeRead {
+  readonly http: KubeHttp;
+  readonly req: CollectRequest;
+  readonly timeoutMs: number;
+  readonly tracker?: ThrottleTracker;
+}
+
+/** One node's summary, and its throttling when tracked; a cAdvisor failure is returned as an error value. */
+async function readNode(name: string, r: NodeRead): Promise<NodeSummaryUsage & { error?: CollectError }> {
+  const get = { signal: r.req.signal, timeoutMs: r.timeoutMs };
+  const part = parseSummary(await getKubeJson(r.http, { path: summaryPath(name), ...get }), name, r.req.nowMs);
+  if (r.tracker === undefined) return part;
+  try {
+    const { text } = await getKubeText(r.http, { path: cadvisorPath(name), ...get });
+    return { ...part, containers: withThrottling(part.containers, r.tracker.update(name, parseCfsCounters(text))) };
+  } catch (err) {
+    r.req.signal.throwIfAborted();
+    return { ...part, error: collectErrorOf(err, `node/${name}/cadvisor`) };
+  }
+}
+
 /** A MetricsSource over the kubelets' summaries. Resolves with per-node errors; rejects only when aborted. */
 export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): MetricsSource {
   const limit = opts.concurrency ?? KUBELET_CONCURRENCY;
   const timeoutMs = opts.timeoutMs ?? KUBELET_TIMEOUT_MS;
+  const tracker = opts.throttling === false ? undefined : new ThrottleTracker();
   return {
     name: 'kubelet',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
@@ -124,13 +159,16 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
       const containers: ContainerUsage[] = [];
       const volumes: VolumeUsage[] = [];
       const errors: CollectError[] = [];
-      await forEachLimited(opts.nodes(), limit, async (name) => {
+      const names = opts.nodes();
+      tracker?.retain(new Set(names));
+      const read: NodeRead = { http: opts.http, req, timeoutMs, ...(tracker === undefined ? {} : { tracker }) };
+      await forEachLimited(names, limit, async (name) => {
         try {
-          const body = await getKubeJson(opts.http, { path: summaryPath(name), signal: req.signal, timeoutMs });
-          const part = parseSummary(body, name, req.nowMs);
+          const part = await readNode(name, read);
           if (part.node) nodes.push(part.node);
           containers.push(...part.containers);
           volumes.push(...part.volumes);
+          if (part.error) errors.push(part.error);
         } catch (err) {
           req.signal.throwIfAborted();
           errors.push(collectErrorOf(err, `node/${name}`));

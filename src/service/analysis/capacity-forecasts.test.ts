@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+// The capacity step of the analysis pass over a real SQLite store (usage totals and the pod history) and a small
+// cluster view: boundary cases (no data, one point, a constant series), requests derived from the pod history
+// growing into exhaustion, node pools by the configured label, and the step's place in analyseCluster.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { PodRecord } from '../../domain/history.ts';
+import type { ClusterView, KindMap, KindName } from '../../domain/kube-ports.ts';
+import type { Namespace, Node, Pod } from '../../domain/resources.ts';
+import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
+import { manualClock, openTestStore, tempDir, type AfterHook } from '../../store/testing.ts';
+import type { SqliteSampleStore } from '../../store/sample-store.ts';
+import { analyseCapacityForecasts, poolUsage, severityForDays } from './capacity-forecasts.ts';
+import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS } from './index.ts';
+import { readRequestsGrid, requestsSamples } from './requests-history.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const GiB = 2 ** 30;
+const NOW = Date.UTC(2026, 0, 20);
+const C = 'default';
+
+type Objects = { [K in KindName]?: KindMap[K][] };
+
+function view(objects: Objects): ClusterView {
+  const list = <K extends KindName>(kind: K, ns?: string): KindMap[K][] => ((objects[kind] ?? []) as KindMap[K][]).filter((o) => ns === undefined || o.namespace === ns);
+  const get = <K extends KindName>(kind: K, ns: string | undefined, name: string) => list(kind, ns).find((o) => o.name === name);
+  return { list, get, workloadOf: (p: Pod) => ({ namespace: p.namespace, kind: 'Pod', name: p.name, resolved: true }), podHistory: () => [] } as unknown as ClusterView;
+}
+
+const ns = (name: string): Namespace => ({ key: name, uid: name, name, labels: {}, annotations: {}, owners: [] }) as unknown as Namespace;
+
+function node(name: string, pool: string): Node {
+  return {
+    key: name,
+    uid: `uid-${name}`,
+    name,
+    labels: { 'node.kubernetes.io/instance-type': pool, pool: `p-${pool}` },
+    annotations: {},
+    owners: [],
+    unschedulable: false,
+    taints: [],
+    capacity: {},
+    allocatable: { cpuMillicores: 4000, memoryBytes: 16 * GiB },
+    conditions: [],
+    roles: [],
+  } as unknown as Node;
+}
+
+function pod(name: string, o: { cpu: number; nodeName: string }): Pod {
+  return {
+    key: `shop/${name}`,
+    uid: `uid-${name}`,
+    name,
+    namespace: 'shop',
+    labels: {},
+    annotations: {},
+    owners: [],
+    nodeName: o.nodeName,
+    phase: 'Running',
+    hasAffinity: false,
+    topologySpreadConstraints: 0,
+    pvcNames: [],
+    conditions: [],
+    containers: [{ name: 'app', image: 'i', requests: { cpuMillicores: o.cpu, memoryBytes: GiB }, limits: {}, livenessProbe: false, readinessProbe: false, startupProbe: false, privileged: false, preStopHook: false }],
+    initContainers: [],
+    containerStatuses: [],
+    initContainerStatuses: [],
+  } as unknown as Pod;
+}
+
+async function storeWith(t: AfterHook, series: { kind: EntityKind; entity: string; metric: string; samples: readonly Sample[] }[]): Promise<SqliteSampleStore> {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'krm.db'), clock: manualClock(NOW) });
+  if (series.length === 0) return store;
+  const ids = await store.resolveSeries(series.map((s) => ({ cluster: C, kind: s.kind, entity: s.entity, metric: s.metric })));
+  await store.writeHistory({ series: series.map((s, i) => ({ seriesId: ids[i] as number, timestampsMs: s.samples.map((x) => x.tsMs), values: s.samples.map((x) => x.value) })) });
+  return store;
+}
+
+/** One sample every 5 minutes over `days` days up to NOW, of `value(h)` (h: hours since the start). */
+function every5m(days: number, value: (h: number) => number): Sample[] {
+  const out: Sample[] = [];
+  const from = NOW - days * DAY;
+  for (let ts = from; ts <= NOW; ts += 5 * 60_000) out.push({ tsMs: ts, value: value((ts - from) / HOUR) });
+  return out;
+}
+
+const podRecord = (name: string, o: { cpu: number; createdAtMs: number; nodeName?: string; finishedAtMs?: number }): PodRecord => ({
+  uid: `uid-${name}`,
+  namespace: 'shop',
+  name,
+  workloadKind: 'Deployment',
+  workloadName: 'web',
+  phase: 'Running',
+  containers: [{ name: 'app', init: false, sidecar: false, cpuRequestMillicores: o.cpu, memoryRequestBytes: GiB }],
+  createdAtMs: o.createdAtMs,
+  ...(o.nodeName === undefined ? {} : { nodeName: o.nodeName }),
+  ...(o.finishedAtMs === undefined ? {} : { finishedAtMs: o.finishedAtMs }),
+});
+
+async function recordPods(store: SqliteSampleStore, pods: PodRecord[], observedAtMs: number): Promise<void> {
+  await store.history.record({ cluster: C, events: [], lifecycle: [], pods, nodes: [], deletions: [], observedAtMs });
+}
+
+const cluster3 = (pods: Pod[] = []): ClusterView => view({ namespaces: [ns('shop')], nodes: [node('a', 'm5'), node('b', 'm5'), node('c', 'c6')], pods });
+
+describe('capacity forecasts step', () => {
+  it('no data: every scope is insufficient_data, no finding, nothing judged', async (t) => {
+    const store = await storeWith(t, []);
+    const r = await analyseCapacityForecasts({ cluster: cluster3([pod('p', { cpu: 1000, nodeName: 'a' })]), history: store, lifecycle: store.history, clusterName: C, nowMs: NOW });
+    assert.ok(r.seen >= 6, String(r.seen));
+    assert.equal(r.judged, 0);
+    assert.deepEqual(r.findings, []);
+    assert.equal(r.report.requestsHistory, 'empty');
+    assert.ok(r.report.outlooks.every((o) => o.usage.status === 'insufficient_data' && o.requests?.status === 'insufficient_data'));
+    // The cluster's CPU: 12 cores allocatable, 1 requested.
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    assert.equal(cpu?.capacity, 12_000);
+    assert.equal(cpu?.currentRequests, 1000);
+    assert.equal(cpu?.requestsExhaustion?.expectedDays, undefined);
+  });
+
+  it('one point: insufficient_data, no exhaustion date', async (t) => {
+    const store = await storeWith(t, [{ kind: 'cluster', entity: C, metric: METRIC.cpuMillicores, samples: [{ tsMs: NOW - HOUR, value: 11_900 }] }]);
+    const r = await analyseCapacityForecasts({ cluster: cluster3(), history: store, clusterName: C, nowMs: NOW });
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    assert.equal(cpu?.usage.status, 'insufficient_data');
+    assert.equal(cpu?.usageExhaustion?.expectedDays, undefined);
+    assert.equal(r.report.requestsHistory, 'unavailable');
+    assert.deepEqual(r.findings, []);
+  });
+
+  it('no requests history, but requests already above 90 % of allocatable: exhausted now', async (t) => {
+    const store = await storeWith(t, []);
+    const r = await analyseCapacityForecasts({ cluster: cluster3([pod('big', { cpu: 11_000, nodeName: 'a' })]), history: store, clusterName: C, nowMs: NOW });
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    assert.equal(cpu?.requests?.status, 'insufficient_data');
+    assert.equal(cpu?.requestsExhaustion?.expectedDays, 0);
+    assert.equal(r.findings.find((f) => f.rule === 'cpu-requests-exhaustion' && f.entity.name === C)?.severity, 'critical');
+  });
+
+  it('a constant series at half the allocatable: a flat forecast, no exhaustion within the horizon, no finding', async (t) => {
+    const store = await storeWith(t, [{ kind: 'cluster', entity: C, metric: METRIC.cpuMillicores, samples: every5m(4, () => 6000) }]);
+    const r = await analyseCapacityForecasts({ cluster: cluster3(), history: store, clusterName: C, nowMs: NOW, horizonMs: 7 * DAY });
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    assert.equal(cpu?.usage.status, 'ok');
+    assert.ok(cpu !== undefined && cpu.usage.points.length > 0);
+    const last = cpu.usage.points[cpu.usage.points.length - 1];
+    assert.ok(last !== undefined && Math.abs(last.mean - 6000) < 1, JSON.stringify(last));
+    assert.equal(cpu.usageExhaustion?.expectedDays, undefined);
+    assert.equal(r.judged, 1);
+    assert.deepEqual(r.findings, []);
+  });
+
+  it('requests from the pod history already above 90 % of allocatable: exhausted now, critical; N − 1 and pools', async (t) => {
+    const store = await storeWith(t, []);
+    // Four days seen; a 500 m pod created every 4 hours from 6 cores: 11 cores now, 90 % of 12 cores is 10.8.
+    const records = [podRecord('base', { cpu: 6000, createdAtMs: NOW - 10 * DAY, nodeName: 'a' })];
+    for (let i = 0; i < 10; i++) records.push(podRecord(`g${i}`, { cpu: 500, createdAtMs: NOW - 4 * DAY + (i + 1) * 9 * HOUR, nodeName: 'b' }));
+    await recordPods(store, records, NOW - 4 * DAY);
+    const pods = [pod('base', { cpu: 6000, nodeName: 'a' }), ...Array.from({ length: 10 }, (_, i) => pod(`g${i}`, { cpu: 500, nodeName: 'b' }))];
+    const r = await analyseCapacityForecasts({ cluster: cluster3(pods), history: store, lifecycle: store.history, clusterName: C, nowMs: NOW });
+    assert.equal(r.report.requestsHistory, 'ok');
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    assert.equal(cpu?.requests?.status, 'ok');
+    // Already above 90 %: exhausted now, a critical finding.
+    assert.equal(cpu?.requestsExhaustion?.expectedDays, 0);
+    const f = r.findings.find((x) => x.rule === 'cpu-requests-exhaustion' && x.entity.kind === 'cluster' && x.entity.name === C);
+    assert.equal(f?.severity, 'critical');
+    assert.equal(f?.analysis, 'capacity');
+    // N − 1: 11 cores on 8 left without a node do not fit.
+    const n1 = r.findings.find((x) => x.rule === 'cpu-n-minus-one' && x.entity.name === C);
+    assert.equal(n1?.severity, 'medium');
+    // Pools by the default label: m5 (a, b) carries all the requests.
+    const m5 = r.report.outlooks.find((o) => o.level === 'nodepool' && o.entity === 'm5' && o.resource === 'cpu');
+    assert.equal(m5?.capacity, 8000);
+    assert.equal(m5?.currentRequests, 11_000);
+    assert.ok((m5?.nodesForGrowth ?? 0) >= 1, String(m5?.nodesForGrowth));
+  });
+
+  it('requests still below 90 % but growing: a future date, and the severity its days left call for', async (t) => {
+    const store = await storeWith(t, []);
+    // 6 cores, then a 500 m pod every 16 hours over four days: 8.5 cores now, growing about 0.75 cores a day.
+    const records = [podRecord('base', { cpu: 6000, createdAtMs: NOW - 10 * DAY, nodeName: 'a' })];
+    for (let i = 0; i < 5; i++) records.push(podRecord(`g${i}`, { cpu: 500, createdAtMs: NOW - 4 * DAY + (i + 1) * 16 * HOUR, nodeName: 'b' }));
+    await recordPods(store, records, NOW - 4 * DAY);
+    const pods = [pod('base', { cpu: 6000, nodeName: 'a' }), ...Array.from({ length: 5 }, (_, i) => pod(`g${i}`, { cpu: 500, nodeName: 'b' }))];
+    const r = await analyseCapacityForecasts({ cluster: cluster3(pods), history: store, lifecycle: store.history, clusterName: C, nowMs: NOW });
+    const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
+    const days = cpu?.requestsExhaustion?.expectedDays;
+    assert.ok(days !== undefined && days > 1 && days < 14, String(days));
+    const f = r.findings.find((x) => x.rule === 'cpu-requests-exhaustion' && x.entity.name === C);
+    assert.equal(f?.severity, severityForDays(days));
+    assert.equal(f?.evidence['current_requests'], 8500);
+    // The memory requests (1 GiB a pod) stay far below 90 % of 48 GiB: no finding for memory.
+    assert.equal(r.findings.find((x) => x.rule === 'memory-requests-exhaustion'), undefined);
+  });
+
+  it('requests history: starts at the first observation, counts pods from creation to end, per node', async (t) => {
+    const store = await storeWith(t, []);
+    await recordPods(store, [podRecord('x', { cpu: 100, createdAtMs: NOW - 30 * DAY, nodeName: 'a' }), podRecord('y', { cpu: 200, createdAtMs: NOW - 2 * HOUR, nodeName: 'b', finishedAtMs: NOW - HOUR })], NOW - 3 * HOUR);
+    const grid = await readRequestsGrid({ lifecycle: store.history, cluster: C, fromMs: NOW - DAY, toMs: NOW, stepMs: HOUR });
+    // Pods gone before the first observation are unknown: the series starts there, not at the window's start.
+    assert.equal(grid.startMs, NOW - 3 * HOUR);
+    assert.deepEqual(requestsSamples(grid, { keys: ['cluster'], resource: 'cpu' }).map((s) => s.value), [100, 300, 100, 100]);
+    assert.deepEqual(requestsSamples(grid, { keys: ['node:b'], resource: 'cpu' }).map((s) => s.value), [0, 200, 0, 0]);
+    const none = await readRequestsGrid({ lifecycle: store.history, cluster: 'other', fromMs: NOW - DAY, toMs: NOW, stepMs: HOUR });
+    assert.deepEqual(requestsSamples(none, { keys: ['cluster'], resource: 'cpu' }), []);
+  });
+
+  it('a pool sums its nodes only at the hours every node reported', () => {
+    const usage = new Map([
+      ['a', { cpu: [{ tsMs: 0, value: 1 }, { tsMs: HOUR, value: 2 }], memory: [] }],
+      ['b', { cpu: [{ tsMs: HOUR, value: 5 }], memory: [] }],
+    ]);
+    assert.deepEqual(poolUsage(usage, ['a', 'b'], 'cpu'), [{ tsMs: HOUR, value: 7 }]);
+    assert.deepEqual(poolUsage(usage, ['a', 'b'], 'memory'), []);
+  });
+
+  it('severity by days left', () => {
+    assert.deepEqual([0, 1, 1.5, 7, 8, 30].map(severityForDays), ['critical', 'critical', 'high', 'high', 'medium', 'medium']);
+  });
+
+  it('analyseCluster: the capacity group carries the report and its run status; a custom pool label groups nodes', async (t) => {
+    const store = await storeWith(t, []);
+    const r = await analyseCluster({ cluster: cluster3(), history: store, clusterName: C, nowMs: NOW, settings: { ...DEFAULT_ANALYSIS_SETTINGS, only: ['capacity'], nodePoolLabel: 'pool', forecastHorizonMs: 3 * DAY } });
+    assert.equal(r.runs.find((x) => x.analysis === 'capacity')?.status, 'insufficient_data');
+    assert.equal(r.capacity?.horizonMs, 3 * DAY);
+    assert.deepEqual([...new Set(r.capacity?.outlooks.filter((o) => o.level === 'nodepool').map((o) => o.entity))].sort(), ['p-c6', 'p-m5']);
+    const none = await analyseCluster({ cluster: cluster3(), history: store, clusterName: C, nowMs: NOW, settings: { ...DEFAULT_ANALYSIS_SETTINGS, only: ['leak'] } });
+    assert.equal(none.capacity, undefined);
+  });
+});

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+// The cluster-wide capacity step of the analysis pass (issue 5 item 7, REQUIREMENTS §3.8): every scope of
+// `capacityScopes` (the cluster, each node pool, namespace and quota; CPU and memory) gets a seasonal forecast of its
+// usage and of its Σ requests with prediction intervals, the days until requests reach 90 % of allocatable (a quota:
+// its hard) and usage the allocatable, the nodes needed for the forecast growth and for losing the largest node.
+// Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
+// pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
+import type { Finding, FindingEntity } from '../../analysis/findings.ts';
+import { capacityOutlook, capacityScopes, type CapacityOutlook, type CapacityScope } from '../../analysis/forecast/index.ts';
+import type { Severity } from '../../analysis/severity.ts';
+import type { ClusterView } from '../../domain/kube-ports.ts';
+import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
+import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
+import { readRequestsGrid, requestsSamples, type RequestsGrid } from './requests-history.ts';
+import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** History a forecast is fitted on: two weeks of hourly means carry the daily and the day-of-week season. */
+const HISTORY_MS = 14 * DAY_MS;
+
+export interface CapacityStepOptions {
+  readonly cluster: ClusterView;
+  readonly history: SeriesReader;
+  readonly lifecycle?: HistoryStore;
+  readonly clusterName: string;
+  readonly nowMs: number;
+  readonly horizonMs?: number;
+  readonly poolLabel?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface CapacityStepResult {
+  readonly report: CapacityReport;
+  readonly findings: Finding[];
+  /** Scopes with a usable usage or requests forecast, of `seen`. */
+  readonly judged: number;
+  readonly seen: number;
+}
+
+type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
+
+async function readUsage(o: CapacityStepOptions, kind: EntityKind): Promise<UsageByEntity> {
+  o.signal?.throwIfAborted();
+  const res = await o.history.query({
+    selector: { cluster: o.clusterName, kind, metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
+    fromMs: o.nowMs - HISTORY_MS,
+    toMs: o.nowMs + 1,
+    stepMs: HOUR_MS,
+    tier: '1h',
+  });
+  const out: UsageByEntity = new Map();
+  for (const s of res.series) {
+    const e = out.get(s.series.entity) ?? { cpu: [], memory: [] };
+    out.set(s.series.entity, e);
+    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = s.points.map((p) => ({ tsMs: p.tsMs, value: p.mean }));
+  }
+  return out;
+}
+
+/** A pool's usage: its nodes' hourly means summed, only at the hours every node of the pool has a point. */
+export function poolUsage(nodes: UsageByEntity, names: readonly string[], resource: 'cpu' | 'memory'): Sample[] {
+  const sums = new Map<number, { value: number; count: number }>();
+  for (const name of names) {
+    for (const s of nodes.get(name)?.[resource] ?? []) {
+      const e = sums.get(s.tsMs) ?? { value: 0, count: 0 };
+      e.value += s.value;
+      e.count++;
+      sums.set(s.tsMs, e);
+    }
+  }
+  return [...sums].filter(([, e]) => e.count === names.length).sort(([a], [b]) => a - b).map(([tsMs, e]) => ({ tsMs, value: e.value }));
+}
+
+interface Inputs {
+  readonly cluster: UsageByEntity;
+  readonly namespaces: UsageByEntity;
+  readonly nodes: UsageByEntity;
+  readonly requests?: RequestsGrid;
+}
+
+/** The stored usage of a scope and the pod-history keys of its requests. */
+function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; keys: string[] } {
+  const r = scope.resource;
+  if (scope.level === 'cluster') return { usage: inputs.cluster.get(scope.entity)?.[r] ?? [], keys: ['cluster'] };
+  if (scope.level === 'nodepool') {
+    const names = (scope.nodes ?? []).map((n) => n.name);
+    return { usage: poolUsage(inputs.nodes, names, r), keys: names.map((n) => `node:${n}`) };
+  }
+  // A quota's entity is `namespace/quota`: its usage and requests are its namespace's.
+  const namespace = scope.level === 'quota' ? (scope.entity.split('/')[0] ?? '') : scope.entity;
+  return { usage: inputs.namespaces.get(namespace)?.[r] ?? [], keys: [`ns:${namespace}`] };
+}
+
+function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[] } {
+  const { usage, keys } = usageOf(scope, inputs);
+  // Without a requests history the forecast is insufficient_data, but requests already at the limit still count as
+  // exhausted now: the outlook needs a requests series, even an empty one, to say so.
+  if (inputs.requests?.startMs === undefined) return { usage, requests: [] };
+  return { usage, requests: requestsSamples(inputs.requests, { keys, resource: scope.resource }) };
+}
+
+function entityOf(o: CapacityOutlook, cluster: string): FindingEntity {
+  if (o.level === 'quota') {
+    const [namespace = '', name = ''] = o.entity.split('/');
+    return { kind: 'quota', namespace, name };
+  }
+  if (o.level === 'nodepool') return { kind: 'cluster', name: `${cluster}/nodepool/${o.entity}` };
+  return { kind: 'cluster', name: o.entity };
+}
+
+/** Severity by days left: a day or less critical, a week high, later within the horizon medium. */
+export function severityForDays(days: number): Severity {
+  if (days <= 1) return 'critical';
+  if (days <= 7) return 'high';
+  return 'medium';
+}
+
+/** `are at <limit> already`, or `reach <limit> in 3.5 days` (singular: `is at`, `reaches`). */
+function when(days: number, w: { limit: string; plural: boolean }): string {
+  if (days === 0) return `${w.plural ? 'are' : 'is'} at ${w.limit} already`;
+  return `${w.plural ? 'reach' : 'reaches'} ${w.limit} in ${days < 1 ? 'less than a day' : `${days.toFixed(1)} days`}`;
+}
+
+/** No allocatable (no nodes yet, or nodes that report none) is no capacity to run out of. */
+const hasCapacity = (o: CapacityOutlook): boolean => (o.capacity ?? 0) > 0;
+
+interface FindingContext {
+  readonly base: Pick<Finding, 'cluster' | 'analysis' | 'entity' | 'detectedAtMs'>;
+  /** How the scope reads in a sentence: `cluster`, `node pool gp`, `quota shop/q`. */
+  readonly what: string;
+}
+
+function scopeWords(o: CapacityOutlook): string {
+  if (o.level === 'quota') return `quota ${o.entity}`;
+  return o.level === 'cluster' ? 'cluster' : `node pool ${o.entity}`;
+}
+
+/** Words of a requests finding: a quota runs out at its hard, a cluster or pool at 90 % of allocatable. */
+const REQUESTS_TEXT = {
+  quota: { title: 'Quota running out', limit: 'its hard limit', action: 'Raise the quota or reduce the requests in the namespace.' },
+  nodes: { title: 'Requests near allocatable', limit: '90 % of allocatable', action: 'Add nodes or reduce requests before new pods stop scheduling.' },
+};
+
+function requestsFinding(o: CapacityOutlook, ctx: FindingContext): Finding | undefined {
+  const days = o.requestsExhaustion?.expectedDays;
+  if (days === undefined || !hasCapacity(o)) return undefined;
+  const text = REQUESTS_TEXT[o.level === 'quota' ? 'quota' : 'nodes'];
+  return {
+    ...ctx.base,
+    rule: `${o.resource}-requests-exhaustion`,
+    severity: severityForDays(days),
+    title: text.title,
+    explanation: `${o.resource} requests of the ${ctx.what} ${when(days, { limit: text.limit, plural: true })}.`,
+    action: text.action,
+    confidence: o.requests?.confidence ?? 'low',
+    evidence: { level: o.level, resource: o.resource, days: round(days), earliest_days: nullable(o.requestsExhaustion?.earliestDays), current_requests: o.currentRequests, capacity: o.capacity ?? null },
+  };
+}
+
+function usageFinding(o: CapacityOutlook, ctx: FindingContext): Finding | undefined {
+  const days = o.usageExhaustion?.expectedDays;
+  // A quota limits requests, not usage: usage above a quota's hard is no exhaustion.
+  if (days === undefined || o.level === 'quota' || !hasCapacity(o)) return undefined;
+  return {
+    ...ctx.base,
+    rule: `${o.resource}-usage-exhaustion`,
+    severity: severityForDays(days),
+    title: 'Usage near capacity',
+    explanation: `${o.resource} usage of the ${ctx.what} ${when(days, { limit: 'its allocatable', plural: false })}.`,
+    action: 'Add nodes or reduce load; the usage forecast leaves no headroom.',
+    confidence: o.usage.confidence,
+    evidence: { level: o.level, resource: o.resource, days: round(days), earliest_days: nullable(o.usageExhaustion?.earliestDays), capacity: o.capacity ?? null },
+  };
+}
+
+function nMinusOneFinding(o: CapacityOutlook, ctx: FindingContext): Finding | undefined {
+  const n = o.nMinusOne;
+  // Without nodes there is no node to lose (a view before the sync, or a cluster of virtual nodes only).
+  if (n === undefined || n.fits || n.largestNode === undefined) return undefined;
+  const ratio = o.resource === 'cpu' ? n.cpuRatio : n.memoryRatio;
+  const share = Number.isFinite(ratio) ? `${Math.round(ratio * 100)} % of what is left` : 'left with no node';
+  return {
+    ...ctx.base,
+    rule: `${o.resource}-n-minus-one`,
+    severity: 'medium',
+    title: 'No room to lose a node',
+    explanation: `${o.resource} requests of the ${ctx.what} would be ${share} without node ${n.largestNode}.`,
+    action: Number.isFinite(n.extraNodes) ? `Add ${n.extraNodes} node(s) so that the requests fit when the largest node fails.` : 'Add nodes so that the requests fit when the largest node fails.',
+    confidence: 'high',
+    evidence: { level: o.level, resource: o.resource, ratio: nullable(ratio), largest_node: n.largestNode, extra_nodes: Number.isFinite(n.extraNodes) ? n.extraNodes : null },
+  };
+}
+
+/** Findings of one outlook: requests or usage exhausted within the horizon, and no room to lose the largest node. */
+export function exhaustionFindings(o: CapacityOutlook, at: { clusterName: string; nowMs: number }): Finding[] {
+  const ctx: FindingContext = { base: { cluster: at.clusterName, analysis: 'capacity', entity: entityOf(o, at.clusterName), detectedAtMs: at.nowMs }, what: scopeWords(o) };
+  return [requestsFinding(o, ctx), usageFinding(o, ctx), nMinusOneFinding(o, ctx)].filter((f): f is Finding => f !== undefined);
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+const nullable = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : round(x));
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function readInputs(o: CapacityStepOptions): Promise<Inputs> {
+  const [cluster, namespaces, nodes] = [await readUsage(o, 'cluster'), await readUsage(o, 'namespace'), await readUsage(o, 'node')];
+  if (o.lifecycle === undefined) return { cluster, namespaces, nodes };
+  const requests = await readRequestsGrid({ lifecycle: o.lifecycle, cluster: o.clusterName, fromMs: o.nowMs - HISTORY_MS, toMs: o.nowMs, stepMs: HOUR_MS, ...(o.signal === undefined ? {} : { signal: o.signal }) });
+  return { cluster, namespaces, nodes, requests };
+}
+
+/** Forecasts every capacity scope of the cluster and the findings of exhaustion within the horizon. */
+export async function analyseCapacityForecasts(o: CapacityStepOptions): Promise<CapacityStepResult> {
+  const horizonMs = o.horizonMs ?? DEFAULT_FORECAST_HORIZON_MS;
+  const scopes = capacityScopes({ nodes: o.cluster.list('nodes'), pods: o.cluster.list('pods'), quotas: o.cluster.list('resourcequotas'), cluster: o.clusterName, poolLabel: o.poolLabel ?? DEFAULT_NODE_POOL_LABEL });
+  const inputs = await readInputs(o);
+  const outlooks: CapacityOutlook[] = [];
+  const findings: Finding[] = [];
+  let judged = 0;
+  for (const [i, scope] of scopes.entries()) {
+    if (i % 20 === 19) await yieldToLoop();
+    o.signal?.throwIfAborted();
+    const outlook = capacityOutlook(scope, { ...seriesOf(scope, inputs), nowMs: o.nowMs, horizonMs });
+    outlooks.push(outlook);
+    if (outlook.usage.status === 'ok' || outlook.requests?.status === 'ok') judged++;
+    findings.push(...exhaustionFindings(outlook, { clusterName: o.clusterName, nowMs: o.nowMs }));
+  }
+  const report: CapacityReport = { computedAtMs: o.nowMs, horizonMs, requestsHistory: requestsHistoryState(inputs.requests), outlooks };
+  return { report, findings, judged, seen: scopes.length };
+}
+
+function requestsHistoryState(grid: RequestsGrid | undefined): CapacityReport['requestsHistory'] {
+  if (grid === undefined) return 'unavailable';
+  if (grid.truncated) return 'truncated';
+  return grid.startMs === undefined ? 'empty' : 'ok';
+}
