@@ -79,6 +79,33 @@ test('kubelet summaries: containers with CPU, working set and RSS; nodes with fi
   for (const v of snap.volumes) assert.ok((v.capacityBytes ?? 0) > 0 && v.usedBytes !== undefined, `${v.namespace}/${v.pvc}`);
 });
 
+test('kubelet summaries: beyond fullNodesPerCycle, nodes take turns for the full summary; the rest answer CPU and memory only', async () => {
+  const paths: string[] = [];
+  const counting: typeof http = (req) => {
+    paths.push(req.path);
+    return http(req);
+  };
+  const names = nodeNames();
+  assert.ok(names.length >= 3, 'the demo has several nodes');
+  const source = createKubeletSummarySource({ http: counting, nodes: nodeNames, fullNodesPerCycle: 1, throttling: false });
+  const seen = new Set<string>();
+  for (let cycle = 0; cycle < names.length; cycle++) {
+    paths.length = 0;
+    const snap = await source.collect({ nowMs: Date.now(), signal });
+    assert.deepEqual(snap.errors, []);
+    const full = paths.filter((p) => p.endsWith('/proxy/stats/summary'));
+    const cheap = paths.filter((p) => p.endsWith('/proxy/stats/summary?only_cpu_and_memory=true'));
+    assert.equal(full.length, 1, 'one node in full per cycle');
+    assert.equal(cheap.length, names.length - 1);
+    seen.add(full[0] as string);
+    // Every node still gives CPU and memory, and every container its RSS; filesystems only from the full one.
+    assert.equal(snap.nodes.length, names.length);
+    assert.ok(snap.containers.length > 0 && snap.containers.every((c) => c.memoryRssBytes !== undefined));
+    assert.equal(snap.nodes.filter((n) => n.fsCapacityBytes !== undefined).length, 1);
+  }
+  assert.equal(seen.size, names.length, 'every node had its turn');
+});
+
 test('kubelet summaries: an unknown node is an error value, the other nodes still count', async () => {
   const source = createKubeletSummarySource({ http, nodes: () => [...nodeNames(), 'no-such-node'] });
   const snap = await source.collect({ nowMs: Date.now(), signal });

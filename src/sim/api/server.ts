@@ -81,7 +81,8 @@ const SPECIAL: Record<string, (c: Ctx, r: ResourceRoute) => void> = {
     const follow = q.get('follow') === 'true' || q.get('follow') === '1';
     handleLogs({ res: c.res, backend: c.opts.backend, query: logQueryOf(r.namespace ?? '', r.name ?? '', q), follow });
   },
-  '/nodes/proxy': (c, r) => handleNodeProxy({ res: c.res, backend: c.opts.backend, node: r.name ?? '', rest: r.rest }),
+  // The query goes through to the kubelet as the API server's proxy passes it (e.g. only_cpu_and_memory=true).
+  '/nodes/proxy': (c, r) => handleNodeProxy({ res: c.res, backend: c.opts.backend, node: r.name ?? '', rest: r.rest, search: c.url.search }),
 };
 
 /** metrics.k8s.io, pod logs and the node proxy. True when handled. */

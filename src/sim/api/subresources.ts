@@ -53,10 +53,10 @@ export function writeTextBody(res: ServerResponse, body: TextBody): void {
   res.end();
 }
 
-export function handleNodeProxy(opts: { res: ServerResponse; backend: SimBackend; node: string; rest: string[] }): void {
+export function handleNodeProxy(opts: { res: ServerResponse; backend: SimBackend; node: string; rest: string[]; search?: string }): void {
   const { backend, node } = opts;
   if (!backend.store.get('nodes', undefined, node)) throw new StoreError('NotFound', `nodes "${node}" not found`, { name: node, kind: 'nodes' });
-  const body = backend.nodeProxy(node, opts.rest.join('/'));
+  const body = backend.nodeProxy(node, `${opts.rest.join('/')}${opts.search ?? ''}`);
   if (!body) throw new StoreError('NotFound', 'the server could not find the requested resource');
   writeTextBody(opts.res, body);
 }

@@ -160,3 +160,31 @@ void describe('kubeletEndpoint', () => {
     assert.equal(kubeletEndpoint(ctx, 'missing', 'stats/summary'), undefined);
   });
 });
+
+void describe('kubelet /stats/summary?only_cpu_and_memory=true', () => {
+  const ctx = context();
+  const full = JSON.parse(kubeletEndpoint(ctx, 'node-a', 'stats/summary')?.body as string) as { node: Record<string, unknown>; pods: { podRef: unknown; cpu: unknown; memory: { psi?: unknown }; containers: { name: string; cpu: { usageNanoCores: number }; memory: { workingSetBytes: number; rssBytes: number } }[] }[] };
+  const cheap = JSON.parse(kubeletEndpoint(ctx, 'node-a', 'stats/summary?only_cpu_and_memory=true')?.body as string) as typeof full;
+
+  void it('keeps CPU and memory of the node, pods and containers, with the same figures as the full summary', () => {
+    assert.ok(cheap.pods.length > 0);
+    assert.equal(cheap.pods.length, full.pods.length);
+    cheap.pods.forEach((p, i) => {
+      const f = full.pods[i];
+      assert.deepEqual(p.podRef, f?.podRef);
+      assert.deepEqual(
+        p.containers.map((c) => [c.name, c.cpu.usageNanoCores, c.memory.workingSetBytes, c.memory.rssBytes]),
+        f?.containers.map((c) => [c.name, c.cpu.usageNanoCores, c.memory.workingSetBytes, c.memory.rssBytes]),
+      );
+    });
+    assert.deepEqual(Object.keys(cheap.node).sort(), ['cpu', 'memory', 'nodeName', 'startTime', 'systemContainers']);
+  });
+
+  void it('leaves out filesystems, volumes, network, I/O and pressure; any other value of the flag is the full form', () => {
+    for (const p of cheap.pods) assert.deepEqual(Object.keys(p).sort(), ['containers', 'cpu', 'memory', 'podRef', 'startTime']);
+    assert.equal(cheap.pods[0]?.memory.psi, undefined);
+    assert.notEqual(full.pods[0]?.memory.psi, undefined);
+    const other = kubeletEndpoint(ctx, 'node-a', 'stats/summary?only_cpu_and_memory=1')?.body as string;
+    assert.deepEqual(Object.keys(JSON.parse(other).node).sort(), Object.keys(full.node).sort());
+  });
+});

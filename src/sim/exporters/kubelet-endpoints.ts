@@ -12,17 +12,20 @@ function textBody(body: Iterable<string> | undefined): ExporterBody | undefined 
 
 /**
  * The response of a kubelet endpoint (`metrics/cadvisor`, `metrics/resource`, `stats/summary`; leading and trailing
- * slashes and a query string are ignored), or undefined for an unknown node or path (both 404 on a real cluster).
+ * slashes are ignored; of the query, only `stats/summary`'s `only_cpu_and_memory=true` counts), or undefined for an unknown node or path (both 404 on a real cluster).
  */
 export function kubeletEndpoint(ctx: ExporterContext, nodeName: string, path: string): ExporterBody | undefined {
-  const clean = path.split('?')[0]?.replace(/^\/+|\/+$/g, '') ?? '';
+  const [rawPath = '', query = ''] = path.split('?');
+  const clean = rawPath.replace(/^\/+|\/+$/g, '');
   switch (clean) {
     case 'metrics/cadvisor':
       return textBody(renderKubeletCadvisor(ctx, nodeName));
     case 'metrics/resource':
       return textBody(renderKubeletResourceMetrics(ctx, nodeName));
     case 'stats/summary': {
-      const json = renderKubeletStatsSummary(ctx, nodeName);
+      // As the kubelet parses it: exactly `true` selects the reduced form.
+      const onlyCpuAndMemory = new URLSearchParams(query).getAll('only_cpu_and_memory').join() === 'true';
+      const json = renderKubeletStatsSummary(ctx, nodeName, { onlyCpuAndMemory });
       return json === undefined ? undefined : { contentType: 'application/json', body: json };
     }
     default:

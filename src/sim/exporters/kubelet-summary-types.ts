@@ -19,7 +19,8 @@ export interface CpuStats {
   time: string;
   usageNanoCores: number;
   usageCoreNanoSeconds: number;
-  psi: PsiStats;
+  /** Absent in the `only_cpu_and_memory` form. */
+  psi?: PsiStats;
 }
 
 export interface MemoryStats {
@@ -31,7 +32,8 @@ export interface MemoryStats {
   rssBytes: number;
   pageFaults: number;
   majorPageFaults: number;
-  psi: PsiStats;
+  /** Absent in the `only_cpu_and_memory` form. */
+  psi?: PsiStats;
 }
 
 export interface IoStats {
@@ -125,4 +127,14 @@ export interface NodeStatsSummary {
 export interface StatsSummary {
   node: NodeStatsSummary;
   pods: PodStatsSummary[];
+}
+
+/** `only_cpu_and_memory=true`: the same documents reduced to CPU and memory. */
+export type CpuMemoryContainer = Pick<ContainerStats, 'name' | 'startTime' | 'cpu' | 'memory'>;
+export type CpuMemoryPod = Pick<PodStatsSummary, 'podRef' | 'startTime' | 'cpu' | 'memory'> & { containers: CpuMemoryContainer[] };
+export type CpuMemoryNode = Pick<NodeStatsSummary, 'nodeName' | 'systemContainers' | 'startTime' | 'cpu' | 'memory'>;
+
+export interface CpuMemorySummary {
+  node: CpuMemoryNode;
+  pods: CpuMemoryPod[];
 }

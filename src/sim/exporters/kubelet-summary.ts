@@ -5,7 +5,7 @@
 import type { NodeUsage } from '../usage/types.ts';
 import type { ExporterContext } from './cluster-view.ts';
 import { nodeStats, type NodeStats, type PodStats } from './kubelet-pod-stats.ts';
-import type { ContainerStats, FsStats, NodeStatsSummary, PodStatsSummary, StatsSummary, SystemContainerStats, VolumeStats } from './kubelet-summary-types.ts';
+import type { ContainerStats, CpuMemoryContainer, CpuMemoryNode, CpuMemoryPod, CpuMemorySummary, FsStats, NodeStatsSummary, PodStatsSummary, StatsSummary, SystemContainerStats, VolumeStats } from './kubelet-summary-types.ts';
 import { rfc3339Seconds } from './number-format.ts';
 import { containerLimits, nodeMemoryFigures, podUid, podVolumes, type RunningContainer } from './pod-facts.ts';
 import { parseQuantity } from './quantity.ts';
@@ -35,6 +35,8 @@ const ZERO_NODE_USAGE: NodeUsage = {
 };
 
 interface Env {
+  /** Pressure blocks in CPU and memory: the full summary has them, the `only_cpu_and_memory` form not. */
+  readonly psi: boolean;
   readonly stats: NodeStats;
   readonly time: string;
   readonly nowMs: number;
@@ -46,19 +48,32 @@ function logBytes(c: RunningContainer, nowMs: number): number {
   return Math.min(LOG_ROTATE_BYTES, 4096 + ageSec * LOG_BYTES_PER_SECOND);
 }
 
-function containerSummary(c: RunningContainer, env: Env): ContainerStats {
+/** What `only_cpu_and_memory=true` keeps of a container: name, start, CPU and memory. */
+function containerCpuMemory(c: RunningContainer, env: Env): CpuMemoryContainer {
   const u = c.usage;
   const { time } = env;
   return {
     name: c.spec.name,
     startTime: rfc3339Seconds(u.startedAtMs),
-    cpu: cpuStats(time, { cores: u.cpuCores, secondsTotal: u.cpuSecondsTotal, throttledSecondsTotal: u.cfsThrottledSecondsTotal }),
-    memory: memoryStats(time, {
-      workingSetBytes: u.memoryWorkingSetBytes,
-      rssBytes: u.memoryRssBytes,
-      usageBytes: u.memoryUsageBytes,
-      limitBytes: containerLimits(c.spec).memoryBytes,
-    }),
+    cpu: cpuStats(time, { cores: u.cpuCores, secondsTotal: u.cpuSecondsTotal, throttledSecondsTotal: u.cfsThrottledSecondsTotal }, env.psi),
+    memory: memoryStats(
+      time,
+      {
+        workingSetBytes: u.memoryWorkingSetBytes,
+        rssBytes: u.memoryRssBytes,
+        usageBytes: u.memoryUsageBytes,
+        limitBytes: containerLimits(c.spec).memoryBytes,
+      },
+      env.psi,
+    ),
+  };
+}
+
+function containerSummary(c: RunningContainer, env: Env): ContainerStats {
+  const u = c.usage;
+  const { time } = env;
+  return {
+    ...containerCpuMemory(c, env),
     io: ioStats(time),
     rootfs: usageOnFs(env.nodeFs, u.fsUsageBytes),
     logs: usageOnFs(env.nodeFs, logBytes(c, env.nowMs)),
@@ -83,26 +98,42 @@ function volumeSummaries(p: PodStats, env: Env): VolumeStats[] {
   return out;
 }
 
-function podSummary(p: PodStats, env: Env): PodStatsSummary {
+/** A pod's reference, start, CPU and memory: all that `only_cpu_and_memory=true` keeps of it, containers aside. */
+function podCpuMemory(p: PodStats, env: Env): Omit<CpuMemoryPod, 'containers'> {
   const { time } = env;
   const row = p.podRow;
+  const throttled = p.containers.reduce((a, c) => a + c.usage.cfsThrottledSecondsTotal, 0);
+  return {
+    podRef: { name: p.pod.metadata.name, namespace: p.pod.metadata.namespace ?? '', uid: podUid(p.pod) },
+    startTime: rfc3339Seconds(row.startTimeSec * 1000),
+    cpu: cpuStats(time, { cores: p.containers.reduce((a, c) => a + c.usage.cpuCores, 0), secondsTotal: row.cpuSecondsTotal, throttledSecondsTotal: throttled }, env.psi),
+    memory: memoryStats(
+      time,
+      {
+        workingSetBytes: row.memoryWorkingSetBytes,
+        rssBytes: row.memoryRssBytes ?? 0,
+        usageBytes: row.memoryUsageBytes ?? row.memoryWorkingSetBytes,
+        limitBytes: row.memoryLimitBytes > 0 ? row.memoryLimitBytes : undefined,
+      },
+      env.psi,
+    ),
+  };
+}
+
+function podSummary(p: PodStats, env: Env): PodStatsSummary {
+  const { time } = env;
   const containers = p.containers.map((c) => containerSummary(c, env));
   const volumes = volumeSummaries(p, env);
   const ephemeralUsed =
     containers.reduce((a, c) => a + c.rootfs.usedBytes + c.logs.usedBytes, 0) + volumes.filter((v) => !v.pvcRef).reduce((a, v) => a + v.usedBytes, 0);
-  const throttled = p.containers.reduce((a, c) => a + c.usage.cfsThrottledSecondsTotal, 0);
   const namespace = p.pod.metadata.namespace ?? '';
+  const { podRef, startTime, cpu, memory } = podCpuMemory(p, env);
   return {
-    podRef: { name: p.pod.metadata.name, namespace, uid: podUid(p.pod) },
-    startTime: rfc3339Seconds(row.startTimeSec * 1000),
+    podRef,
+    startTime,
     containers,
-    cpu: cpuStats(time, { cores: p.containers.reduce((a, c) => a + c.usage.cpuCores, 0), secondsTotal: row.cpuSecondsTotal, throttledSecondsTotal: throttled }),
-    memory: memoryStats(time, {
-      workingSetBytes: row.memoryWorkingSetBytes,
-      rssBytes: row.memoryRssBytes ?? 0,
-      usageBytes: row.memoryUsageBytes ?? row.memoryWorkingSetBytes,
-      limitBytes: row.memoryLimitBytes > 0 ? row.memoryLimitBytes : undefined,
-    }),
+    cpu,
+    memory,
     io: ioStats(time),
     network: networkStats(time, env.stats.view.usage.podNetwork(namespace, p.pod.metadata.name)),
     ...(volumes.length > 0 ? { volume: volumes } : {}),
@@ -112,30 +143,34 @@ function podSummary(p: PodStats, env: Env): PodStatsSummary {
   };
 }
 
-function systemContainers(env: Env, u: NodeUsage, pods: readonly PodStatsSummary[]): SystemContainerStats[] {
+function systemContainers(env: Env, u: NodeUsage, pods: readonly CpuMemoryPod[]): SystemContainerStats[] {
   const { time } = env;
   const uptimeSec = Math.max(0, (env.nowMs - u.bootTimeMs) / 1000);
   const swap = { time, swapUsageBytes: 0 };
-  const sum = (pick: (p: PodStatsSummary) => number): number => pods.reduce((a, p) => a + pick(p), 0);
+  const sum = (pick: (p: CpuMemoryPod) => number): number => pods.reduce((a, p) => a + pick(p), 0);
   const allocatable = parseQuantity(env.stats.node.status.allocatable['memory']);
   const kubelet: SystemContainerStats = {
     name: 'kubelet',
     startTime: rfc3339Seconds(u.bootTimeMs + 10_000),
-    cpu: cpuStats(time, { cores: KUBELET_CPU_CORES, secondsTotal: uptimeSec * KUBELET_CPU_CORES }),
-    memory: memoryStats(time, { workingSetBytes: KUBELET_WORKING_SET_BYTES, rssBytes: KUBELET_WORKING_SET_BYTES * 0.9, usageBytes: KUBELET_WORKING_SET_BYTES * 1.02 }),
+    cpu: cpuStats(time, { cores: KUBELET_CPU_CORES, secondsTotal: uptimeSec * KUBELET_CPU_CORES }, env.psi),
+    memory: memoryStats(time, { workingSetBytes: KUBELET_WORKING_SET_BYTES, rssBytes: KUBELET_WORKING_SET_BYTES * 0.9, usageBytes: KUBELET_WORKING_SET_BYTES * 1.02 }, env.psi),
     io: ioStats(time),
     swap,
   };
   const podsContainer: SystemContainerStats = {
     name: 'pods',
     startTime: rfc3339Seconds(u.bootTimeMs + 5_000),
-    cpu: cpuStats(time, { cores: sum((p) => p.cpu.usageNanoCores) / 1e9, secondsTotal: sum((p) => p.cpu.usageCoreNanoSeconds) / 1e9 }),
-    memory: memoryStats(time, {
-      workingSetBytes: sum((p) => p.memory.workingSetBytes),
-      rssBytes: sum((p) => p.memory.rssBytes),
-      usageBytes: sum((p) => p.memory.usageBytes),
-      limitBytes: allocatable,
-    }),
+    cpu: cpuStats(time, { cores: sum((p) => p.cpu.usageNanoCores) / 1e9, secondsTotal: sum((p) => p.cpu.usageCoreNanoSeconds) / 1e9 }, env.psi),
+    memory: memoryStats(
+      time,
+      {
+        workingSetBytes: sum((p) => p.memory.workingSetBytes),
+        rssBytes: sum((p) => p.memory.rssBytes),
+        usageBytes: sum((p) => p.memory.usageBytes),
+        limitBytes: allocatable,
+      },
+      env.psi,
+    ),
     io: ioStats(time),
     swap,
   };
@@ -147,21 +182,33 @@ function runtimeFs(env: Env, u: NodeUsage): FsStats {
   return usageOnFs(env.nodeFs, Math.min(u.fsUsedBytes, images.size * IMAGE_BYTES));
 }
 
+function nodeCpuMemory(env: Env, pods: readonly CpuMemoryPod[]): CpuMemoryNode {
+  const u = env.stats.usage ?? ZERO_NODE_USAGE;
+  const { time } = env;
+  return {
+    nodeName: env.stats.node.metadata.name,
+    systemContainers: systemContainers(env, u, pods),
+    startTime: rfc3339Seconds(u.bootTimeMs),
+    cpu: cpuStats(time, { cores: u.cpuCores, secondsTotal: u.cpuSecondsTotal }, env.psi),
+    memory: memoryStats(
+      time,
+      {
+        workingSetBytes: u.memoryWorkingSetBytes,
+        ...nodeMemoryFigures(u.memoryWorkingSetBytes),
+        availableBytes: u.memoryAvailableBytes,
+      },
+      env.psi,
+    ),
+  };
+}
+
 function nodeSummary(env: Env, pods: readonly PodStatsSummary[]): NodeStatsSummary {
   const u = env.stats.usage ?? ZERO_NODE_USAGE;
   const { time } = env;
   const imageFs = runtimeFs(env, u);
   const nets = env.stats.pods.map((p) => env.stats.view.usage.podNetwork(p.pod.metadata.namespace ?? '', p.pod.metadata.name));
   return {
-    nodeName: env.stats.node.metadata.name,
-    systemContainers: systemContainers(env, u, pods),
-    startTime: rfc3339Seconds(u.bootTimeMs),
-    cpu: cpuStats(time, { cores: u.cpuCores, secondsTotal: u.cpuSecondsTotal }),
-    memory: memoryStats(time, {
-      workingSetBytes: u.memoryWorkingSetBytes,
-      ...nodeMemoryFigures(u.memoryWorkingSetBytes),
-      availableBytes: u.memoryAvailableBytes,
-    }),
+    ...nodeCpuMemory(env, pods),
     io: ioStats(time),
     network: networkStats(time, sumNetwork(nets)),
     fs: env.nodeFs,
@@ -171,19 +218,35 @@ function nodeSummary(env: Env, pods: readonly PodStatsSummary[]): NodeStatsSumma
   };
 }
 
-/** The node's /stats/summary document, or undefined for an unknown node. */
-export function kubeletStatsSummary(ctx: ExporterContext, nodeName: string): StatsSummary | undefined {
+function envOf(ctx: ExporterContext, nodeName: string, psi: boolean): Env | undefined {
   const stats = nodeStats(ctx, nodeName);
   if (stats === undefined) return undefined;
   const time = rfc3339Seconds(ctx.nowMs);
   const u = stats.usage ?? ZERO_NODE_USAGE;
-  const env: Env = { stats, time, nowMs: ctx.nowMs, nodeFs: fsStats(time, { capacityBytes: u.fsCapacityBytes, usedBytes: u.fsUsedBytes }) };
-  const pods = stats.pods.map((p) => podSummary(p, env));
+  return { psi, stats, time, nowMs: ctx.nowMs, nodeFs: fsStats(time, { capacityBytes: u.fsCapacityBytes, usedBytes: u.fsUsedBytes }) };
+}
+
+/** The node's /stats/summary document, or undefined for an unknown node. */
+export function kubeletStatsSummary(ctx: ExporterContext, nodeName: string): StatsSummary | undefined {
+  const env = envOf(ctx, nodeName, true);
+  if (env === undefined) return undefined;
+  const pods = env.stats.pods.map((p) => podSummary(p, env));
   return { node: nodeSummary(env, pods), pods };
 }
 
+/**
+ * The answer to `/stats/summary?only_cpu_and_memory=true`, the kubelet's cheap form (metrics-server's request):
+ * CPU and memory of the node, its system containers, pods and containers; no filesystems, volumes, network or I/O.
+ */
+export function kubeletCpuAndMemorySummary(ctx: ExporterContext, nodeName: string): CpuMemorySummary | undefined {
+  const env = envOf(ctx, nodeName, false);
+  if (env === undefined) return undefined;
+  const pods = env.stats.pods.map((p) => ({ ...podCpuMemory(p, env), containers: p.containers.map((c) => containerCpuMemory(c, env)) }));
+  return { node: nodeCpuMemory(env, pods), pods };
+}
+
 /** The document as the kubelet writes it: go-restful pretty-prints with a one-space indent. */
-export function renderKubeletStatsSummary(ctx: ExporterContext, nodeName: string): string | undefined {
-  const summary = kubeletStatsSummary(ctx, nodeName);
+export function renderKubeletStatsSummary(ctx: ExporterContext, nodeName: string, opts: { onlyCpuAndMemory?: boolean } = {}): string | undefined {
+  const summary = opts.onlyCpuAndMemory ? kubeletCpuAndMemorySummary(ctx, nodeName) : kubeletStatsSummary(ctx, nodeName);
   return summary === undefined ? undefined : JSON.stringify(summary, null, 1);
 }

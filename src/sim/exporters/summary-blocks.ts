@@ -29,14 +29,14 @@ export interface CpuNumbers {
   throttledSecondsTotal?: number;
 }
 
-/** CPU block; CPU pressure grows with CFS throttling, the usual cause of CPU stalls in a container. */
-export function cpuStats(time: string, cpu: CpuNumbers): CpuStats {
-  return {
-    time,
-    usageNanoCores: int(cpu.cores * 1e9),
-    usageCoreNanoSeconds: int(cpu.secondsTotal * 1e9),
-    psi: psiStats((cpu.throttledSecondsTotal ?? 0) * 1e6),
-  };
+/**
+ * CPU block; CPU pressure grows with CFS throttling, the usual cause of CPU stalls in a container. `psi` false leaves
+ * the pressure block out, as the `only_cpu_and_memory` form here does (it keeps that answer small).
+ */
+export function cpuStats(time: string, cpu: CpuNumbers, psi = true): CpuStats {
+  const out: CpuStats = { time, usageNanoCores: int(cpu.cores * 1e9), usageCoreNanoSeconds: int(cpu.secondsTotal * 1e9) };
+  if (psi) out.psi = psiStats((cpu.throttledSecondsTotal ?? 0) * 1e6);
+  return out;
 }
 
 export interface MemoryNumbers {
@@ -49,7 +49,7 @@ export interface MemoryNumbers {
   availableBytes?: number;
 }
 
-export function memoryStats(time: string, m: MemoryNumbers): MemoryStats {
+export function memoryStats(time: string, m: MemoryNumbers, psi = true): MemoryStats {
   const available = m.availableBytes ?? (m.limitBytes === undefined ? undefined : m.limitBytes - m.workingSetBytes);
   const head = available === undefined ? { time } : { time, availableBytes: int(available) };
   return {
@@ -59,7 +59,7 @@ export function memoryStats(time: string, m: MemoryNumbers): MemoryStats {
     rssBytes: int(m.rssBytes),
     pageFaults: int(m.usageBytes / PAGE_BYTES),
     majorPageFaults: 0,
-    psi: psiStats(),
+    ...(psi ? { psi: psiStats() } : {}),
   };
 }
 

@@ -14,6 +14,15 @@ import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeU
 // Kubelets answer in parallel on their own machines; the per-second budget (collection.kubeletQps) is the bound.
 export const KUBELET_CONCURRENCY = 32;
 export const KUBELET_TIMEOUT_MS = 10_000;
+/**
+ * Nodes per cycle whose full summary and cAdvisor counters are read. A full summary is about four times the
+ * `only_cpu_and_memory` form and /metrics/cadvisor several times more again: asking 5,000 nodes for both every
+ * minute is most of the cycle, and load on the API server's proxy. Up to this many nodes, every node is read in full
+ * every cycle; beyond it the nodes take turns (5,000 nodes: each every 20 cycles), and the others answer the cheap
+ * form, which has all CPU and memory figures. Volumes, filesystems and throttling change slowly, and the throttling
+ * ratio is taken between two reads of the same node, so it covers the turn's whole interval.
+ */
+export const KUBELET_FULL_NODES_PER_CYCLE = 250;
 
 export interface KubeletSummarySourceOptions {
   readonly http: KubeHttp;
@@ -21,8 +30,10 @@ export interface KubeletSummarySourceOptions {
   readonly nodes: () => readonly string[];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
-  /** Read /metrics/cadvisor for the throttling ratio (default true; one more request per node and cycle). */
+  /** Read /metrics/cadvisor for the throttling ratio (default true; one more request per fully read node). */
   readonly throttling?: boolean;
+  /** Nodes read in full per cycle (default {@link KUBELET_FULL_NODES_PER_CYCLE}). */
+  readonly fullNodesPerCycle?: number;
 }
 
 /** What one node's summary contributes to the snapshot. */
@@ -32,8 +43,10 @@ export interface NodeSummaryUsage {
   readonly volumes: VolumeUsage[];
 }
 
-export function summaryPath(node: string): string {
-  return `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
+/** The node's summary path; `full` false asks for the CPU-and-memory form (`only_cpu_and_memory=true`). */
+export function summaryPath(node: string, full = true): string {
+  const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
+  return full ? path : `${path}?only_cpu_and_memory=true`;
 }
 
 function timeOf(block: RawObject, fallbackMs: number): number {
@@ -133,11 +146,14 @@ interface NodeRead {
   readonly tracker?: ThrottleTracker;
 }
 
-/** One node's summary, and its throttling when tracked; a cAdvisor failure is returned as an error value. */
-async function readNode(name: string, r: NodeRead): Promise<NodeSummaryUsage & { error?: CollectError }> {
+/**
+ * One node's summary (`full`: the whole document and its throttling when tracked; otherwise the CPU-and-memory form).
+ * A cAdvisor failure is returned as an error value.
+ */
+async function readNode(name: string, r: NodeRead & { full: boolean }): Promise<NodeSummaryUsage & { error?: CollectError }> {
   const get = { signal: r.req.signal, timeoutMs: r.timeoutMs };
-  const part = parseSummary(await getKubeJson(r.http, { path: summaryPath(name), ...get }), name, r.req.nowMs);
-  if (r.tracker === undefined) return part;
+  const part = parseSummary(await getKubeJson(r.http, { path: summaryPath(name, r.full), ...get }), name, r.req.nowMs);
+  if (r.tracker === undefined || !r.full) return part;
   try {
     const { text } = await getKubeText(r.http, { path: cadvisorPath(name), ...get });
     return { ...part, containers: withThrottling(part.containers, r.tracker.update(name, parseCfsCounters(text))) };
@@ -152,6 +168,8 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
   const limit = opts.concurrency ?? KUBELET_CONCURRENCY;
   const timeoutMs = opts.timeoutMs ?? KUBELET_TIMEOUT_MS;
   const tracker = opts.throttling === false ? undefined : new ThrottleTracker();
+  const perCycle = Math.max(1, opts.fullNodesPerCycle ?? KUBELET_FULL_NODES_PER_CYCLE);
+  let round = 0;
   return {
     name: 'kubelet',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
@@ -162,9 +180,13 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
       const names = opts.nodes();
       tracker?.retain(new Set(names));
       const read: NodeRead = { http: opts.http, req, timeoutMs, ...(tracker === undefined ? {} : { tracker }) };
-      await forEachLimited(names, limit, async (name) => {
+      // Node i is read in full when its turn comes: every `turns` cycles, in the order the cluster lists nodes.
+      const turns = Math.max(1, Math.ceil(names.length / perCycle));
+      const turn = round++ % turns;
+      const work = names.map((name, i) => ({ name, full: i % turns === turn }));
+      await forEachLimited(work, limit, async ({ name, full }) => {
         try {
-          const part = await readNode(name, read);
+          const part = await readNode(name, { ...read, full });
           if (part.node) nodes.push(part.node);
           containers.push(...part.containers);
           volumes.push(...part.volumes);
