@@ -18,6 +18,13 @@ test('sustained 15 minutes: ≥ 0.25 medium, ≥ 0.50 high; one dip below breaks
   assert.equal(at(series(30, (i) => (i === 25 ? 0.1 : 0.6))).severity, undefined);
   // A dip older than the window does not count.
   assert.equal(at(series(30, (i) => (i === 2 ? 0.1 : 0.6))).severity, 'high');
+  // A container 10 minutes old: its history does not reach back over the window, however high the ratio.
+  assert.equal(at(series(10, () => 0.9)).severity, undefined);
+  // One ratio every 20 minutes (a kubelet read per turn): the newest covers the whole window.
+  const sparse = [40, 20, 0].map((ago) => ({ tsMs: NOW - ago * MIN, value: 0.7 }));
+  assert.equal(at(sparse).severity, 'high');
+  assert.equal(at(sparse.slice(1)).severity, 'high');
+  assert.equal(at(sparse.slice(2)).severity, undefined, 'one sample: no start of the window');
 });
 
 test('classification: at the limit, bursty, near the limit; the suggested limit is p99 × 1.2', () => {

@@ -17,7 +17,10 @@ export interface ThrottlingInput {
   readonly cpuMillicores: readonly Sample[];
   readonly cpuLimitMillicores?: number;
   readonly cpuRequestMillicores?: number;
-  /** How long the ratio must hold (default 15 min) and the fewest samples that prove it (default 3). */
+  /**
+   * How long the ratio must hold (default 15 min), and the fewest samples inside the window (default 1: a source that
+   * reads a node every 20 minutes gives one ratio for the whole window; the coverage rule is what proves it).
+   */
   readonly sustainMs?: number;
   readonly minSamples?: number;
 }
@@ -43,10 +46,18 @@ function quantile(sorted: readonly number[], q: number): number {
   return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
 }
 
+/**
+ * The level held over the whole sustain window. A ratio sample covers the interval since the sample before it (a
+ * rate, or the kubelet source's counter difference between two reads), so the window is covered only when the
+ * history reaches back to its start: a container a few minutes old has not been throttled "for 15 minutes", however
+ * high its first ratios. The samples after the window's start carry its level; the lowest of them is held throughout.
+ */
 function sustainedLevel(input: ThrottlingInput): number | undefined {
   const from = input.nowMs - (input.sustainMs ?? 15 * MIN_MS);
-  const values = input.throttleRatio.filter((s) => s.tsMs >= from && s.tsMs <= input.nowMs && Number.isFinite(s.value)).map((s) => s.value);
-  if (values.length < (input.minSamples ?? 3)) return undefined;
+  const finite = input.throttleRatio.filter((s) => s.tsMs <= input.nowMs && Number.isFinite(s.value));
+  const before = finite.filter((s) => s.tsMs <= from).length;
+  const values = finite.slice(before).map((s) => s.value);
+  if (before === 0 || values.length < (input.minSamples ?? 1)) return undefined;
   return Math.min(...values);
 }
 

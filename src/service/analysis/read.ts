@@ -106,10 +106,26 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   const leakQuery = { kind: 'container' as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
   const leak = await read(o, leakQuery, mean);
   const leakPeaks = await read(o, leakQuery, max);
-  const recentMetrics = [METRIC.memoryWorkingSetBytes, METRIC.throttleRatio, METRIC.cpuMillicores];
-  const recent = await read(o, { kind: 'container', metrics: recentMetrics, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' }, max);
+  const recentQuery = { kind: 'container' as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
+  const recent = await read(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }, max);
+  // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
+  // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
+  const throttle = await read(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS }, max);
+  mergeInto(recent, throttle);
   const pvc = await read(o, { kind: 'pvc', metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
   return { long, leak, leakPeaks, recent, pvc };
+}
+
+/** How far before the recent window the throttling ratio in force at its start is looked for. */
+const THROTTLE_LOOKBACK_MS = HOUR_MS;
+
+/** Adds the metrics of `more` to `into`, entity by entity. */
+function mergeInto(into: EntitySeries, more: EntitySeries): void {
+  for (const [entity, byMetric] of more) {
+    const mine = into.get(entity);
+    if (mine === undefined) into.set(entity, byMetric);
+    else for (const [metric, samples] of byMetric) mine.set(metric, samples);
+  }
 }
 
 /** The samples of one entity's metric, or none. */
