@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Namespace, ResourceQuota } from '../../domain/resources.ts';
 import { API_ERRORS, BEARER, json, listOf, nullableNumber, PAGE_PARAMS, queryParam, usageBlocks, type OpenApiPaths } from '../openapi-common.ts';
-import { decodeCursor, keyId, pageAfter, queryHash } from './keyset.ts';
+import { compareKeys, decodeCursor, keyId, pageAfter, queryHash } from './keyset.ts';
 import { POD_PHASES, type UsageRouteDeps } from './pods.ts';
 import { enumParam, isoOrNull, parseLimit, stringParam, type RawQuery } from './query-params.ts';
+import { TimedCache } from './timed-cache.ts';
 import { podGroupTotals, workloadGroups } from './workloads.ts';
 
 /** The quota keys summarized; `cpu` and `memory` are the API's aliases of `requests.cpu` and `requests.memory`. */
@@ -72,20 +73,28 @@ function namespaceItem(ns: Namespace, deps: UsageRouteDeps) {
 type NamespaceSort = 'name' | 'cpu' | 'memory';
 const SORTS: readonly NamespaceSort[] = ['name', 'cpu', 'memory'];
 
+/**
+ * Every namespace's summary in the sort's order. Namespaces are few next to pods (10,000 at the Kubernetes
+ * scalability bound), so the summaries are computed for all of them: sorting by usage needs every one anyway.
+ */
+function sortedNamespaces(deps: UsageRouteDeps, sort: NamespaceSort) {
+  const items = deps.cluster.list('namespaces').map((ns) => namespaceItem(ns, deps));
+  return items
+    .map((item) => ({ value: sort === 'cpu' ? (item.cpu.usage_millicores ?? -1) : sort === 'memory' ? (item.memory.usage_bytes ?? -1) : 0, id: keyId(item.name), item }))
+    .sort(compareKeys);
+}
+
 /** Registers `GET /api/v1/namespaces`. */
 export function namespaceRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
+  // One summary per sort, for a second or until the next collection (see timed-cache.ts).
+  const sorted = new TimedCache<ReturnType<typeof sortedNamespaces>>({ maxAgeMs: 1000 });
   app.get('/api/v1/namespaces', async (request) => {
     const query = request.query as RawQuery;
     const sort = enumParam(query, 'sort', { allowed: SORTS, fallback: 'name' }) ?? 'name';
     const limit = parseLimit(stringParam(query, 'limit'));
     const hash = queryHash({ sort });
     const after = decodeCursor(stringParam(query, 'continue'), hash);
-    // Namespaces are few next to pods (10,000 at the Kubernetes scalability bound), so the summaries are computed
-    // for all of them: sorting by usage needs every one anyway.
-    const items = deps.cluster.list('namespaces').map((ns) => namespaceItem(ns, deps));
-    const keyed = items
-      .map((item) => ({ value: sort === 'cpu' ? (item.cpu.usage_millicores ?? -1) : sort === 'memory' ? (item.memory.usage_bytes ?? -1) : 0, id: keyId(item.name), item }))
-      .sort((a, b) => (a.value !== b.value ? b.value - a.value : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const keyed = sorted.get(sort, deps.usage.collectedAtMs(), () => sortedNamespaces(deps, sort));
     const { page, next } = pageAfter(keyed, { after, limit, hash });
     return { items: page.map((e) => e.item), total: keyed.length, continue: next, collected_at: isoOrNull(deps.usage.collectedAtMs()) };
   });
