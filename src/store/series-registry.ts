@@ -27,14 +27,16 @@ const MAX_CHAR = '\u{10FFFF}';
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesId>();
   private readonly byId = new Map<SeriesId, SeriesInfo>();
-  private readonly selectAll;
+  private readonly selectActive;
   private readonly selectKey;
   private readonly selectId;
   private loaded = false;
   private readonly insert;
 
   constructor(private readonly db: Db) {
-    this.selectAll = db.prepare('SELECT id, cluster, kind, entity, metric FROM series');
+    this.selectActive = db.prepare(
+      'SELECT s.id, s.cluster, s.kind, s.entity, s.metric FROM series s JOIN head_chunks h ON h.series_id = s.id',
+    );
     this.selectKey = db.prepare('SELECT id FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?');
     this.selectId = db.prepare('SELECT id, cluster, kind, entity, metric FROM series WHERE id = ?');
     this.insert = db.prepare(
@@ -48,7 +50,7 @@ export class SeriesRegistry {
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
     const missing: number[] = [];
     keys.forEach((k, i) => {
-      // After loadAll the cache holds every series (this process is the table's only writer), so a miss is new.
+      // A miss is most likely new; create() reads the id of one that exists after all.
       const id = this.byKey.get(keyString(k));
       if (id === undefined) missing.push(i);
       else ids[i] = id;
@@ -59,9 +61,15 @@ export class SeriesRegistry {
         for (const i of missing) ids[i] = this.create(keys[i] as SeriesKey, nowMs);
       })();
     } catch (e) {
-      // The transaction rolled back: forget the ids it handed out, then let the caller classify the error.
+      // The transaction rolled back: forget the ids it handed out. A database that cannot be written (read-only,
+      // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
       for (const i of missing) this.forget(keys[i] as SeriesKey);
-      throw e;
+      for (const i of missing) {
+        const k = keys[i] as SeriesKey;
+        const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as { id: number } | undefined;
+        if (row === undefined) throw e;
+        ids[i] = this.remember({ id: row.id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric }).id;
+      }
     }
     return ids;
   }
@@ -99,13 +107,15 @@ export class SeriesRegistry {
   }
 
   /**
-   * Reads the whole table into the cache once, before the first append. The first collection of a large cluster
-   * creates hundreds of thousands of series: one scan here spares a point lookup per key that would only miss.
-   * Series are never deleted, so the cache stays complete.
+   * Reads the series with an open head (those written in the current raw window, which the next collections
+   * touch again) into the cache once, before the first append. A key missing from the cache is then inserted
+   * without a point lookup first: the first collection of a large cluster creates hundreds of thousands of series,
+   * and a lookup per key would only miss. The cache need not be complete: an insert that meets an existing series
+   * (one idle for a while, or created by another process) falls back to reading its id.
    */
   private loadAll(): void {
     if (this.loaded) return;
-    for (const row of this.selectAll.iterate() as IterableIterator<SeriesRow>) this.remember(toInfo(row));
+    for (const row of this.selectActive.iterate() as IterableIterator<SeriesRow>) this.remember(toInfo(row));
     this.loaded = true;
   }
 

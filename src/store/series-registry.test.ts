@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The registry's cache holds the series with an open head; keys missing from it are inserted without a lookup
+// first, so an existing series must still resolve to its id: created by another connection, idle for a while, or
+// on a database that cannot be written.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadMigrations, migrate } from './migrate.ts';
+import { SeriesRegistry } from './series-registry.ts';
+
+const key = (entity: string) => ({ cluster: 'c', kind: 'container' as const, entity, metric: 'cpu_m' });
+
+function withDb(run: (path: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'krm-registry-'));
+  try {
+    const path = join(dir, 'krm.db');
+    const db = new Database(path);
+    migrate(db, { migrations: loadMigrations(), nowMs: 0, readOnly: false });
+    db.close();
+    run(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a series created by another connection after the cache was loaded resolves to the same id', () => {
+  withDb((path) => {
+    const a = new SeriesRegistry(new Database(path));
+    const b = new SeriesRegistry(new Database(path));
+    const [first] = a.resolve([key('x')], 1);
+    assert.deepEqual(b.resolve([key('x'), key('y')], 2).slice(0, 1), [first]);
+    assert.deepEqual(a.resolve([key('y')], 3), b.resolve([key('y')], 3));
+    assert.equal(new Set([...a.resolve([key('x'), key('y'), key('z')], 4)]).size, 3);
+  });
+});
+
+test('on a read-only database existing series still resolve; a new one is the SQLite error', () => {
+  withDb((path) => {
+    const [id] = new SeriesRegistry(new Database(path)).resolve([key('x')], 1);
+    const ro = new SeriesRegistry(new Database(path, { readonly: true }));
+    assert.deepEqual(ro.resolve([key('x')], 2), [id]);
+    assert.throws(() => ro.resolve([key('x'), key('new')], 3), (e: Error & { code?: string }) => /READONLY/.test(String(e.code)));
+    assert.deepEqual(ro.resolve([key('x')], 4), [id], 'the failed call left the cache usable');
+  });
+});
