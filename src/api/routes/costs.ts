@@ -3,6 +3,7 @@
 // computed when asked, over the window asked, from the stored series: it is a read of history, not the verdict of an
 // analysis pass, so it needs no pass to have run. The route only validates and shapes; the service computes.
 import type { FastifyInstance } from 'fastify';
+import type { CostRecord } from '../../analysis/quota/showback.ts';
 import { API_ERRORS, BEARER, json, nullableNumber, queryParam, timestamp, type OpenApiPaths } from '../openapi-common.ts';
 import { enumParam, stringParam, type RawQuery } from './query-params.ts';
 
@@ -12,29 +13,19 @@ const WINDOWS = Object.keys(COST_WINDOWS) as CostWindow[];
 export const COST_GROUPS = ['namespace', 'tenant'] as const;
 export type CostGroupBy = (typeof COST_GROUPS)[number];
 
-/** Cost of one namespace or tenant over the window. Hours are resource-hours billed at max(request, usage). */
-export interface CostItem {
+/**
+ * Cost of one namespace or tenant over the window: the showback record's hours, costs and waste (hours are
+ * resource-hours billed at max(request, usage)), plus the requested and used hours behind the waste ratios.
+ */
+export interface CostItem extends Omit<CostRecord, 'namespace'> {
   /** The namespace, or the tenant. */
   readonly name: string;
-  readonly tenant: string;
   readonly namespaces: readonly string[];
-  readonly cpuCoreHours: number;
-  readonly memoryGiBHours: number;
-  readonly storageGiBHours: number;
-  readonly cpuCost: number;
-  readonly memoryCost: number;
-  readonly storageCost: number;
-  /** Share of the nodes' idle cost, in proportion to the allocated CPU and memory cost. */
-  readonly idleCost: number;
-  readonly totalCost: number;
   /** Requested and used core-hours and GiB-hours over the window. */
   readonly cpuRequestedCoreHours: number;
   readonly cpuUsedCoreHours: number;
   readonly memoryRequestedGiBHours: number;
   readonly memoryUsedGiBHours: number;
-  /** (requested − used) ÷ requested; undefined without requests. */
-  readonly cpuWaste?: number;
-  readonly memoryWaste?: number;
 }
 
 export interface CostReportView {
