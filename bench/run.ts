@@ -7,6 +7,7 @@ import { benchSim } from './sim.ts';
 import { formatNabReport, runNabBench } from './nab.ts';
 import { benchSeries, seriesBenchRows } from './series.ts';
 import { benchMonitor, formatMonitorReport } from './monitor.ts';
+import { analysesBenchRows, benchAnalyses } from './analyses.ts';
 
 function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
   console.log(`\n## \`GET /api/v1/series\`, 14 days of one workload (${series.registeredSeries.toLocaleString('en')} series registered, app.inject)\n`);
   console.log('| what | result | target | |\n|---|---|---|---|');
   for (const row of seriesBenchRows(series)) console.log(row);
+  // Seeding 14 days for the whole of scale-150k takes hours here, so the full run adds `--analyses-scale 1`.
+  const scaleArg = process.argv.indexOf('--analyses-scale');
+  const scale = scaleArg < 0 ? 0.01 : Number(process.argv[scaleArg + 1]);
+  console.log(`\n## All analyses over scale-150k × ${scale}, 14 days of history (rollups; raw for the last day)\n`);
+  console.log('| what | result | target | |\n|---|---|---|---|');
+  for (const row of analysesBenchRows(await benchAnalyses({ scenario: 'scale-150k', scale, days: 14, stepMs: 60_000 }))) console.log(row);
   if (!process.argv.includes('--sim-only')) {
     console.log('\n## Anomaly detection, NAB subset\n');
     console.log(formatNabReport(runNabBench()));

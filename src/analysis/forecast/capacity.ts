@@ -93,13 +93,28 @@ function poolScopes(view: ClusterSnapshot): CapacityScope[] {
   return out;
 }
 
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
 function namespaceScopes(view: ClusterSnapshot): CapacityScope[] {
   const out: CapacityScope[] = [];
   const resources = RESOURCES;
-  for (const ns of [...new Set(view.pods.map((p) => p.namespace))].sort()) {
-    const req = requestsOf(view.pods, (p) => p.namespace === ns);
+  // Pods and quotas are grouped once: filtering the whole cluster per namespace is quadratic (10,000 namespaces ×
+  // 150,000 pods at scale-150k took minutes).
+  const podsByNs = groupBy(view.pods, (p) => p.namespace);
+  const quotasByNs = groupBy(view.quotas, (q) => q.namespace);
+  for (const ns of [...podsByNs.keys()].sort()) {
+    const req = requestsOf(podsByNs.get(ns) ?? [], () => true);
     for (const r of resources) out.push({ level: 'namespace', entity: ns, resource: r, currentRequests: pick(req, r) });
-    const hard = tightestHard(view.quotas.filter((q) => q.namespace === ns));
+    const hard = tightestHard(quotasByNs.get(ns) ?? []);
     for (const r of resources) {
       const t = hard.get(`requests.${r}`) ?? hard.get(r);
       if (t !== undefined) out.push({ level: 'quota', entity: `${ns}/${t.quota}`, resource: r, capacity: t.hard, currentRequests: t.used });

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every analysis over scenario scale-150k with 14 days of history (issue 5, target < 60 s). The simulated cluster
+// runs in-process and the monitor's own ClusterCache lists it once over loopback; the history is generated straight
+// into a temp SQLite store's rollup tiers, raw chunks for the last day (src/service/history-seed.ts); then one
+// `analyseCluster` pass runs with `now` at the end of the history. Seeding is timed apart from the pass.
+// Run: npm run bench:analyses -- [--scale 0.1] [--days 14] [--step 60] [--db file]
+// `--scale f` seeds and analyses every (1/f)-th namespace only (for an estimate before the full run).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ClusterView } from '../src/domain/kube-ports.ts';
+import { seedHistory, type HistorySeedReport } from '../src/service/history-seed.ts';
+import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisRun } from '../src/service/analysis/index.ts';
+import { kubeconfigFor, startSimulationServer } from '../src/sim/index.ts';
+import { ClusterCache, createKubeClient } from '../src/sources/kube/index.ts';
+import { SqliteSampleStore } from '../src/store/sample-store.ts';
+
+export interface AnalysesBenchOptions {
+  readonly scenario: string;
+  readonly days: number;
+  readonly stepMs: number;
+  /** Fraction of namespaces seeded and analysed (1: all). */
+  readonly scale: number;
+  /** A database file to use (and keep): seeded when it holds no series of the cluster, else analysed as it is. */
+  readonly db?: string;
+}
+
+/** A fixed scenario start, so that a kept database matches the next run's cluster and window. */
+const START_MS = Date.parse('2026-01-05T00:00:00Z');
+
+export interface AnalysesBenchResult {
+  scenario: string;
+  scale: number;
+  namespaces: number;
+  pods: number;
+  containers: number;
+  /** The database already held the history (`--db`): the seeding figures are zero. */
+  reusedDb: boolean;
+  series: number;
+  samples: number;
+  dbBytes: number;
+  buildMs: number;
+  syncMs: number;
+  seedMs: number;
+  analysisMs: number;
+  findings: number;
+  recommendations: number;
+  runs: AnalysisRun[];
+  peakRssBytes: number;
+  analysisPeakRssBytes: number;
+}
+
+/** Peak RSS sampled every 100 ms (the process's own high-water mark also counts the seeding). */
+function rssSampler(): { peak: () => number; reset: () => void; stop: () => void } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  return { peak: () => Math.max(peak, process.memoryUsage.rss()), reset: () => (peak = process.memoryUsage.rss()), stop: () => clearInterval(timer) };
+}
+
+/** Lists every kind once with the monitor's ClusterCache, then stops its watch loops. */
+async function syncCache(kubeconfigYaml: string): Promise<ClusterCache> {
+  const cache = new ClusterCache({ http: createKubeClient({ kubeconfigYaml, qps: 0 }).request });
+  const stop = new AbortController();
+  const running = cache.run(stop.signal);
+  await cache.whenReady(AbortSignal.any([stop.signal, AbortSignal.timeout(300_000)]));
+  stop.abort();
+  await running.catch(() => undefined);
+  return cache;
+}
+
+/** The cache restricted to every (1/scale)-th namespace in name order, so that a fraction of the cluster is analysed. */
+function scaledView(cache: ClusterView, scale: number): { view: ClusterView; namespaces: Set<string> } {
+  const all = cache.list('namespaces').map((n) => n.name).sort();
+  const every = Math.max(1, Math.round(1 / scale));
+  const namespaces = new Set(all.filter((_, i) => i % every === 0));
+  if (scale >= 1) return { view: cache, namespaces };
+  const view = Object.create(cache) as ClusterView;
+  view.list = ((kind, namespace) =>
+    kind === 'namespaces' ? cache.list('namespaces').filter((n) => namespaces.has(n.name)) : cache.list(kind, namespace)) as ClusterView['list'];
+  return { view, namespaces };
+}
+
+interface Prepared {
+  readonly view: ClusterView;
+  readonly namespaces: Set<string>;
+  readonly clusterName: string;
+  readonly seed: HistorySeedReport;
+  readonly reusedDb: boolean;
+  readonly buildMs: number;
+  readonly syncMs: number;
+}
+
+/**
+ * Builds the simulated cluster, lists it into a ClusterCache and seeds the history; the simulation is stopped and
+ * dropped on return, so that the pass runs with what the monitor holds (the cache and the store), not the simulator.
+ */
+async function prepare(opts: AnalysesBenchOptions, store: SqliteSampleStore): Promise<Prepared> {
+  const t0 = performance.now();
+  const sim = await startSimulationServer({ scenario: opts.scenario, port: 0, host: '127.0.0.1', speed: 0, startMs: START_MS });
+  try {
+    const buildMs = performance.now() - t0;
+    const t1 = performance.now();
+    const cache = await syncCache(kubeconfigFor(sim.server));
+    const syncMs = performance.now() - t1;
+    const { view, namespaces } = scaledView(cache, opts.scale);
+    const clusterName = sim.simulation.scenario.name;
+    const reusedDb = (await store.findSeries({ cluster: clusterName, kind: 'container' })).length > 0;
+    const seed = await seedHistory({
+      simulation: sim.simulation,
+      store,
+      cluster: clusterName,
+      days: opts.days,
+      stepMs: opts.stepMs,
+      include: (c) => !reusedDb && namespaces.has(c.namespace),
+      onProgress: (p) => process.stderr.write(`\rseeding: ${p.containers}/${p.of} containers, ${(p.samples / 1e6).toFixed(0)} M samples`),
+    });
+    process.stderr.write('\n');
+    return { view, namespaces, clusterName, seed, reusedDb, buildMs, syncMs };
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** A full collection before the timed pass, so that the simulator's freed heap is not collected inside it. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+}
+
+export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<AnalysesBenchResult> {
+  const rss = rssSampler();
+  const dir = opts.db === undefined ? mkdtempSync(join(tmpdir(), 'krm-analyses-bench-')) : undefined;
+  const store = await SqliteSampleStore.open({ path: opts.db ?? join(dir as string, 'krm.db') });
+  try {
+    const { view, namespaces, clusterName, seed, ...prep } = await prepare(opts, store);
+    collectGarbage();
+    const peakRssBytes = rss.peak();
+    rss.reset();
+    const t2 = performance.now();
+    const result = await analyseCluster({ cluster: view, history: store, lifecycle: store.history, clusterName, nowMs: seed.toMs, settings: DEFAULT_ANALYSIS_SETTINGS });
+    const analysisMs = performance.now() - t2;
+    const pods = [...namespaces].map((ns) => view.list('pods', ns));
+    return {
+      scenario: opts.scenario,
+      scale: opts.scale,
+      namespaces: namespaces.size,
+      pods: pods.reduce((n, list) => n + list.length, 0),
+      containers: pods.reduce((n, list) => n + list.reduce((m, p) => m + p.containers.length, 0), 0),
+      reusedDb: prep.reusedDb,
+      series: seed.series,
+      samples: seed.samples,
+      dbBytes: await store.sizeBytes(),
+      buildMs: prep.buildMs,
+      syncMs: prep.syncMs,
+      seedMs: seed.durationMs,
+      analysisMs,
+      findings: result.findings.length,
+      recommendations: result.recommendations.length,
+      runs: result.runs,
+      peakRssBytes: Math.max(peakRssBytes, rss.peak()),
+      analysisPeakRssBytes: rss.peak(),
+    };
+  } finally {
+    rss.stop();
+    await store.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** The Markdown rows BENCHMARKS.md records. */
+export function analysesBenchRows(r: AnalysesBenchResult): string[] {
+  const what = `all analyses, ${r.scenario}${r.scale < 1 ? ` × ${r.scale}` : ''} (${r.pods.toLocaleString('en')} pods, ${r.containers.toLocaleString('en')} containers), 14 days of history`;
+  const met = r.scale >= 1 ? (r.analysisMs < 60_000 ? 'met' : 'NOT met') : 'fraction only';
+  const groups = r.runs.map((g) => `${g.analysis} ${s(g.durationMs)}${g.status === 'ok' ? '' : ` (${g.status})`}`).join(', ');
+  return [
+    `| ${what} | ${s(r.analysisMs)}, ${r.findings.toLocaleString('en')} findings, peak RSS ${(r.analysisPeakRssBytes / 2 ** 30).toFixed(2)} GiB | < 60 s | ${met} |`,
+    `| per group | ${groups} | | |`,
+    `| seeding (${(r.samples / 1e9).toFixed(2)} G samples, ${(r.dbBytes / 2 ** 30).toFixed(1)} GiB on disk) | ${s(r.seedMs)} | | |`,
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' } },
+  });
+  const r = await benchAnalyses({ scenario: values.scenario, scale: Number(values.scale), days: Number(values.days), stepMs: Number(values.step) * 1000, ...(values.db === undefined ? {} : { db: values.db }) });
+  console.log('| what | result | target | |\n|---|---|---|---|');
+  for (const row of analysesBenchRows(r)) console.log(row);
+  console.log(JSON.stringify(r));
+}
