@@ -125,3 +125,41 @@ test('without a cluster view, namespace and cluster totals are still written', a
   // The absent CPU of pod b adds nothing; its working set counts.
   assert.deepEqual(byMetric, { [METRIC.cpuMillicores]: [500], [METRIC.memoryWorkingSetBytes]: [15], [METRIC.pods]: [2] });
 });
+
+test('the series-id cache forgets pods gone for two generations; a pod that comes back resolves to the same series', async (t) => {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+  const asked: string[] = [];
+  const spy = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'resolveSeries') {
+        return async (keys: { entity: string; metric: string }[]) => {
+          asked.push(...keys.map((k) => `${k.entity}|${k.metric}`));
+          return target.resolveSeries(keys as never);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const cycles = 130;
+  const snaps = Array.from({ length: cycles }, (_, i) => {
+    const ts = T0 + i * 60_000;
+    // `gone` is collected in the first cycle only and comes back in the last one.
+    const cs = [container('web-aaa-1', 'app', { ts, cpu: 0.1, mem: 1e8 }), ...(i === 0 || i === cycles - 1 ? [container('gone-1', 'app', { ts, cpu: 0.2, mem: 2e8 })] : [])];
+    return snapshot(ts, cs);
+  });
+  let now = T0;
+  const collector = createCollector({ selector: selectorOf(snaps), store: spy, metrics: createSelfMetrics(), log: new RecordingLogger(), clock: { now: () => now }, cluster: 'c', clusterView: viewOf([]) });
+  const first = new Map<string, number>();
+  for (let i = 0; i < cycles; i++) {
+    await collector.collectOnce(AbortSignal.timeout(5000));
+    now += 60_000;
+    if (i === 0) for (const s of await store.findSeries({ entityPrefix: 'shop/gone-1' })) first.set(s.metric, s.id);
+  }
+  const goneAsks = asked.filter((k) => k.startsWith('shop/gone-1/app|'));
+  const steadyAsks = asked.filter((k) => k.startsWith('shop/web-aaa-1/app|'));
+  assert.equal(steadyAsks.length, new Set(steadyAsks).size, 'a pod collected every cycle is asked for once');
+  assert.equal(goneAsks.length, 2 * new Set(goneAsks).size, 'forgotten after two generations, asked again on return');
+  const again = new Map((await store.findSeries({ entityPrefix: 'shop/gone-1' })).map((s) => [s.metric, s.id]));
+  assert.deepEqual(again, first, 'the same series ids: nothing duplicated');
+});

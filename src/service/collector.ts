@@ -180,22 +180,45 @@ function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
+type IdsByEntity = Map<EntityKind, Map<string, Map<string, number>>>;
+
+/** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
+const CACHE_GENERATION_CYCLES = 60;
+
 /**
  * Resolves series ids through a cache, asking the store only for keys not seen before. The cache is nested by kind,
  * entity and metric so that a cycle's hundreds of thousands of lookups hash strings that already exist (one entity
- * string per container) instead of building a key string per sample.
+ * string per container) instead of building a key string per sample. It keeps two generations: an entity read from
+ * the older one moves to the current one, and the older one is dropped every {@link CACHE_GENERATION_CYCLES} cycles,
+ * so the pods that churn replaces (20 a second at the scale envelope) do not stay in memory for the process' life.
  */
 function createSeriesCache(store: SampleStore, cluster: string): (samples: readonly PendingSample[]) => Promise<number[]> {
-  const ids = new Map<EntityKind, Map<string, Map<string, number>>>();
-  const lookup = (s: PendingSample): number | undefined => ids.get(s.kind)?.get(s.entity)?.get(s.metric);
+  let current: IdsByEntity = new Map();
+  let previous: IdsByEntity = new Map();
+  let cycles = 0;
+  const entityOf = (s: PendingSample): Map<string, number> | undefined => {
+    const own = current.get(s.kind)?.get(s.entity);
+    if (own !== undefined) return own;
+    const old = previous.get(s.kind)?.get(s.entity);
+    if (old !== undefined) byKind(s.kind).set(s.entity, old);
+    return old;
+  };
+  const byKind = (kind: EntityKind): Map<string, Map<string, number>> => {
+    let m = current.get(kind);
+    if (m === undefined) current.set(kind, (m = new Map()));
+    return m;
+  };
+  const lookup = (s: PendingSample): number | undefined => entityOf(s)?.get(s.metric);
   const remember = (s: PendingSample, id: number): void => {
-    let byEntity = ids.get(s.kind);
-    if (byEntity === undefined) ids.set(s.kind, (byEntity = new Map()));
-    let byMetric = byEntity.get(s.entity);
-    if (byMetric === undefined) byEntity.set(s.entity, (byMetric = new Map()));
+    let byMetric = entityOf(s);
+    if (byMetric === undefined) byKind(s.kind).set(s.entity, (byMetric = new Map()));
     byMetric.set(s.metric, id);
   };
   return async (samples) => {
+    if (++cycles % CACHE_GENERATION_CYCLES === 0) {
+      previous = current;
+      current = new Map();
+    }
     const out = new Array<number>(samples.length);
     const missing = new Map<string, PendingSample>();
     for (let i = 0; i < samples.length; i++) {

@@ -23,6 +23,9 @@ function toInfo(r: SeriesRow): SeriesInfo {
 /** Highest code point, so that `prefix + MAX_CHAR` bounds every key that starts with `prefix`. */
 const MAX_CHAR = '\u{10FFFF}';
 
+/** Most series identities kept in memory (about 300 bytes each): three times the series of 150,000 pods. */
+const MAX_CACHED = 2_000_000;
+
 /** Series identities. */
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesId>();
@@ -134,6 +137,11 @@ export class SeriesRegistry {
   }
 
   private remember(info: SeriesInfo): SeriesInfo {
+    // A cache, not the table: under pod churn series keep being created, and everything here can be read again.
+    if (this.byId.size >= MAX_CACHED) {
+      this.byKey.clear();
+      this.byId.clear();
+    }
     this.byKey.set(keyString(info), info.id);
     this.byId.set(info.id, info);
     return info;
