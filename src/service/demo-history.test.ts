@@ -83,7 +83,9 @@ test('throttling from the CFS counters, volumes filling up to the live fill, con
     // (5-minute points are stamped with their bucket's start: the first is the bucket holding the start.)
     for (const s of young) assert.ok((s.points[0]?.tsMs ?? 0) > (started.get(s.series.entity) ?? 0) - 300_000, s.series.entity);
     for (const s of ratios.series.filter((x) => (started.get(x.series.entity) ?? 0) > report.fromMs)) {
-      assert.ok(s.points.every((p) => p.mean === 0 || s.series.entity.startsWith('payments/fraud-detector-')), `${s.series.entity} throttled at its start`);
+      // Not the stale-counter artefact (a container simulated from the window's start looks fully throttled when it
+      // starts); spiky containers near their limit are throttled a few percent at their peaks, which is real.
+      assert.ok(s.points.every((p) => p.mean < 0.5 || s.series.entity.startsWith('payments/fraud-detector-')), `${s.series.entity} throttled at its start`);
     }
     // Kafka's claims grow linearly and end at the fill the live simulation starts from.
     const kafka = built.volumes.find((v) => v.claim === 'data-kafka-0');
@@ -92,7 +94,8 @@ test('throttling from the CFS counters, volumes filling up to the live fill, con
     const points = used.series[0]?.points ?? [];
     assert.ok(points.length > 12, `${points.length} points`);
     const last = points.at(-1) as { tsMs: number; mean: number };
-    assert.ok(Math.abs(last.mean - kafka.initialUsedBytes) <= kafka.fillBytesPerHour / 30, `${last.mean} vs ${kafka.initialUsedBytes}`);
+    // The last 5-minute mean trails the end by up to one bucket's growth (where the end falls in the bucket varies).
+    assert.ok(Math.abs(last.mean - kafka.initialUsedBytes) <= kafka.fillBytesPerHour / 12, `${last.mean} vs ${kafka.initialUsedBytes}`);
     const slopePerHour = ((last.mean - (points[0]?.mean ?? 0)) / (last.tsMs - (points[0]?.tsMs ?? 0))) * 3_600_000;
     assert.ok(Math.abs(slopePerHour - kafka.fillBytesPerHour) / kafka.fillBytesPerHour < 0.01, `${slopePerHour} B/h`);
     const capacity = await store.query({ ...range, selector: { kind: 'pvc', entity: 'data/data-kafka-0', metrics: [METRIC.capacityBytes] } });
