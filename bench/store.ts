@@ -3,9 +3,12 @@
 //   1. live ingest: collection cycles of `series` samples through append(), chunks cut and written as in production;
 //   2. bytes per sample at rest in the raw tier (table and index pages from dbstat) and per rollup bucket;
 //   3. bulk history: `days` of 60 s samples for `containers` containers × 2 metrics into rollups, raw for the last day;
-//   4. a 14-day query of one workload (10 containers × 2 metrics), automatic tier, with and without quantiles.
+//   4. a 14-day query of one workload (10 containers × 2 metrics), automatic tier, with and without quantiles;
+//   5. with --cycle-series N: collection cycles as the collector runs them (append + flush every cycle) over N series,
+//      the store's time per cycle (the collector's durability cost), alone with --only-cycles.
 // Usage: node --import tsx bench/store.ts [--series 40000] [--cycles 240] [--containers 500] [--days 14]
-import { mkdtempSync, rmSync } from 'node:fs';
+//        [--cycle-series 675000] [--cycle-count 12] [--only-cycles]
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -122,6 +125,84 @@ async function timeQueries(store: SqliteSampleStore, q: Parameters<SqliteSampleS
   return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), cpuMs: (used.user + used.system) / 1000 / ms.length };
 }
 
+/** Store time of collection cycles (append, then flush, as the collector does), in ms. */
+export interface CycleBenchResult {
+  series: number;
+  cycles: number;
+  appendMs: { mean: number; max: number };
+  flushMs: { mean: number; max: number };
+  cycleMs: { mean: number; max: number };
+  /** Cycles after the first (which creates every head): the steady state. */
+  steadyCycleMs: { mean: number; max: number };
+  /** CPU time (user + system) of the steady cycles, less inflated than wall time by other load on the machine. */
+  steadyCpuMs: { mean: number; max: number };
+  dbBytes: number;
+  /** Opening a copy of the files as a SIGKILL after the last cycle leaves them (checkpoints plus log replay). */
+  reopenAfterKill: { ms: number; logRows: number; replayedSamples: number };
+}
+
+/** Opens a copy of the database and its WAL taken while `path` is still open, as after a kill; returns the time. */
+async function reopenKilled(path: string): Promise<CycleBenchResult['reopenAfterKill']> {
+  const copy = `${path}.killed`;
+  copyFileSync(path, copy);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+  const t = performance.now();
+  const store = await SqliteSampleStore.open({ path: copy });
+  const ms = performance.now() - t;
+  const { replay } = store.logStatus();
+  await store.close();
+  return { ms, logRows: replay.rows, replayedSamples: replay.samples };
+}
+
+function meanMax(ms: readonly number[]): { mean: number; max: number } {
+  return { mean: ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length), max: Math.max(...ms) };
+}
+
+/** Collection cycles of `series` samples each, every cycle appended and flushed, on a temporary database. */
+export async function benchCycles(opts: { series: number; cycles: number }): Promise<CycleBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'krm-bench-cycles-'));
+  const startMs = T0;
+  const store = await SqliteSampleStore.open({ path: join(dir, 'cycles.db'), clock: manualClock(startMs) });
+  try {
+    const ids = await store.resolveSeries(keys(opts.series / 2, 'cycle'));
+    const timestamps = new Float64Array(ids.length);
+    const values = new Float64Array(ids.length);
+    const append: number[] = [];
+    const flush: number[] = [];
+    const cpu: number[] = [];
+    for (let cycle = 0; cycle < opts.cycles; cycle++) {
+      timestamps.fill(startMs + cycle * MINUTE);
+      ids.forEach((id, k) => {
+        values[k] = usage(id, cycle);
+      });
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await store.append({ seriesIds: ids, timestampsMs: timestamps, values });
+      const t1 = performance.now();
+      await store.flush();
+      append.push(t1 - t0);
+      flush.push(performance.now() - t1);
+      const used = process.cpuUsage(c0);
+      cpu.push((used.user + used.system) / 1000);
+    }
+    const cycles = append.map((a, i) => a + (flush[i] ?? 0));
+    return {
+      series: ids.length,
+      cycles: opts.cycles,
+      appendMs: meanMax(append),
+      flushMs: meanMax(flush),
+      cycleMs: meanMax(cycles),
+      steadyCycleMs: meanMax(cycles.slice(1)),
+      steadyCpuMs: meanMax(cpu.slice(1)),
+      dbBytes: await store.sizeBytes(),
+      reopenAfterKill: await reopenKilled(join(dir, 'cycles.db')),
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs the benchmark on a temporary database and removes it. */
 export async function benchStore(opts: { series: number; cycles: number; containers: number; days: number }): Promise<StoreBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'krm-bench-store-'));
@@ -175,8 +256,23 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       cycles: { type: 'string', default: '240' },
       containers: { type: 'string', default: '500' },
       days: { type: 'string', default: '14' },
+      'cycle-series': { type: 'string', default: '0' },
+      'cycle-count': { type: 'string', default: '12' },
+      'only-cycles': { type: 'boolean', default: false },
     },
   });
+  const fmt = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: d });
+  const cycleSeries = Number(values['cycle-series']);
+  if (cycleSeries > 0) {
+    const c = await benchCycles({ series: cycleSeries, cycles: Number(values['cycle-count']) });
+    const mm = (x: { mean: number; max: number }): string => `mean ${fmt(x.mean, 0)} ms, max ${fmt(x.max, 0)} ms`;
+    console.log(`store cycles: ${fmt(c.series, 0)} series × ${c.cycles} cycles, append + flush each cycle`);
+    console.log(`  per cycle: ${mm(c.cycleMs)} (append ${mm(c.appendMs)}; flush ${mm(c.flushMs)}); database ${fmt(c.dbBytes / 2 ** 20)} MiB`);
+    console.log(`  after the first cycle: ${mm(c.steadyCycleMs)} wall, ${mm(c.steadyCpuMs)} CPU`);
+    const k = c.reopenAfterKill;
+    console.log(`  open after a kill: ${fmt(k.ms, 0)} ms (${k.logRows} log rows, ${fmt(k.replayedSamples, 0)} samples replayed)`);
+  }
+  if (values['only-cycles']) process.exit(0);
   const opts = {
     series: Number(values.series),
     cycles: Number(values.cycles),
@@ -184,7 +280,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     days: Number(values.days),
   };
   const r = await benchStore(opts);
-  const fmt = (n: number, d = 1): string => n.toLocaleString('en-US', { maximumFractionDigits: d });
   console.log(`store benchmark (${JSON.stringify(opts)})`);
   console.log(`  ingest: ${fmt(r.ingestSamples, 0)} samples over ${fmt(r.ingestSeries, 0)} series at ${fmt(r.ingestSamplesPerSec, 0)} samples/s wall (${fmt(r.ingestCpuSamplesPerSec, 0)} per CPU-second); flush ${fmt(r.flushMs)} ms; heap ${fmt(r.heapMiBAfterIngest)} MiB`);
   console.log(`  raw tier at rest: ${fmt(r.rawBytesPerSample, 2)} B/sample on disk (${fmt(r.rawPayloadBytesPerSample, 2)} B/sample payload)`);

@@ -117,7 +117,7 @@ export interface SampleStore {
   resolveSeries(keys: readonly SeriesKey[]): Promise<SeriesId[]>;
   /** Series matching a selector. */
   findSeries(selector: SeriesSelector): Promise<SeriesInfo[]>;
-  /** Buffers a batch of samples; durable after {@link flush} or once their chunk is cut. */
+  /** Buffers a batch of samples in the heads; durable once it returns (the SQLite store's sample log) or after {@link flush}. */
   append(batch: SampleBatch): Promise<AppendResult>;
   /** Writes history straight into chunks and rollups (demo start-up, backfill). Must not overlap stored data. */
   writeHistory(batch: HistoryBatch): Promise<HistoryReport>;

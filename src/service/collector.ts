@@ -248,8 +248,8 @@ export function createCollector(opts: CollectorOptions): Collector {
     const samples = samplesOf(snapshot, aggregateSamples(podSums, aggregation));
     const seriesIds = await resolve(samples);
     await opts.store.append({ seriesIds, timestampsMs: samples.map((s) => s.tsMs), values: samples.map((s) => s.value as number) });
-    // Durable at once, so a hard kill loses at most one interval. A store that cannot write says so in its status
-    // (and the health check); its heads stay in memory for the next flush, so the cycle itself is not failed.
+    // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
+    // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
     await opts.store.flush().catch(() => undefined);
     return samples.length;
   }

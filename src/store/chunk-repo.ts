@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// SQL for chunk and rollup rows and head checkpoints: prepared once per tier table. Table names come from the tier
+// SQL for chunk and rollup rows, head checkpoints and tombstones, and the sample log: prepared once per tier table. Table names come from the tier
 // constants, never from input.
 import type { Statement } from 'better-sqlite3';
 import type { TierName } from '../domain/series.ts';
@@ -27,10 +27,27 @@ export interface StoredRow {
   readonly data: Uint8Array;
 }
 
-/** A head checkpoint row. */
+/** A head checkpoint row; `data` is empty for a tombstone (the head was cut, no newer checkpoint yet). */
 export interface HeadRow {
   readonly seriesId: number;
   readonly windowStartMs: number;
+  readonly data: Uint8Array;
+  /** The last cut of the series ended here: logged samples at or before it are in a raw chunk. */
+  readonly cutUntilMs?: number | null;
+}
+
+/** Replaces a cut head's checkpoint: see migrations/0004_sample_log.sql. */
+export interface Tombstone {
+  readonly seriesId: number;
+  readonly windowStartMs: number;
+  readonly cutUntilMs: number;
+  /** Newest sample log row that can hold samples of the cut head. */
+  readonly cutLogId: number;
+}
+
+/** A row of the sample log. */
+export interface LogRow {
+  readonly id: number;
   readonly data: Uint8Array;
 }
 
@@ -78,8 +95,9 @@ function prepareTier(db: Db, spec: TierSpec): TierStatements {
 export class ChunkRepo {
   private readonly tiers = new Map<TierName, TierStatements>();
   private readonly saveHeadStmt: Statement;
-  private readonly deleteHeadStmt: Statement;
   private readonly loadHeadsStmt: Statement;
+  private readonly tombstoneStmt: Statement;
+  private readonly log: { insert: Statement; ids: Statement; one: Statement; truncate: Statement; dropTombstones: Statement; lastId: Statement };
 
   constructor(db: Db, tiers: readonly TierSpec[]) {
     for (const spec of tiers) this.tiers.set(spec.name, prepareTier(db, spec));
@@ -87,10 +105,22 @@ export class ChunkRepo {
       'INSERT INTO head_chunks (series_id, window_start_ms, data) VALUES (?, ?, ?) ' +
         'ON CONFLICT (series_id) DO UPDATE SET window_start_ms = excluded.window_start_ms, data = excluded.data',
     );
-    this.deleteHeadStmt = db.prepare('DELETE FROM head_chunks WHERE series_id = ?');
     this.loadHeadsStmt = db.prepare(
-      'SELECT series_id AS seriesId, window_start_ms AS windowStartMs, data FROM head_chunks',
+      'SELECT series_id AS seriesId, window_start_ms AS windowStartMs, data, cut_until_ms AS cutUntilMs FROM head_chunks',
     );
+    this.tombstoneStmt = db.prepare(
+      "INSERT INTO head_chunks (series_id, window_start_ms, data, cut_until_ms, cut_log_id) VALUES (?, ?, X'', ?, ?) " +
+        'ON CONFLICT (series_id) DO UPDATE SET window_start_ms = excluded.window_start_ms, data = excluded.data, ' +
+        'cut_until_ms = excluded.cut_until_ms, cut_log_id = excluded.cut_log_id',
+    );
+    this.log = {
+      insert: db.prepare('INSERT INTO sample_log (id, data) VALUES (?, ?)'),
+      ids: db.prepare('SELECT id FROM sample_log ORDER BY id').pluck(),
+      one: db.prepare('SELECT data FROM sample_log WHERE id = ?').pluck(),
+      truncate: db.prepare('DELETE FROM sample_log WHERE id <= ?'),
+      dropTombstones: db.prepare('DELETE FROM head_chunks WHERE length(data) = 0 AND cut_log_id <= ?'),
+      lastId: db.prepare('SELECT MAX(m) FROM (SELECT MAX(id) AS m FROM sample_log UNION ALL SELECT MAX(cut_log_id) FROM head_chunks)').pluck(),
+    };
   }
 
   insert(row: ChunkRow): void {
@@ -140,12 +170,38 @@ export class ChunkRepo {
     this.saveHeadStmt.run(row.seriesId, row.windowStartMs, asBuffer(row.data));
   }
 
-  deleteHead(seriesId: number): void {
-    this.deleteHeadStmt.run(seriesId);
-  }
-
   loadHeads(): HeadRow[] {
     return this.loadHeadsStmt.all() as HeadRow[];
+  }
+
+  saveTombstone(t: Tombstone): void {
+    this.tombstoneStmt.run(t.seriesId, t.windowStartMs, t.cutUntilMs, t.cutLogId);
+  }
+
+  insertLog(row: LogRow): void {
+    this.log.insert.run(row.id, asBuffer(row.data));
+  }
+
+  /**
+   * Sample log rows in id order, one read at a time (not a cursor: the caller may run other statements, such as
+   * the series registry's lookups, between rows).
+   */
+  *logRows(): Generator<LogRow> {
+    for (const id of this.log.ids.all() as number[]) {
+      const data = this.log.one.get(id) as Uint8Array | undefined;
+      if (data) yield { id, data };
+    }
+  }
+
+  /** Deletes log rows up to `id` and the tombstones that only those rows needed. */
+  truncateLog(id: number): void {
+    this.log.truncate.run(id);
+    this.log.dropTombstones.run(id);
+  }
+
+  /** Highest log id ever used (rows or tombstones), 0 when none: ids are never reused. */
+  lastLogId(): number {
+    return (this.log.lastId.get() as number | null) ?? 0;
   }
 
   private stmts(tier: TierName): TierStatements {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The in-memory heads: one open chunk per series for its current raw window, encoded as samples arrive. A head is
 // cut when a sample falls past its window (or it is full, or the rotation finds its window closed); the cut head
-// becomes a raw chunk row plus rollup rows. flush() checkpoints dirty heads into `head_chunks`, and open() reloads
-// them, so a restart resumes the same chunks instead of writing small ones.
+// becomes a raw chunk row plus rollup rows. flush() checkpoints dirty heads into `head_chunks` (a slice of them per
+// call, the sample log covering the rest), and open() reloads them and replays the log, so a restart resumes the
+// same chunks instead of writing small ones.
 import { ChunkEncoder, decodeChunk, type DecodedChunk } from './chunk-codec.ts';
 import type { HeadRow } from './chunk-repo.ts';
 import { MAX_CHUNK_SAMPLES, RAW_WINDOW_MS, rawWindowStart } from './tiers.ts';
@@ -14,7 +15,7 @@ export interface Head {
   readonly encoder: ChunkEncoder;
   /** Changed since the last checkpoint. */
   dirty: boolean;
-  /** A checkpoint row exists in `head_chunks` (to delete when the head is cut). */
+  /** A checkpoint row holds (some of) this head. */
   checkpointed: boolean;
 }
 
@@ -83,9 +84,13 @@ export class HeadSet {
     return out;
   }
 
-  /** Heads changed since their last checkpoint. */
-  dirtyHeads(): Head[] {
-    return [...this.heads.values()].filter((h) => h.dirty);
+  /** Heads changed since their last checkpoint; with `slice`, only those whose id is `index` modulo `of`. */
+  dirtyHeads(slice?: { readonly index: number; readonly of: number }): Head[] {
+    const out: Head[] = [];
+    for (const h of this.heads.values()) {
+      if (h.dirty && (!slice || h.seriesId % slice.of === slice.index)) out.push(h);
+    }
+    return out;
   }
 
   /** Checkpoint row of a head. */
@@ -93,9 +98,10 @@ export class HeadSet {
     return { seriesId: head.seriesId, windowStartMs: head.windowStartMs, data: head.encoder.toBytes() };
   }
 
-  /** Reloads checkpointed heads (at open). */
+  /** Reloads checkpointed heads (at open); tombstones (empty rows) are skipped. */
   restore(rows: readonly HeadRow[]): void {
     for (const row of rows) {
+      if (row.data.length === 0) continue;
       const samples = decodeChunk(row.data);
       const encoder = new ChunkEncoder(this.decimalsOf(row.seriesId) ?? null);
       for (let i = 0; i < samples.values.length; i++) encoder.append(samples.timestampsMs[i] ?? 0, samples.values[i] ?? 0);

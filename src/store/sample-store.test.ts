@@ -65,24 +65,26 @@ void describe('SqliteSampleStore: ingest, restart and durability', () => {
     assert.deepEqual(res.series[0]?.points.map((p) => [p.tsMs, p.mean]), [[T0, 1]]);
   });
 
-  void it('keeps everything flushed across a restart and loses only what came after the last flush', async (t) => {
+  void it('keeps every appended sample across a clean restart and resumes the same head chunks', async (t) => {
     const path = join(tempDir(t), 'r.db');
     const clock = manualClock(T0);
     const first = await openTestStore(t, { path, clock });
     const ids = await first.resolveSeries(containerKeys(3, ['cpu_m']));
     await appendMinutes(first, ids, { from: 0, to: 150 }); // crosses a raw window: some chunks are cut
     await first.flush();
-    await appendMinutes(first, ids, { from: 150, to: 170 }); // not flushed: lost on close
+    await appendMinutes(first, ids, { from: 150, to: 170 }); // not flushed: in the sample log, checkpointed by close
     await first.close();
+    assert.equal(rowCount(path, 'sample_log'), 0, 'a clean shutdown checkpoints every head and empties the log');
 
     const second = await openTestStore(t, { path, clock });
+    assert.equal(second.logStatus().replay.rows, 0);
     const range = { seriesIds: ids, fromMs: T0, toMs: T0 + DAY, stepMs: MINUTE };
     for (const s of (await second.query(range)).series) {
-      assert.equal(s.points.length, 150, 'every flushed sample, nothing more');
-      assert.equal(s.points[149]?.mean, cpu(s.series.id, 149));
+      assert.equal(s.points.length, 170, 'every appended sample, nothing more');
+      assert.equal(s.points[169]?.mean, cpu(s.series.id, 169));
     }
     // Appending resumes the same head chunks: after the next cut there is one chunk per window, not two.
-    await appendMinutes(second, ids, { from: 150, to: 400 });
+    await appendMinutes(second, ids, { from: 170, to: 400 });
     await second.flush();
     const points = (await second.query(range)).series.map((s) => s.points.length);
     assert.deepEqual(points, [400, 400, 400]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SQLite implementation of the SampleStore port: series registry, in-memory heads, compressed raw chunks and
-// rollup tiers, a write queue that survives full disks and read-only files, queries with tier selection, and the
-// rotation job. docs/store.md explains the design.
+// rollup tiers, a sample log with checkpoint rounds, a write queue that survives full disks and read-only files,
+// queries with tier selection, and the rotation job. docs/store.md explains the design.
 import { existsSync, statSync } from 'node:fs';
 import type {
   AppendResult,
@@ -33,9 +33,11 @@ import { loadMigrations, migrate } from './migrate.ts';
 import { SqliteHistoryStore, type HistoryRetention } from './history-store.ts';
 import { decimalsPolicy, type DecimalsPolicy } from './precision.ts';
 import { runQuery, type QuerySources } from './query.ts';
+import { AcceptedSamples, SampleLog, type ReplayReport } from './sample-log.ts';
 import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
 import { SeriesRegistry } from './series-registry.ts';
 import { StoreError, toStoreError } from './store-error.ts';
+import { bulkRowReader } from './bulk-rows.ts';
 import { buildTiers, type TierSpec } from './tiers.ts';
 import { WriteQueue } from './write-queue.ts';
 
@@ -59,6 +61,13 @@ export interface SqliteSampleStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Rows kept in memory while writes fail (default 200,000). */
   readonly maxPendingChunks?: number;
+  /**
+   * Bytes of sample log rows (one per append, ~6 bytes a sample) kept in memory while writes fail (default 64 MiB);
+   * past it the oldest are dropped and the next successful flush checkpoints every head instead.
+   */
+  readonly maxPendingLogBytes?: number;
+  /** flush() checkpoints the dirty heads of one slice of the series (id modulo this), in turn (default 10). */
+  readonly checkpointSlices?: number;
   /** Extra pragmas applied after migrations, e.g. `max_page_count = 100000`. */
   readonly pragmas?: readonly string[];
   /** Retention of the object and event history (see {@link SqliteSampleStore.history}). */
@@ -89,6 +98,15 @@ interface Parts {
   readonly repo: ChunkRepo;
   readonly registry: SeriesRegistry;
   readonly historyRetention?: HistoryRetention;
+  readonly checkpointSlices: number;
+}
+
+/** The sample log as seen in {@link SqliteSampleStore.logStatus}. */
+export interface SampleLogStatus {
+  /** What the replay at open found. */
+  readonly replay: ReplayReport;
+  /** Newest log row id handed out. */
+  readonly lastId: number;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -104,10 +122,26 @@ function openParts(opts: SqliteSampleStoreOptions): Parts {
     const repo = new ChunkRepo(db, tiers);
     const queue = new WriteQueue(
       { db, repo, clock },
-      { maxPending: opts.maxPendingChunks ?? 200_000, retryDelayMs: 30_000, readOnlyCause: opened.readOnlyCause },
+      {
+        maxPending: opts.maxPendingChunks ?? 200_000,
+        maxPendingLogBytes: opts.maxPendingLogBytes ?? 64 * 2 ** 20,
+        retryDelayMs: 30_000,
+        readOnlyCause: opened.readOnlyCause,
+      },
     );
     const registry = new SeriesRegistry(db);
-    return { db, path: opts.path, clock, tiers, policy: decimalsPolicy(opts.decimals), queue, repo, registry, historyRetention: opts.historyRetention };
+    return {
+      db,
+      path: opts.path,
+      clock,
+      tiers,
+      policy: decimalsPolicy(opts.decimals),
+      queue,
+      repo,
+      registry,
+      historyRetention: opts.historyRetention,
+      checkpointSlices: opts.checkpointSlices ?? 10,
+    };
   } catch (e) {
     db.close();
     throw e;
@@ -119,6 +153,10 @@ export class SqliteSampleStore implements SampleStore {
   private readonly heads: HeadSet;
   private readonly counters: Counters = { appended: 0, absent: 0, outOfOrder: 0 };
   private readonly sources: QuerySources;
+  private readonly log: SampleLog;
+  private readonly replayed: ReplayReport;
+  /** This instance appended samples: it is the file's writer, so close() may checkpoint. */
+  private appended = false;
   /** The object and event history on the same connection and write queue (one database, one status). */
   readonly history: SqliteHistoryStore;
   /** Findings and recommendations of the analyses, on the same connection and write queue. */
@@ -128,10 +166,12 @@ export class SqliteSampleStore implements SampleStore {
     this.history = new SqliteHistoryStore({ db: p.db, queue: p.queue }, p.historyRetention);
     this.findings = new SqliteFindingStore({ db: p.db, queue: p.queue });
     this.heads = new HeadSet((id) => this.decimalsOf(id));
-    this.heads.restore(p.repo.loadHeads());
+    this.log = new SampleLog({ repo: p.repo, queue: p.queue, heads: this.heads }, p.checkpointSlices);
+    this.replayed = this.restoreHeads();
     this.sources = {
       tiers: p.tiers,
       rows: (tier, id, range) => this.rowsOf(tier, id, range),
+      rowsMany: bulkRowReader({ db: p.db, tiers: p.tiers, pending: (tier, id) => p.queue.pendingFor(tier, id) }),
       head: (id) => this.heads.samples(id),
       earliest: (tier, id) => this.earliestOf(tier, id),
     };
@@ -158,18 +198,25 @@ export class SqliteSampleStore implements SampleStore {
     return this.p.registry.find(selector);
   }
 
+  /** Appends to the heads and commits the accepted samples to the sample log (with the chunks they cut). */
   async append(batch: SampleBatch): Promise<AppendResult> {
     const tally = { ok: 0, late: 0, unknown: 0 };
+    const accepted = new AcceptedSamples(batch.values.length);
     let absent = 0;
     for (let i = 0; i < batch.values.length; i++) {
       const value = batch.values[i] as number;
       const tsMs = batch.timestampsMs[i] as number;
-      if (!Number.isFinite(value) || !Number.isFinite(tsMs)) absent++;
-      else tally[this.heads.append(batch.seriesIds[i] as number, tsMs, value)]++;
+      const id = batch.seriesIds[i] as number;
+      const outcome = Number.isFinite(value) && Number.isFinite(tsMs) ? this.heads.append(id, tsMs, value) : 'absent';
+      if (outcome === 'absent') absent++;
+      else tally[outcome]++;
+      if (outcome === 'ok') accepted.push(id, tsMs, value);
     }
     this.counters.appended += tally.ok;
     this.counters.absent += absent;
     this.counters.outOfOrder += tally.late;
+    this.log.record(accepted);
+    this.appended ||= accepted.length > 0;
     this.enqueueCuts(this.heads.takeCuts());
     this.p.queue.commit();
     return { accepted: tally.ok, absent, outOfOrder: tally.late, unknownSeries: tally.unknown };
@@ -205,16 +252,13 @@ export class SqliteSampleStore implements SampleStore {
     if (result instanceof StoreError) throw result;
   }
 
-  async flush(): Promise<void> {
-    const dirty = this.heads.dirtyHeads();
-    const err = this.p.queue.commit((repo) => {
-      for (const head of dirty) repo.saveHead(HeadSet.toRow(head));
-    }, true);
+  /**
+   * Writes everything queued (the sample log makes every appended sample durable) and checkpoints one slice of the
+   * dirty heads, or all of them with `full`; the log rows every slice has been checkpointed past are deleted.
+   */
+  async flush(opts: { readonly full?: boolean } = {}): Promise<void> {
+    const err = this.log.checkpoint(opts.full ?? false);
     if (err) throw err;
-    for (const head of dirty) {
-      head.dirty = false;
-      head.checkpointed = true;
-    }
     this.maintenance('wal_checkpoint(PASSIVE)');
   }
 
@@ -304,8 +348,40 @@ export class SqliteSampleStore implements SampleStore {
     return out;
   }
 
+  /** The sample log: replay at open and the newest row id. */
+  logStatus(): SampleLogStatus {
+    return { replay: this.replayed, lastId: this.log.lastId };
+  }
+
+  /**
+   * Checkpoints every head (so that a clean shutdown leaves an empty log and a quick start), then closes. Only a
+   * store that appended does so: one opened to read (a report on the file of a running service) must not replace
+   * the writer's checkpoints and tombstones with its older view. A store that cannot write closes without it: the
+   * log and the checkpoints already on disk stay consistent.
+   */
   async close(): Promise<void> {
-    if (this.p.db.open) this.p.db.close();
+    if (!this.p.db.open) return;
+    if (this.appended && this.p.queue.writable) this.log.checkpoint(true);
+    this.p.db.close();
+  }
+
+  /** Reloads the checkpoints and replays the sample log over them; damaged log rows are counted and reported. */
+  private restoreHeads(): ReplayReport {
+    const rows = this.p.repo.loadHeads();
+    // Restore and replay look up every series' precision: one scan fills the registry's cache instead of a query
+    // per series (seconds at 675,000 series).
+    if (rows.length > 0 || this.log.lastId > 0) this.p.registry.find({});
+    this.heads.restore(rows);
+    const cutUntil = new Map<number, number>();
+    for (const row of rows) if (row.cutUntilMs != null) cutUntil.set(row.seriesId, row.cutUntilMs);
+    const report = this.log.replay(cutUntil);
+    this.enqueueCuts(this.heads.takeCuts());
+    this.p.queue.commit();
+    if (report.corruptRows > 0) {
+      const message = `${report.corruptRows} of ${report.rows} sample log rows were damaged and skipped at open; their samples are lost`;
+      this.p.queue.noteError(new StoreError('KRM_STORE_CORRUPT', message, { details: { corruptRows: report.corruptRows } }));
+    }
+    return report;
   }
 
   /** Storage precision of a series; undefined when the series does not exist. */
@@ -317,16 +393,15 @@ export class SqliteSampleStore implements SampleStore {
   private enqueueCuts(cuts: readonly Head[]): void {
     if (cuts.length === 0) return;
     const rows: ChunkRow[] = [];
-    const headDeletes: number[] = [];
     for (const head of cuts) {
       const data = head.encoder.toBytes();
       const { firstTs, lastTs, count, decimals } = head.encoder;
       rows.push({ tier: 'raw', seriesId: head.seriesId, startMs: firstTs, endMs: lastTs, count, partial: false, data });
       const samples = decodeChunk(data);
       rows.push(...rollupRows({ seriesId: head.seriesId, decimals, samples }, this.p.tiers, true));
-      if (head.checkpointed) headDeletes.push(head.seriesId);
     }
-    this.p.queue.enqueue(rows, headDeletes);
+    // Every cut leaves a tombstone, checkpointed or not: log rows may hold its samples until the rounds delete them.
+    this.p.queue.enqueue(rows, cuts.map((head) => this.log.tombstone(head)));
   }
 
   private rowsOf(tier: TierName, id: SeriesId, range: { fromMs: number; toMs: number }): Uint8Array[] {

@@ -4,9 +4,11 @@
 // stay queued (and visible to queries), the store reports itself not writable, and a later commit retries: at most
 // every `retryDelayMs` for routine commits (so a full disk does not cost a failed transaction per collection cycle),
 // at once for flush(). A bounded queue drops its oldest rows past `maxPending`, counted in `droppedChunks`.
+// Sample log rows wait here too, ahead of the chunk rows of the same commit; past `maxPendingLogBytes` the oldest
+// are dropped and `logOverflowed` asks the next flush for a full checkpoint, which makes the dropped rows unnecessary.
 import type { Clock, StoreStatus } from '../domain/ports.ts';
 import type { TierName } from '../domain/series.ts';
-import type { ChunkRepo, ChunkRow } from './chunk-repo.ts';
+import type { ChunkRepo, ChunkRow, LogRow, Tombstone } from './chunk-repo.ts';
 import type { Db } from './db.ts';
 import { type StoreError, toStoreError } from './store-error.ts';
 
@@ -15,7 +17,11 @@ type LastError = NonNullable<StoreStatus['lastError']>;
 /** Queue of rows not yet written, with the write health. */
 export class WriteQueue {
   private pending: ChunkRow[] = [];
-  private readonly headDeletes = new Set<number>();
+  private readonly tombstones = new Map<number, Tombstone>();
+  private log: LogRow[] = [];
+  private logBytes = 0;
+  /** Log rows were dropped while writes failed: only a full checkpoint restores durability. */
+  logOverflowed = false;
   private readonly bySeries = new Map<number, ChunkRow[]>();
   writable: boolean;
   lastError: LastError | undefined;
@@ -25,7 +31,7 @@ export class WriteQueue {
 
   constructor(
     private readonly deps: { db: Db; repo: ChunkRepo; clock: Clock },
-    private readonly opts: { maxPending: number; retryDelayMs: number; readOnlyCause?: StoreError },
+    private readonly opts: { maxPending: number; maxPendingLogBytes: number; retryDelayMs: number; readOnlyCause?: StoreError },
   ) {
     this.writable = !opts.readOnlyCause;
     if (opts.readOnlyCause) this.markFailed(opts.readOnlyCause);
@@ -35,8 +41,8 @@ export class WriteQueue {
     return this.pending.length;
   }
 
-  /** Queues rows and checkpoint deletions (heads that were cut). */
-  enqueue(rows: readonly ChunkRow[], headDeletes: readonly number[] = []): void {
+  /** Queues rows and the tombstones of the heads they were cut from. */
+  enqueue(rows: readonly ChunkRow[], tombstones: readonly Tombstone[] = []): void {
     for (const row of rows) {
       this.pending.push(row);
       let list = this.bySeries.get(row.seriesId);
@@ -46,8 +52,22 @@ export class WriteQueue {
       }
       list.push(row);
     }
-    for (const id of headDeletes) this.headDeletes.add(id);
+    for (const t of tombstones) this.tombstones.set(t.seriesId, t);
     this.trim();
+  }
+
+  /** Queues a sample log row. */
+  enqueueLog(row: LogRow): void {
+    this.log.push(row);
+    this.logBytes += row.data.length;
+    while (this.logBytes > this.opts.maxPendingLogBytes) {
+      this.logBytes -= this.log.shift()?.data.length ?? this.logBytes;
+      this.logOverflowed = true;
+    }
+  }
+
+  private get idle(): boolean {
+    return this.pending.length === 0 && this.tombstones.size === 0 && this.log.length === 0;
   }
 
   /** Queued rows of one series and tier. */
@@ -61,13 +81,14 @@ export class WriteQueue {
    * `retryDelayMs` of the last failure returns that failure without trying, unless `force`.
    */
   commit(extra?: (repo: ChunkRepo) => void, force = false): StoreError | undefined {
-    if (this.pending.length === 0 && this.headDeletes.size === 0 && !extra) return undefined;
+    if (this.idle && !extra) return undefined;
     if (!this.writable && !force && this.deps.clock.now() < this.nextRetryMs) return this.lastFailure;
     const { db, repo } = this.deps;
     try {
       db.transaction(() => {
+        for (const row of this.log) repo.insertLog(row);
         for (const row of this.pending) repo.insert(row);
-        for (const id of this.headDeletes) repo.deleteHead(id);
+        for (const t of this.tombstones.values()) repo.saveTombstone(t);
         extra?.(repo);
       })();
     } catch (e) {
@@ -78,7 +99,9 @@ export class WriteQueue {
     }
     this.pending = [];
     this.bySeries.clear();
-    this.headDeletes.clear();
+    this.tombstones.clear();
+    this.log = [];
+    this.logBytes = 0;
     this.writable = true;
     return undefined;
   }
@@ -89,7 +112,7 @@ export class WriteQueue {
       const result = this.deps.db.transaction(work)();
       // A small write (history, metadata) succeeding says little while sample chunks still wait: the store is
       // writable again only once those are written too (the next commit), so /health does not flip back early.
-      if (this.pending.length === 0 && this.headDeletes.size === 0) this.writable = true;
+      if (this.idle) this.writable = true;
       return result;
     } catch (e) {
       const err = toStoreError(e, what);
@@ -97,6 +120,11 @@ export class WriteQueue {
       this.markFailed(err);
       return err;
     }
+  }
+
+  /** Records a condition found without a failed write (a damaged log row skipped at open): writability unchanged. */
+  noteError(err: StoreError): void {
+    this.lastError = { code: err.code, message: err.message, atMs: this.deps.clock.now() };
   }
 
   /** Records a failed write: not writable until the next successful one. */
