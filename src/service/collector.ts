@@ -15,6 +15,7 @@ import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
 import type { SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 
 export interface CollectorOptions {
   readonly selector: SourceSelector;
@@ -35,42 +36,29 @@ export interface Collector extends LatestUsage {
   lastCollection(): LastCollection | undefined;
 }
 
-interface PendingSample {
-  readonly kind: EntityKind;
-  readonly entity: string;
-  readonly metric: string;
-  readonly tsMs: number;
-  readonly value: number | undefined;
-}
-
-function containerSamples(snapshot: UsageSnapshot): PendingSample[] {
-  const out: PendingSample[] = [];
+function containerSamples(snapshot: UsageSnapshot, out: SampleColumns): void {
   for (const c of snapshot.containers) {
-    const entity = `${c.namespace}/${c.pod}/${c.container}`;
-    const base = { kind: 'container' as const, entity, tsMs: c.tsMs };
-    out.push({ ...base, metric: METRIC.cpuMillicores, value: c.cpuCores * 1000 });
-    out.push({ ...base, metric: METRIC.memoryWorkingSetBytes, value: c.memoryWorkingSetBytes });
-    out.push({ ...base, metric: METRIC.memoryRssBytes, value: c.memoryRssBytes });
-    out.push({ ...base, metric: METRIC.throttleRatio, value: c.throttledRatio });
+    const key = { kind: 'container' as const, entity: `${c.namespace}/${c.pod}/${c.container}`, tsMs: c.tsMs };
+    out.add(key, METRIC.cpuMillicores, c.cpuCores * 1000);
+    out.add(key, METRIC.memoryWorkingSetBytes, c.memoryWorkingSetBytes);
+    out.add(key, METRIC.memoryRssBytes, c.memoryRssBytes);
+    out.add(key, METRIC.throttleRatio, c.throttledRatio);
   }
-  return out;
 }
 
-function nodeAndVolumeSamples(snapshot: UsageSnapshot): PendingSample[] {
-  const out: PendingSample[] = [];
+function nodeAndVolumeSamples(snapshot: UsageSnapshot, out: SampleColumns): void {
   for (const n of snapshot.nodes) {
-    const base = { kind: 'node' as const, entity: n.node, tsMs: n.tsMs };
-    out.push({ ...base, metric: METRIC.cpuMillicores, value: n.cpuCores * 1000 });
-    out.push({ ...base, metric: METRIC.memoryWorkingSetBytes, value: n.memoryWorkingSetBytes });
-    out.push({ ...base, metric: METRIC.usedBytes, value: n.fsUsedBytes });
-    out.push({ ...base, metric: METRIC.capacityBytes, value: n.fsCapacityBytes });
+    const key = { kind: 'node' as const, entity: n.node, tsMs: n.tsMs };
+    out.add(key, METRIC.cpuMillicores, n.cpuCores * 1000);
+    out.add(key, METRIC.memoryWorkingSetBytes, n.memoryWorkingSetBytes);
+    out.add(key, METRIC.usedBytes, n.fsUsedBytes);
+    out.add(key, METRIC.capacityBytes, n.fsCapacityBytes);
   }
   for (const v of snapshot.volumes) {
-    const base = { kind: 'pvc' as const, entity: `${v.namespace}/${v.pvc}`, tsMs: v.tsMs };
-    out.push({ ...base, metric: METRIC.usedBytes, value: v.usedBytes });
-    out.push({ ...base, metric: METRIC.capacityBytes, value: v.capacityBytes });
+    const key = { kind: 'pvc' as const, entity: `${v.namespace}/${v.pvc}`, tsMs: v.tsMs };
+    out.add(key, METRIC.usedBytes, v.usedBytes);
+    out.add(key, METRIC.capacityBytes, v.capacityBytes);
   }
-  return out;
 }
 
 /** Usage of one pod in a cycle, summed over its containers (what `/api/v1/pods` reads, and the totals' input). */
@@ -143,17 +131,16 @@ function workloadResolver(view: ClusterView | undefined): (p: PodSums) => string
   };
 }
 
-function totalsSamples(totals: Iterable<Totals>, out: PendingSample[]): void {
+function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
   for (const t of totals) {
-    const base = { kind: t.kind, entity: t.entity, tsMs: t.tsMs };
-    out.push({ ...base, metric: METRIC.cpuMillicores, value: t.cpu });
-    out.push({ ...base, metric: METRIC.memoryWorkingSetBytes, value: t.memory });
-    out.push({ ...base, metric: METRIC.pods, value: t.pods });
+    out.add(t, METRIC.cpuMillicores, t.cpu);
+    out.add(t, METRIC.memoryWorkingSetBytes, t.memory);
+    out.add(t, METRIC.pods, t.pods);
   }
 }
 
 /** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
-function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }): PendingSample[] {
+function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): void {
   const workloads = new Map<string, Totals>();
   const namespaces = new Map<string, Totals>();
   const cluster = new Map<string, Totals>();
@@ -164,90 +151,36 @@ function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; wo
     const workload = ctx.workloadOf(p);
     if (workload !== undefined) addPod(workloads, { kind: 'workload', entity: workload }, p);
   }
-  const out: PendingSample[] = [];
   totalsSamples(workloads.values(), out);
   totalsSamples(namespaces.values(), out);
   totalsSamples(cluster.values(), out);
-  return out;
 }
 
-/** Absent values (unknown to the source) are not stored at all. */
-function samplesOf(snapshot: UsageSnapshot, aggregates: readonly PendingSample[]): PendingSample[] {
-  return [...containerSamples(snapshot), ...nodeAndVolumeSamples(snapshot), ...aggregates].filter((s) => s.value !== undefined && Number.isFinite(s.value));
+/** Every sample of the cycle: containers, nodes, volumes and the totals. */
+function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1]): SampleColumns {
+  const out = new SampleColumns();
+  containerSamples(snapshot, out);
+  nodeAndVolumeSamples(snapshot, out);
+  aggregateSamples(podSums, ctx, out);
+  return out;
 }
 
 function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
-type IdsByEntity = Map<EntityKind, Map<string, Map<string, number>>>;
-
-/** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
-const CACHE_GENERATION_CYCLES = 60;
-
-/**
- * Resolves series ids through a cache, asking the store only for keys not seen before. The cache is nested by kind,
- * entity and metric so that a cycle's hundreds of thousands of lookups hash strings that already exist (one entity
- * string per container) instead of building a key string per sample. It keeps two generations: an entity read from
- * the older one moves to the current one, and the older one is dropped every {@link CACHE_GENERATION_CYCLES} cycles,
- * so the pods that churn replaces (20 a second at the scale envelope) do not stay in memory for the process' life.
- */
-function createSeriesCache(store: SampleStore, cluster: string): (samples: readonly PendingSample[]) => Promise<number[]> {
-  let current: IdsByEntity = new Map();
-  let previous: IdsByEntity = new Map();
-  let cycles = 0;
-  const entityOf = (s: PendingSample): Map<string, number> | undefined => {
-    const own = current.get(s.kind)?.get(s.entity);
-    if (own !== undefined) return own;
-    const old = previous.get(s.kind)?.get(s.entity);
-    if (old !== undefined) byKind(s.kind).set(s.entity, old);
-    return old;
-  };
-  const byKind = (kind: EntityKind): Map<string, Map<string, number>> => {
-    let m = current.get(kind);
-    if (m === undefined) current.set(kind, (m = new Map()));
-    return m;
-  };
-  const lookup = (s: PendingSample): number | undefined => entityOf(s)?.get(s.metric);
-  const remember = (s: PendingSample, id: number): void => {
-    let byMetric = entityOf(s);
-    if (byMetric === undefined) byKind(s.kind).set(s.entity, (byMetric = new Map()));
-    byMetric.set(s.metric, id);
-  };
-  return async (samples) => {
-    if (++cycles % CACHE_GENERATION_CYCLES === 0) {
-      previous = current;
-      current = new Map();
-    }
-    const out = new Array<number>(samples.length);
-    const missing = new Map<string, PendingSample>();
-    for (let i = 0; i < samples.length; i++) {
-      const s = samples[i] as PendingSample;
-      const id = lookup(s);
-      if (id === undefined) missing.set(`${s.kind}\u0000${s.entity}\u0000${s.metric}`, s);
-      else out[i] = id;
-    }
-    if (missing.size === 0) return out;
-    const news = [...missing.values()];
-    const resolved = await store.resolveSeries(news.map((s) => ({ cluster, kind: s.kind, entity: s.entity, metric: s.metric })));
-    news.forEach((s, i) => remember(s, resolved[i] as number));
-    for (let i = 0; i < samples.length; i++) out[i] ??= lookup(samples[i] as PendingSample) as number;
-    return out;
-  };
-}
-
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
-  const resolve = createSeriesCache(opts.store, opts.cluster);
+  const ids = new SeriesIdCache({ store: opts.store, cluster: opts.cluster });
   const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView) };
   let pods = new Map<string, UsageNow>();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
 
   async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>): Promise<number> {
-    const samples = samplesOf(snapshot, aggregateSamples(podSums, aggregation));
-    const seriesIds = await resolve(samples);
-    await opts.store.append({ seriesIds, timestampsMs: samples.map((s) => s.tsMs), values: samples.map((s) => s.value as number) });
+    const samples = samplesOf(snapshot, podSums, aggregation);
+    const seriesIds = await ids.resolve(samples);
+    await opts.store.append({ seriesIds, timestampsMs: samples.timestampsMs, values: samples.values });
     // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
     // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
     await opts.store.flush().catch(() => undefined);
