@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '../../errors/app-error.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisSettings } from '../../service/analysis/index.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
+import { METRIC } from '../../domain/series.ts';
 import { createRangeQuerier } from '../../sources/prometheus/range-query.ts';
 import { PrometheusSeriesReader } from '../../sources/prometheus/series-reader.ts';
 import { SqliteSampleStore } from '../../store/sample-store.ts';
@@ -69,13 +70,29 @@ async function fromDatabase(o: ReportOptions, mode: Extract<ReportMode, { kind: 
   }
 }
 
+/** How far before the recent window the analyses look for the throttling ratio in force at its start (read.ts). */
+const THROTTLE_LOOKBACK_MS = 3_600_000;
+
+/** Length of one time slice of the one-shot reads (series-reader-slices.ts): two of Prometheus's daily blocks. */
+const SLICE_MS = 2 * 86_400_000;
+
+/**
+ * How the one-shot pass reads: it covers every namespace, so each container metric is one cluster-wide query (cut
+ * into time slices, which keeps short-lived pods from being walked over the whole window and uses more than one
+ * Prometheus core), and throttling only over the recent window its analysis judges.
+ */
+export function oneShotReads(s: AnalysisSettings, range: { fromMs: number; toMs: number }): { clusterWide: true; slices: number; metricFromMs: Record<string, number> } {
+  const slices = Math.max(1, Math.ceil((range.toMs - range.fromMs) / SLICE_MS));
+  return { clusterWide: true, slices, metricFromMs: { [METRIC.throttleRatio]: range.toMs - s.recentWindowMs - THROTTLE_LOOKBACK_MS } };
+}
+
 async function fromPrometheus(o: ReportOptions, mode: Extract<ReportMode, { kind: 'prometheus' }>, signal: AbortSignal): Promise<Report> {
   const querier = createRangeQuerier({ url: mode.url, auth: mode.token === undefined ? undefined : { type: 'bearer', token: mode.token } });
   let reader: PrometheusSeriesReader | undefined;
   const pass = (synced: SyncedCluster, now: number): LocalPass => {
     const fromMs = now - historyWindowMs(settingsOf(o));
     const namespaces = o.namespaces.length > 0 ? o.namespaces : undefined;
-    reader = new PrometheusSeriesReader({ querier, cluster: o.clusterName, fromMs, toMs: now, stepMs: mode.stepMs, namespaces, signal, workloadOf: synced.workloadOf });
+    reader = new PrometheusSeriesReader({ querier, cluster: o.clusterName, fromMs, toMs: now, stepMs: mode.stepMs, namespaces, signal, workloadOf: synced.workloadOf, ...oneShotReads(settingsOf(o), { fromMs, toMs: now }) });
     return { history: reader };
   };
   const { result, nowMs } = await analyseLocal(o, { mode, pass, signal });

@@ -18,8 +18,9 @@ Sources (exactly one):
   --db FILE [--kubeconfig F] [--context C]     analyse a local database; cluster objects from the kubeconfig
   --prometheus URL [--kubeconfig F] [--context C] [--prometheus-token T] [--step 5m]
                                               one-shot: sync the cluster once, read --window of history from
-                                              Prometheus with a few aggregated range queries (per metric and
-                                              namespace, never per container), analyse, print
+                                              Prometheus with a few aggregated range queries (per metric, in
+                                              time slices; per namespace with -n; never per container), analyse,
+                                              print
 
 Without --kubeconfig, KUBECONFIG, ~/.kube/config or in-cluster credentials are used.
 

@@ -4,7 +4,7 @@
 // jobs; workload, namespace and cluster totals are derived from the container series, so they cost no query.
 import { METRIC, type EntityKind, type SeriesSelector } from '../../domain/series.ts';
 import { clusterJobs, namespaceJobs, type RangeJob } from './range-import.ts';
-import type { QueryLabels } from './queries.ts';
+import { DEFAULT_QUERY_LABELS, usageQueries, type QueryLabels, type UsageQueryName } from './queries.ts';
 
 /** Kinds whose series are sums over container series (the collector's totals). */
 export const DERIVED_KINDS: ReadonlySet<EntityKind> = new Set(['workload', 'namespace', 'cluster']);
@@ -68,4 +68,26 @@ export function clusterJobsFor(selector: SeriesSelector, labels?: QueryLabels): 
 /** Whether the selector can match a container-derived series at all. */
 export function needsContainers(selector: SeriesSelector): boolean {
   return containerMetricsFor(selector).size > 0;
+}
+
+/**
+ * The container jobs of the metrics for every namespace at once: the per-namespace queries without their
+ * namespace matcher (the queries of usageQueries, aggregated by namespace, pod and container all the same).
+ */
+export function clusterContainerJobs(metrics: ReadonlySet<string>, labels: QueryLabels = DEFAULT_QUERY_LABELS): RangeJob[] {
+  const byMetric = new Map(namespaceJobs('', labels).map((j) => [j.metric, j]));
+  const q = usageQueries(labels);
+  const names: Record<string, UsageQueryName> = {
+    [METRIC.cpuMillicores]: 'containerCpuCores',
+    [METRIC.memoryWorkingSetBytes]: 'containerMemoryWorkingSet',
+    [METRIC.memoryRssBytes]: 'containerMemoryRss',
+    [METRIC.throttleRatio]: 'containerThrottledRatio',
+  };
+  const out: RangeJob[] = [];
+  for (const metric of metrics) {
+    const job = byMetric.get(metric);
+    const name = names[metric];
+    if (job !== undefined && name !== undefined) out.push({ ...job, name: `*/${name}`, query: q[name] });
+  }
+  return out;
 }

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // A SeriesReader over Prometheus for one time range: what the one-shot `krm report` analyses read instead of the
 // SQLite store. It answers `findSeries` and `query` under the collector's series keys by running the backfill's
-// aggregated range queries (one per metric and namespace, cluster-wide for nodes and PVCs; never one per container)
+// aggregated range queries (one per metric and namespace, or one per metric for every namespace cut into time
+// slices, series-reader-slices.ts; cluster-wide for nodes and PVCs; never one per container)
 // on one grid at the collection step, lazily for what a selector needs, and keeping the matrices in memory. Points
 // are folded locally like the store's raw tier (exact quantiles), so an analysis cannot tell the two apart; the
 // workload, namespace and cluster totals are summed from the container series and cost no query.
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { QueriedSeries, SeriesInfo, SeriesQuery, SeriesQueryResult, SeriesSelector } from '../../domain/series.ts';
 import { StepAccumulator } from '../../store/step-accumulator.ts';
-import { runRangeJob, namespacesWithContainers, type RangeJob } from './range-import.ts';
+import { namespacesWithContainers, toImported, type RangeJob } from './range-import.ts';
 import type { QueryLabels } from './queries.ts';
 import type { RangeQuerier } from './range-query.ts';
 import { MAX_POINTS_PER_SERIES } from './range-query.ts';
-import { clusterJobsFor, containerJobs, containerMetricsFor, namespacesFor, needsTotals } from './series-reader-plan.ts';
+import { clusterContainerJobs, clusterJobsFor, containerJobs, containerMetricsFor, namespacesFor, needsTotals } from './series-reader-plan.ts';
+import { joinSlices, limiter, sliceGrid } from './series-reader-slices.ts';
 import { deriveTotals, type Grid, type GridSeries, type TotalsScope, type WorkloadResolver } from './series-reader-totals.ts';
 
 /** Points per series when a query gives no step (as the store). */
@@ -37,6 +39,21 @@ export interface PrometheusSeriesReaderOptions {
   readonly signal?: AbortSignal;
   /** Maps a pod to its workload for the workload totals; without it only namespace and cluster totals exist. */
   readonly workloadOf?: WorkloadResolver;
+  /**
+   * One container query per metric for every namespace rather than one per namespace (not with `namespaces`):
+   * a handful of requests whatever the number of namespaces, for a read that covers them all (the one-shot report).
+   */
+  readonly clusterWide?: boolean;
+  /**
+   * Time slices the range's queries are split into (default 1; proportionally fewer for a metric read over the
+   * end of the range only), run concurrently. Prometheus evaluates every series a query selects at every step of
+   * its range, whether or not the series has samples there; a slice selects only the series of its own days, so
+   * pods that lived for an hour (rollouts, jobs, churn) are not walked over the whole window, and one large query
+   * no longer runs on one core.
+   */
+  readonly slices?: number;
+  /** Metrics read only from this time on (ms), e.g. throttling, which the analyses judge over the last minutes. */
+  readonly metricFromMs?: Readonly<Record<string, number>>;
 }
 
 /** What the reader asked Prometheus, for the benchmark and the report's summary. */
@@ -69,20 +86,6 @@ function matches(s: SeriesInfo, sel: SeriesSelector): boolean {
   return sel.metrics === undefined || sel.metrics.includes(s.metric);
 }
 
-/** Runs async work over items with at most `limit` in flight; rejects with the first failure. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export class PrometheusSeriesReader implements SeriesReader {
   readonly grid: Grid;
   private readonly byKey = new Map<string, Stored>();
@@ -93,8 +96,12 @@ export class PrometheusSeriesReader implements SeriesReader {
   private queries = 0;
   private samples = 0;
 
+  /** Range queries in flight at once, across jobs and slices. */
+  private readonly limit: <T>(work: () => Promise<T>) => Promise<T>;
+
   constructor(private readonly o: PrometheusSeriesReaderOptions) {
     this.grid = readerGrid(o);
+    this.limit = limiter(o.concurrency ?? 4);
   }
 
   stats(): SeriesReaderStats {
@@ -136,7 +143,7 @@ export class PrometheusSeriesReader implements SeriesReader {
     const metrics = containerMetricsFor(selector);
     if (metrics.size > 0) {
       const namespaces = namespacesFor(selector, await this.namespaces());
-      work.push(this.runJobs(containerJobs(namespaces, metrics, this.o.labels)));
+      work.push(this.runJobs(this.jobsOf(namespaces, metrics)));
       if (needsTotals(selector)) work.push(this.loadTotals(selector, namespaces));
     }
     await Promise.all(work);
@@ -153,11 +160,18 @@ export class PrometheusSeriesReader implements SeriesReader {
 
   private async addTotals(s: { namespaces: string[]; scope: TotalsScope }): Promise<void> {
     const metrics = containerMetricsFor({ kind: 'namespace' });
-    await this.runJobs(containerJobs(s.namespaces, metrics, this.o.labels));
+    await this.runJobs(this.jobsOf(s.namespaces, metrics));
     const prefixes = s.namespaces.map((ns) => `${ns}/`);
     const containers = this.byId.filter((x) => x.info.kind === 'container' && metrics.has(x.info.metric) && prefixes.some((p) => x.info.entity.startsWith(p)));
     const opts = { grid: this.grid, cluster: this.o.cluster, workloadOf: this.o.workloadOf, scope: s.scope };
     for (const t of deriveTotals(containers.map((x) => x.data), opts)) this.add(t);
+  }
+
+  /** The container jobs of the metrics: per namespace, or cluster-wide when configured and unrestricted. */
+  private jobsOf(namespaces: readonly string[], metrics: ReadonlySet<string>): RangeJob[] {
+    if (namespaces.length === 0) return [];
+    if (this.o.clusterWide === true && this.o.namespaces === undefined) return clusterContainerJobs(metrics, this.o.labels);
+    return containerJobs(namespaces, metrics, this.o.labels);
   }
 
   /** Namespaces with containers in the range (one label-values lookup), restricted to the configured ones. */
@@ -173,13 +187,33 @@ export class PrometheusSeriesReader implements SeriesReader {
 
   private async runJobs(jobs: readonly RangeJob[]): Promise<void> {
     if (this.grid.points === 0) return;
-    await mapLimited(jobs, this.o.concurrency ?? 4, (job) =>
-      this.once(this.jobs, job.name, async () => {
-        this.queries++;
-        const req = { signal: this.signal(), startMs: this.grid.startMs, endMs: this.endMs(), stepMs: this.grid.stepMs };
-        for (const s of await runRangeJob(this.o.querier, job, req)) this.add(s);
-      }),
+    await Promise.all(jobs.map((job) => this.once(this.jobs, job.name, async () => this.runJob(job))));
+  }
+
+  /** One job: its slices through the shared limit, their series joined in time order under one key each. */
+  private async runJob(job: RangeJob): Promise<void> {
+    const startMs = this.startOf(job.metric);
+    // Slices are of the whole range's length: a metric read over its end only needs fewer (usually one). Node and
+    // PVC series live as long as their objects, a handful of them: slicing would only add requests.
+    const wanted = job.kind === 'container' ? (this.o.slices ?? 1) : 1;
+    const count = Math.ceil((wanted * (this.endMs() - startMs + this.grid.stepMs)) / (this.endMs() - this.grid.startMs + this.grid.stepMs));
+    const slices = sliceGrid({ startMs, endMs: this.endMs(), stepMs: this.grid.stepMs, slices: count });
+    const parts = await Promise.all(
+      slices.map((slice) =>
+        this.limit(async () => {
+          this.queries++;
+          return this.o.querier.queryRange(job.query, { signal: this.signal(), ...slice, stepMs: this.grid.stepMs });
+        }),
+      ),
     );
+    for (const s of toImported(job, joinSlices(parts))) this.add(s);
+  }
+
+  /** The first grid point a metric is read from: the range's, or later for a metric read over its end only. */
+  private startOf(metric: string): number {
+    const from = this.o.metricFromMs?.[metric];
+    if (from === undefined || from <= this.grid.startMs) return this.grid.startMs;
+    return this.grid.startMs + Math.ceil((from - this.grid.startMs) / this.grid.stepMs) * this.grid.stepMs;
   }
 
   /** Runs `work` once per key; later callers await the same promise (a failure is not cached). */
