@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Range queries: choose the tier, read the rows of each series (stored and still pending), merge the in-memory
-// head, and fold everything into steps.
-import type { QueriedSeries, SeriesInfo, SeriesQuery, SeriesQueryResult, TierName } from '../domain/series.ts';
+// Range queries: choose the tier, read the rows of the series (stored and still pending; one bulk read per batch of
+// series where the source has one), merge the in-memory head, and fold everything into steps: rollup buckets
+// through a dense per-step accumulator (sketches decoded only for quantiles), raw samples sparsely (raw-points.ts).
+import type { QueriedSeries, SeriesInfo, SeriesPoint, SeriesQuery, SeriesQueryResult, TierName } from '../domain/series.ts';
+import type { BulkRowRead, RowsBySeries } from './bulk-rows.ts';
 import { decodeChunk, type DecodedChunk } from './chunk-codec.ts';
-import { decodeRollups } from './rollup-codec.ts';
+import { rawPoints } from './raw-points.ts';
+import { decodeRollupColumns } from './rollup-codec.ts';
+import type { RollupBucket } from './rollup.ts';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
 import { StepAccumulator, type QuantileMode, type StepGrid } from './step-accumulator.ts';
 import { chooseTier, type TierSpec } from './tiers.ts';
@@ -19,6 +23,11 @@ export interface QuerySources {
   readonly tiers: readonly TierSpec[];
   /** Blobs of the rows of one series overlapping `[fromMs, toMs)`, stored or pending, in any order. */
   rows(tier: TierName, seriesId: number, range: { fromMs: number; toMs: number }): Uint8Array[];
+  /**
+   * The same rows for many series at once, in one read (optional): a query over more than one series uses it
+   * instead of {@link rows}, so that a namespace costs one statement, not one per series.
+   */
+  readonly rowsMany?: BulkRowRead;
   /** Samples buffered in memory for a series. */
   head(seriesId: number): DecodedChunk | undefined;
   /** Earliest timestamp of a series in a tier, head included. */
@@ -63,18 +72,72 @@ function addSamples(acc: StepAccumulator, c: DecodedChunk): void {
   for (let i = 0; i < c.values.length; i++) acc.addSample(c.timestampsMs[i] as number, c.values[i] as number);
 }
 
-function readSeries(src: QuerySources, target: { tier: TierSpec; grid: StepGrid; acc: StepAccumulator }, id: number): void {
-  const { tier, grid, acc } = target;
-  if (tier.resolutionMs === 0) {
-    for (const blob of src.rows(tier.name, id, grid)) addSamples(acc, decodeChunk(blob));
-  } else {
-    const bucketFromMs = Math.floor(grid.fromMs / tier.resolutionMs) * tier.resolutionMs;
-    for (const blob of src.rows(tier.name, id, { fromMs: bucketFromMs, toMs: grid.toMs })) {
-      for (const b of decodeRollups(blob, acc.wantsSketches).buckets) acc.addBucket(b, bucketFromMs);
-    }
+/** One bucket object reused for every decoded bucket: the accumulator reads it and keeps nothing but its sketch. */
+type ScratchBucket = { -readonly [K in keyof RollupBucket]: RollupBucket[K] };
+
+function addRollups(acc: StepAccumulator, blob: Uint8Array, o: { bucketFromMs: number; scratch: ScratchBucket }): void {
+  const c = decodeRollupColumns(blob, acc.wantsSketches);
+  const b = o.scratch;
+  for (let i = 0; i < c.starts.length; i++) {
+    b.startMs = c.starts[i] as number;
+    b.count = c.counts[i] as number;
+    b.min = c.mins[i] as number;
+    b.max = c.maxs[i] as number;
+    b.sum = c.sums[i] as number;
+    b.sketch = c.sketches ? (c.sketches[i] ?? null) : null;
+    acc.addBucket(b, o.bucketFromMs);
   }
-  const head = src.head(id);
+}
+
+interface Target {
+  readonly tier: TierSpec;
+  readonly grid: StepGrid;
+}
+
+/** The row range a tier is read over: rollup tiers from the bucket holding the range start. */
+function rowRange(t: Target): { fromMs: number; toMs: number } {
+  const { tier, grid } = t;
+  if (tier.resolutionMs === 0) return { fromMs: grid.fromMs, toMs: grid.toMs };
+  return { fromMs: Math.floor(grid.fromMs / tier.resolutionMs) * tier.resolutionMs, toMs: grid.toMs };
+}
+
+/** Folds one series' rollup rows and head into its accumulator. */
+function foldRollups(src: QuerySources, t: Target & { acc: StepAccumulator; id: number; blobs: readonly Uint8Array[] }): void {
+  const { acc, blobs } = t;
+  const o = { bucketFromMs: rowRange(t).fromMs, scratch: { startMs: 0, count: 0, min: 0, max: 0, sum: 0, sketch: null } };
+  for (const blob of blobs) addRollups(acc, blob, o);
+  const head = src.head(t.id);
   if (head) addSamples(acc, head);
+}
+
+/** The points of one series on the raw tier: its chunks, then its head. */
+function rawSeries(src: QuerySources, t: { grid: StepGrid; id: number; blobs: readonly Uint8Array[]; quantiles: readonly number[] }): SeriesPoint[] {
+  const chunks = t.blobs.map((blob) => decodeChunk(blob));
+  const head = src.head(t.id);
+  if (head) chunks.push(head);
+  return rawPoints(t.grid, chunks, t.quantiles);
+}
+
+const NO_ROWS: readonly Uint8Array[] = [];
+/** Series per bulk read. */
+const SERIES_PER_READ = 256;
+
+/** Rows of every series: one bulk read when the source has one and more than one series is asked. */
+function readRows(src: QuerySources, t: Target, series: readonly SeriesInfo[]): (id: number) => readonly Uint8Array[] {
+  const range = rowRange(t);
+  if (!src.rowsMany || series.length < 2) return (id) => src.rows(t.tier.name, id, range);
+  const rows: RowsBySeries = src.rowsMany(t.tier.name, series.map((s) => s.id), range);
+  return (id) => rows.get(id) ?? NO_ROWS;
+}
+
+/** The points of one series from its rows and head. */
+function seriesPoints(src: QuerySources, t: Target & { mode: QuantileMode; quantiles: readonly number[]; id: number; blobs: readonly Uint8Array[] }): SeriesPoint[] {
+  const { grid, quantiles } = t;
+  if (grid.steps === 0) return [];
+  if (t.tier.resolutionMs === 0) return rawSeries(src, { grid, id: t.id, blobs: t.blobs, quantiles });
+  const acc = new StepAccumulator(grid, t.mode);
+  foldRollups(src, { ...t, acc });
+  return acc.points(quantiles);
 }
 
 /** Runs a query over already resolved series. */
@@ -89,11 +152,13 @@ export function runQuery(src: QuerySources, q: SeriesQuery, series: readonly Ser
   const quantiles = q.quantiles ?? [];
   let mode: QuantileMode = 'none';
   if (quantiles.length > 0) mode = tier.resolutionMs === 0 ? 'exact' : 'sketch';
-  const out: QueriedSeries[] = series.map((info) => {
-    const acc = new StepAccumulator(grid, mode);
-    if (steps > 0) readSeries(src, { tier, grid, acc }, info.id);
-    return { series: info, points: acc.points(quantiles) };
-  });
+  const out: QueriedSeries[] = [];
+  // Series are read in batches, so that a query over every series holds the rows of one batch at a time.
+  for (let b = 0; b < series.length; b += SERIES_PER_READ) {
+    const batch = series.slice(b, b + SERIES_PER_READ);
+    const rowsOf = steps > 0 ? readRows(src, { tier, grid }, batch) : () => NO_ROWS;
+    for (const info of batch) out.push({ series: info, points: seriesPoints(src, { tier, grid, mode, quantiles, id: info.id, blobs: rowsOf(info.id) }) });
+  }
   const approximate = mode === 'sketch';
   return {
     tier: tier.name,

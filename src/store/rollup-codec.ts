@@ -187,31 +187,55 @@ function readValueColumn(r: BitReader, n: number, decimals: number | null): numb
   return col;
 }
 
-/** Decodes a rollup chunk; sketches are read only when `withSketch` (else null). */
-export function decodeRollups(bytes: Uint8Array, withSketch: boolean): DecodedRollups {
+/** A decoded rollup chunk column by column (no object per bucket); `sketches` is null when not read. */
+export interface RollupColumns {
+  readonly decimals: number | null;
+  readonly starts: readonly number[];
+  readonly counts: readonly number[];
+  readonly mins: readonly number[];
+  readonly maxs: readonly number[];
+  readonly sums: readonly number[];
+  readonly sketches: readonly Sketch[] | null;
+}
+
+const EMPTY_COLUMNS: RollupColumns = { decimals: null, starts: [], counts: [], mins: [], maxs: [], sums: [], sketches: null };
+
+/**
+ * Decodes a rollup chunk into columns; the sketches, stored last, are read only when `withSketch` (a reader of
+ * min/max/mean stops before them).
+ */
+export function decodeRollupColumns(bytes: Uint8Array, withSketch: boolean): RollupColumns {
   const r = new BitReader(bytes);
   const version = r.readVarUint();
   if (version !== ROLLUP_VERSION) throw new RangeError(`unsupported rollup version ${version}`);
   const flags = r.readBits(8);
   const resolutionMs = r.readVarUint();
   const n = r.readVarUint();
-  if (n === 0) return { decimals: null, buckets: [] };
+  if (n === 0) return EMPTY_COLUMNS;
   const firstStartMs = r.readVarInt();
   const decimals = (flags & FLAG_FLOAT) !== 0 ? null : r.readVarInt();
   const { starts, counts } = readStartsAndCounts(r, { n, resolutionMs, firstStartMs });
-  const cols = [0, 1, 2].map(() => readValueColumn(r, n, decimals));
+  const mins = readValueColumn(r, n, decimals);
+  const maxs = readValueColumn(r, n, decimals);
+  const sums = readValueColumn(r, n, decimals);
   const sketches = withSketch && (flags & FLAG_SKETCH) !== 0 ? readSketches(r, n) : null;
-  const [mins, maxs, sums] = cols as [number[], number[], number[]];
+  return { decimals, starts, counts, mins, maxs, sums, sketches };
+}
+
+/** Decodes a rollup chunk into buckets; sketches are read only when `withSketch` (else null). */
+export function decodeRollups(bytes: Uint8Array, withSketch: boolean): DecodedRollups {
+  const c = decodeRollupColumns(bytes, withSketch);
+  const n = c.starts.length;
   const buckets = new Array<RollupBucket>(n);
   for (let i = 0; i < n; i++) {
     buckets[i] = {
-      startMs: starts[i] as number,
-      count: counts[i] as number,
-      min: mins[i] as number,
-      max: maxs[i] as number,
-      sum: sums[i] as number,
-      sketch: sketches ? (sketches[i] as Sketch) : null,
+      startMs: c.starts[i] as number,
+      count: c.counts[i] as number,
+      min: c.mins[i] as number,
+      max: c.maxs[i] as number,
+      sum: c.sums[i] as number,
+      sketch: c.sketches ? (c.sketches[i] as Sketch) : null,
     };
   }
-  return { decimals, buckets };
+  return { decimals: c.decimals, buckets };
 }

@@ -48,16 +48,33 @@ function put(target: EntitySeries, key: { entity: string; metric: string }, samp
 }
 
 /** A query of the namespace's series (by kind and metrics) or of given series ids; `into` collects the result. */
-type ReadQuery = Omit<SeriesQuery, 'selector'> & { kind?: 'container' | 'pvc'; metrics?: string[]; into?: EntitySeries };
+type ReadQuery = Omit<SeriesQuery, 'selector'> & { kind?: 'container' | 'pvc'; metrics?: string[]; into?: EntitySeries; ids?: Map<string, number> };
 
-async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
+/** Samples of one series' points, by `pick`: one object per point, nothing else copied. */
+function toSamples(points: readonly SeriesPoint[], pick: Pick, metric: string): Sample[] {
+  const out = new Array<Sample>(points.length);
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as SeriesPoint;
+    out[i] = { tsMs: p.tsMs, value: pick(p, metric) };
+  }
+  return out;
+}
+
+/** Runs one query; each of `picks` makes its own samples of every series into its own map. */
+async function readInto(o: ReadOpts, q: ReadQuery, picks: ReadonlyArray<readonly [EntitySeries, Pick]>): Promise<void> {
   o.signal?.throwIfAborted();
-  const { kind, metrics, into = new Map<string, Map<string, Sample[]>>(), ...query } = q;
+  const { kind, metrics, into: _into, ids, ...query } = q;
   const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };
   const res = await o.history.query({ ...query, ...selector });
   for (const s of res.series) {
-    put(into, s.series, s.points.map((p) => ({ tsMs: p.tsMs, value: pick(p, s.series.metric) })));
+    ids?.set(`${s.series.entity}|${s.series.metric}`, s.series.id);
+    for (const [into, pick] of picks) put(into, s.series, toSamples(s.points, pick, s.series.metric));
   }
+}
+
+async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
+  const into = q.into ?? new Map<string, Map<string, Sample[]>>();
+  await readInto(o, q, [[into, pick]]);
   return into;
 }
 
@@ -80,12 +97,12 @@ async function refineYoung(o: ReadOpts, long: EntitySeries, ids: ReadonlyMap<str
 }
 
 async function readLong(o: ReadOpts): Promise<EntitySeries> {
+  // The ids of the series read, keyed by entity and metric, for the young series' second read.
   const ids = new Map<string, number>();
-  const metrics = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes];
-  const found = await o.history.findSeries({ cluster: o.cluster, kind: 'container', entityPrefix: `${o.namespace}/`, metrics });
-  for (const s of found) ids.set(`${s.entity}|${s.metric}`, s.id);
-  const query = { kind: 'container' as const, metrics, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const, quantiles: [0.95] };
-  const long = await read(o, query, longPick);
+  const window = { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
+  // CPU asks the hour's p95; memory only its maximum, so its sketches are not decoded.
+  const long = await read(o, { ...window, metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
+  await read(o, { ...window, metrics: [METRIC.memoryWorkingSetBytes], into: long }, longPick);
   await refineYoung(o, long, ids);
   return long;
 }
@@ -104,8 +121,12 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   // series do (a young container), and these windows are within the 1 h and 5 min tiers' retention.
   const long = await readLong(o);
   const leakQuery = { kind: 'container' as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
-  const leak = await read(o, leakQuery, mean);
-  const leakPeaks = await read(o, leakQuery, max);
+  const leak: EntitySeries = new Map();
+  const leakPeaks: EntitySeries = new Map();
+  await readInto(o, leakQuery, [
+    [leak, mean],
+    [leakPeaks, max],
+  ]);
   const recentQuery = { kind: 'container' as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
   const recent = await read(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }, max);
   // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
