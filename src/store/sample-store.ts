@@ -5,7 +5,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type {
   AppendResult,
-  Clock,
   HistoryReport,
   RotateOptions,
   RotationReport,
@@ -25,80 +24,25 @@ import type {
 } from '../domain/series.ts';
 import { cleanHistory, rawRows, rollupRows } from './build-rows.ts';
 import { decodeChunk } from './chunk-codec.ts';
-import { ChunkRepo, type ChunkRow } from './chunk-repo.ts';
-import { openDatabase, type Db } from './db.ts';
+import type { ChunkRow } from './chunk-repo.ts';
 import { SqliteFindingStore } from './finding-repo.ts';
 import { HeadSet, type Head } from './head-set.ts';
-import { loadMigrations, migrate } from './migrate.ts';
-import { SqliteHistoryStore, type HistoryRetention } from './history-store.ts';
-import { decimalsPolicy, type DecimalsPolicy } from './precision.ts';
+import { SqliteHistoryStore } from './history-store.ts';
 import { runQuery, type QuerySources } from './query.ts';
 import { AcceptedSamples, SampleLog, type ReplayReport } from './sample-log.ts';
 import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
-import { SeriesRegistry } from './series-registry.ts';
 import { StoreError, toStoreError } from './store-error.ts';
 import { bulkRowReader } from './bulk-rows.ts';
-import { buildTiers, type TierSpec } from './tiers.ts';
-import { WriteQueue } from './write-queue.ts';
+import { tierStorage, type TierStorage } from './storage-stats.ts';
+import { openParts, type Parts, type SqliteSampleStoreOptions } from './store-parts.ts';
 
-/** Options of {@link SqliteSampleStore.open}. Durations in ms. */
-export interface SqliteSampleStoreOptions {
-  /** Database file, e.g. `data/k8s_metrics.db`. */
-  readonly path: string;
-  readonly clock?: Clock;
-  /** Open read-only: queries work, writes report `KRM_STORE_READONLY`. */
-  readonly readonly?: boolean;
-  /** Retention per tier; defaults after REQUIREMENTS §2.3 (raw 7 d, 5m 35 d, 1h 180 d, 1d 730 d). */
-  readonly retentionMs?: Partial<Record<TierName, number>>;
-  /** Decimal places kept per metric name (null: exact float64); defaults by unit suffix (precision.ts). */
-  readonly decimals?: Readonly<Record<string, number | null>>;
-  /** Folder of the migration files (default: the repository's `migrations/`). */
-  readonly migrationsDir?: string;
-  /** Start-up check: `quick` (default) or `off`. */
-  readonly integrityCheck?: 'quick' | 'off';
-  /** SQLite page cache in KiB (default 65536). */
-  readonly cacheSizeKiB?: number;
-  readonly busyTimeoutMs?: number;
-  /** Rows kept in memory while writes fail (default 200,000). */
-  readonly maxPendingChunks?: number;
-  /**
-   * Bytes of sample log rows (one per append, ~6 bytes a sample) kept in memory while writes fail (default 64 MiB);
-   * past it the oldest are dropped and the next successful flush checkpoints every head instead.
-   */
-  readonly maxPendingLogBytes?: number;
-  /** flush() checkpoints the dirty heads of one slice of the series (id modulo this), in turn (default 10). */
-  readonly checkpointSlices?: number;
-  /** Extra pragmas applied after migrations, e.g. `max_page_count = 100000`. */
-  readonly pragmas?: readonly string[];
-  /** Retention of the object and event history (see {@link SqliteSampleStore.history}). */
-  readonly historyRetention?: HistoryRetention;
-}
-
-/** Storage of one tier: `items` are samples (raw) or buckets (rollups); bytes include the tier's indexes. */
-export interface TierStorage {
-  readonly rows: number;
-  readonly items: number;
-  readonly payloadBytes: number;
-  readonly diskBytes: number;
-}
+export type { TierStorage } from './storage-stats.ts';
+export type { SqliteSampleStoreOptions } from './store-parts.ts';
 
 interface Counters {
   appended: number;
   absent: number;
   outOfOrder: number;
-}
-
-interface Parts {
-  readonly db: Db;
-  readonly path: string;
-  readonly clock: Clock;
-  readonly tiers: readonly TierSpec[];
-  readonly policy: DecimalsPolicy;
-  readonly queue: WriteQueue;
-  readonly repo: ChunkRepo;
-  readonly registry: SeriesRegistry;
-  readonly historyRetention?: HistoryRetention;
-  readonly checkpointSlices: number;
 }
 
 /** The sample log as seen in {@link SqliteSampleStore.logStatus}. */
@@ -107,45 +51,6 @@ export interface SampleLogStatus {
   readonly replay: ReplayReport;
   /** Newest log row id handed out. */
   readonly lastId: number;
-}
-
-const systemClock: Clock = { now: () => Date.now() };
-
-function openParts(opts: SqliteSampleStoreOptions): Parts {
-  const clock = opts.clock ?? systemClock;
-  const opened = openDatabase(opts);
-  const { db } = opened;
-  try {
-    migrate(db, { migrations: loadMigrations(opts.migrationsDir), nowMs: clock.now(), readOnly: opened.readOnly });
-    for (const p of opts.pragmas ?? []) db.pragma(p);
-    const tiers = buildTiers(opts.retentionMs);
-    const repo = new ChunkRepo(db, tiers);
-    const queue = new WriteQueue(
-      { db, repo, clock },
-      {
-        maxPending: opts.maxPendingChunks ?? 200_000,
-        maxPendingLogBytes: opts.maxPendingLogBytes ?? 64 * 2 ** 20,
-        retryDelayMs: 30_000,
-        readOnlyCause: opened.readOnlyCause,
-      },
-    );
-    const registry = new SeriesRegistry(db);
-    return {
-      db,
-      path: opts.path,
-      clock,
-      tiers,
-      policy: decimalsPolicy(opts.decimals),
-      queue,
-      repo,
-      registry,
-      historyRetention: opts.historyRetention,
-      checkpointSlices: opts.checkpointSlices ?? 10,
-    };
-  } catch (e) {
-    db.close();
-    throw e;
-  }
 }
 
 /** SampleStore on an embedded SQLite file (WAL). One instance per file and process. */
@@ -326,26 +231,9 @@ export class SqliteSampleStore implements SampleStore {
     return size(this.p.path) + size(`${this.p.path}-wal`);
   }
 
-  /**
-   * Rows, payload bytes and bytes on disk (table and index pages, from `dbstat`) per tier. Reads every page of the
-   * chunk tables: for diagnostics and benchmarks, not for a health probe.
-   */
+  /** Rows, payload and bytes on disk per tier (see storage-stats.ts: for diagnostics and benchmarks). */
   storageStats(): Record<TierName, TierStorage> {
-    const out = {} as Record<TierName, TierStorage>;
-    const pages = this.p.db.prepare('SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ? AND aggregate = TRUE').pluck();
-    for (const t of this.p.tiers) {
-      const row = this.p.db
-        .prepare(`SELECT COUNT(*) AS rows, COALESCE(SUM(count), 0) AS items, COALESCE(SUM(length(data)), 0) AS payload FROM ${t.table}`)
-        .get() as { rows: number; items: number; payload: number };
-      const indexes = this.p.db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?")
-        .pluck()
-        .all(t.table) as string[];
-      let diskBytes = pages.get(t.table) as number;
-      for (const name of indexes) diskBytes += pages.get(name) as number;
-      out[t.name] = { rows: row.rows, items: row.items, payloadBytes: row.payload, diskBytes };
-    }
-    return out;
+    return tierStorage(this.p.db, this.p.tiers);
   }
 
   /** The sample log: replay at open and the newest row id. */
