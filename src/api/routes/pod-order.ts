@@ -5,7 +5,7 @@
 // of recent queries, and builds response objects for the page only.
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { Pod } from '../../domain/resources.ts';
-import { compareKeys, keyId, type SortKey } from './keyset.ts';
+import { compareKeys, indexAfter, keyId, type SortKey } from './keyset.ts';
 
 /** Sort orders of the pod list: by namespace and name, or by usage (highest first, then namespace and name). */
 export type PodSort = 'name' | 'cpu' | 'memory';
@@ -48,10 +48,11 @@ export interface PodOrderOptions {
 /** Filtered subsets kept per state; a dashboard polls a handful of queries at a time. */
 const MAX_FILTERED = 32;
 
-/** What changed between two pod lists. */
+/** What changed between two pod lists: pods gone, pods new, and pods replaced by a new version (same key). */
 interface PodDiff {
-  readonly removed: ReadonlySet<Pod>;
+  readonly removed: readonly Pod[];
   readonly added: readonly Pod[];
+  readonly replaced: readonly (readonly [Pod, Pod])[];
 }
 
 /**
@@ -61,8 +62,9 @@ interface PodDiff {
  * old pods count as removed and unmatched new ones as added.
  */
 export function diffPods(before: readonly Pod[], after: readonly Pod[]): PodDiff {
-  const removed = new Set<Pod>();
+  const removed: Pod[] = [];
   const added: Pod[] = [];
+  const replaced: [Pod, Pod][] = [];
   let i = 0;
   let j = 0;
   while (i < before.length && j < after.length) {
@@ -70,27 +72,45 @@ export function diffPods(before: readonly Pod[], after: readonly Pod[]): PodDiff
     const cur = after[j] as Pod;
     if (old === cur) j++;
     else if (old.key === cur.key) {
-      removed.add(old);
-      added.push(cur);
+      replaced.push([old, cur]);
       j++;
-    } else removed.add(old);
+    } else removed.push(old);
   }
-  while (i < before.length) removed.add(before[i++] as Pod);
+  while (i < before.length) removed.push(before[i++] as Pod);
   while (j < after.length) added.push(after[j++] as Pod);
-  return { removed, added };
+  return { removed, added, replaced };
 }
 
-/** Merges `added` (sorted) into `sorted` minus the removed pods, in O(n + k). */
-function mergeEntries(sorted: readonly PodEntry[], change: { removed: ReadonlySet<Pod>; added: readonly PodEntry[] }): PodEntry[] {
-  const out: PodEntry[] = [];
-  let k = 0;
-  for (const e of sorted) {
-    if (change.removed.has(e.pod)) continue;
-    while (k < change.added.length && compareKeys(change.added[k] as PodEntry, e) < 0) out.push(change.added[k++] as PodEntry);
-    out.push(e);
+/** Index of the entry with exactly `key`'s value and id, or -1. */
+function indexOfKey(sorted: readonly PodEntry[], key: SortKey): number {
+  const i = indexAfter(sorted, key) - 1;
+  const e = sorted[i];
+  return e !== undefined && e.value === key.value && e.id === key.id ? i : -1;
+}
+
+/**
+ * Applies a diff to a sorted list in place: a replaced pod keeps its slot (its key, namespace and name, and the usage
+ * of the last collection, has not changed), a removed or added one is found by binary search and spliced. Under
+ * churn a second brings tens of changes, so this costs a few splices instead of re-merging 150,000 entries.
+ * False when an entry is not where its key says (the list is then rebuilt).
+ */
+function applyDiff(sorted: PodEntry[], diff: PodDiff, entryOf: (pod: Pod) => PodEntry): boolean {
+  for (const [old, cur] of diff.replaced) {
+    const next = entryOf(cur);
+    const i = indexOfKey(sorted, entryOf(old));
+    if (i < 0 || compareKeys(next, sorted[i] as PodEntry) !== 0) return false;
+    sorted[i] = next;
   }
-  while (k < change.added.length) out.push(change.added[k++] as PodEntry);
-  return out;
+  for (const old of diff.removed) {
+    const i = indexOfKey(sorted, entryOf(old));
+    if (i < 0) return false;
+    sorted.splice(i, 1);
+  }
+  for (const pod of diff.added) {
+    const e = entryOf(pod);
+    sorted.splice(indexAfter(sorted, e), 0, e);
+  }
+  return true;
 }
 
 /** Sorted, filtered pod entries, valid while the pod list and the last collection stay the same. */
@@ -134,6 +154,11 @@ export class PodOrderCache {
       this.filtered.clear();
       this.collectedAt = collectedAt;
     }
+    this.followPods();
+  }
+
+  /** Applies the pod list's changes to the kept orders, at most once per `refreshMs`. */
+  private followPods(): void {
     const now = (this.deps.now ?? Date.now)();
     if (now - this.checkedAtMs < (this.deps.refreshMs ?? 1000)) return;
     this.checkedAtMs = now;
@@ -141,11 +166,10 @@ export class PodOrderCache {
     if (pods === this.source) return;
     const diff = diffPods(this.source, pods);
     this.source = pods;
-    if (diff.removed.size === 0 && diff.added.length === 0) return;
+    if (diff.removed.length === 0 && diff.added.length === 0 && diff.replaced.length === 0) return;
     this.filtered.clear();
     for (const [sort, entries] of this.sorted) {
-      const added = diff.added.map((pod) => this.entryOf(pod, sort)).sort(compareKeys);
-      this.sorted.set(sort, mergeEntries(entries, { removed: diff.removed, added }));
+      if (!applyDiff(entries, diff, (pod) => this.entryOf(pod, sort))) this.sorted.delete(sort);
     }
   }
 
