@@ -49,7 +49,7 @@ export class SeriesRegistry {
 
   /** Ids of the keys, inserting new series in one transaction; throws the SQLite error when it cannot write. */
   resolve(keys: readonly SeriesKey[], nowMs: number): SeriesId[] {
-    this.loadAll();
+    this.loadActive();
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
     const missing: number[] = [];
     keys.forEach((k, i) => {
@@ -110,13 +110,13 @@ export class SeriesRegistry {
   }
 
   /**
-   * Reads the series with an open head (those written in the current raw window, which the next collections
-   * touch again) into the cache once, before the first append. A key missing from the cache is then inserted
+   * Reads the series with a row in `head_chunks` (open heads and cut tombstones: those of the current raw window,
+   * which the restore at open and the next collections touch again) into the cache, once. A key missing from the cache is then inserted
    * without a point lookup first: the first collection of a large cluster creates hundreds of thousands of series,
    * and a lookup per key would only miss. The cache need not be complete: an insert that meets an existing series
    * (one idle for a while, or created by another process) falls back to reading its id.
    */
-  private loadAll(): void {
+  loadActive(): void {
     if (this.loaded) return;
     for (const row of this.selectActive.iterate() as IterableIterator<SeriesRow>) this.remember(toInfo(row));
     this.loaded = true;
