@@ -10,9 +10,10 @@ import { capacityOutlook, capacityScopes, type CapacityOutlook, type CapacitySco
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
-import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
+import type { EntityKind, Sample } from '../../domain/series.ts';
 import { readRequestsGrid, requestsSamples, type RequestsGrid } from './requests-history.ts';
 import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
+import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -38,24 +39,9 @@ export interface CapacityStepResult {
   readonly seen: number;
 }
 
-type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
-
-async function readUsage(o: CapacityStepOptions, kind: EntityKind): Promise<UsageByEntity> {
+function readUsage(o: CapacityStepOptions, kind: EntityKind): Promise<UsageByEntity> {
   o.signal?.throwIfAborted();
-  const res = await o.history.query({
-    selector: { cluster: o.clusterName, kind, metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
-    fromMs: o.nowMs - HISTORY_MS,
-    toMs: o.nowMs + 1,
-    stepMs: HOUR_MS,
-    tier: '1h',
-  });
-  const out: UsageByEntity = new Map();
-  for (const s of res.series) {
-    const e = out.get(s.series.entity) ?? { cpu: [], memory: [] };
-    out.set(s.series.entity, e);
-    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = s.points.map((p) => ({ tsMs: p.tsMs, value: p.mean }));
-  }
-  return out;
+  return readUsageMeans(o.history, { cluster: o.clusterName, kind, fromMs: o.nowMs - HISTORY_MS, toMs: o.nowMs + 1, stepMs: HOUR_MS });
 }
 
 /** A pool's usage: its nodes' hourly means summed, only at the hours every node of the pool has a point. */

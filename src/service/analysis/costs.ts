@@ -8,9 +8,10 @@ import type { CostItem, CostQuery, CostReportView } from '../../api/routes/costs
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import { isActivePod, podTotals } from '../../domain/pod-resources.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
-import { METRIC, type Sample } from '../../domain/series.ts';
+import type { Sample } from '../../domain/series.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { readRequestsGrid, requestsSamples, type RequestsGrid } from './requests-history.ts';
+import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
 
 const HOUR_MS = 3_600_000;
 const FIVE_MIN_MS = 300_000;
@@ -27,24 +28,6 @@ export interface CostsProviderDeps {
   readonly tenantLabel: string;
 }
 
-type Usage = Map<string, { cpu: Sample[]; memory: Sample[] }>;
-
-async function readUsage(d: CostsProviderDeps, w: { fromMs: number; toMs: number; stepMs: number }): Promise<Usage> {
-  const res = await d.history.query({
-    selector: { cluster: d.clusterName, kind: 'namespace', metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
-    fromMs: w.fromMs,
-    toMs: w.toMs,
-    stepMs: w.stepMs,
-    tier: w.stepMs === HOUR_MS ? '1h' : '5m',
-  });
-  const out: Usage = new Map();
-  for (const s of res.series) {
-    const e = out.get(s.series.entity) ?? { cpu: [], memory: [] };
-    out.set(s.series.entity, e);
-    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = s.points.map((p) => ({ tsMs: p.tsMs, value: p.mean }));
-  }
-  return out;
-}
 
 const mean = (xs: readonly Sample[]): number => (xs.length === 0 ? 0 : xs.reduce((a, s) => a + s.value, 0) / xs.length);
 
@@ -75,7 +58,7 @@ interface Usages {
   readonly integrals: Map<string, { cpuRequested: number; cpuUsed: number; memRequested: number; memUsed: number }>;
 }
 
-function computeRecords(d: CostsProviderDeps, x: { usage: Usage; grid: RequestsGrid | undefined; fromMs: number; toMs: number; maxGapMs: number }): Usages {
+function computeRecords(d: CostsProviderDeps, x: { usage: UsageByEntity; grid: RequestsGrid | undefined; fromMs: number; toMs: number; maxGapMs: number }): Usages {
   const namespaces = d.cluster.list('namespaces');
   const names = [...new Set([...namespaces.map((n) => n.name), ...x.usage.keys()])].sort();
   const inputs: NamespaceUsage[] = [];
@@ -143,7 +126,7 @@ export function createCostsProvider(d: CostsProviderDeps): (q: CostQuery) => Pro
     const fromMs = toMs - q.windowMs;
     // A day is read in 5-minute means; longer windows in hourly ones, so a 30-day answer stays a bounded read.
     const stepMs = q.windowMs <= 86_400_000 ? FIVE_MIN_MS : HOUR_MS;
-    const usage = await readUsage(d, { fromMs, toMs, stepMs });
+    const usage = await readUsageMeans(d.history, { cluster: d.clusterName, kind: 'namespace', fromMs, toMs, stepMs });
     const grid = d.lifecycle === undefined ? undefined : await readRequestsGrid({ lifecycle: d.lifecycle, cluster: d.clusterName, fromMs, toMs, stepMs });
     const { records, integrals } = computeRecords(d, { usage, grid, fromMs, toMs, maxGapMs: 2 * stepMs });
     const items = [...group(records, q.groupBy)].map(([name, rows]) => itemOf(name, rows, integrals)).sort((a, b) => b.totalCost - a.totalCost || a.name.localeCompare(b.name));
