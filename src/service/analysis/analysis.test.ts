@@ -8,6 +8,7 @@ import type { ClusterView, KindMap, KindName, PodLifecycleEvent } from '../../do
 import type { Namespace, Pod } from '../../domain/resources.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import { METRIC, type Sample } from '../../domain/series.ts';
+import { testContainer, testPod } from '../../domain/testing.ts';
 import { manualClock, openTestStore, tempDir, type AfterHook } from '../../store/testing.ts';
 import type { SqliteSampleStore } from '../../store/sample-store.ts';
 import { endedInstances, instancesOf } from './containers.ts';
@@ -34,37 +35,14 @@ function view(objects: Objects, lifecycle: readonly PodLifecycleEvent[] = []): C
 const ns = (name: string): Namespace => ({ key: name, uid: name, name, labels: {}, annotations: {}, owners: [] }) as unknown as Namespace;
 
 function pod(name: string, o: { memLimit?: number; cpuLimit?: number; startedAtMs?: number } = {}): Pod {
-  const container = {
-    name: 'app',
-    image: 'i',
-    requests: { cpuMillicores: 500, memoryBytes: 512 * MiB },
-    limits: { ...(o.cpuLimit === undefined ? {} : { cpuMillicores: o.cpuLimit }), ...(o.memLimit === undefined ? {} : { memoryBytes: o.memLimit }) },
-    livenessProbe: false,
-    readinessProbe: false,
-    startupProbe: false,
-    privileged: false,
-    preStopHook: false,
-  };
-  return {
-    key: `shop/${name}`,
-    uid: `uid-${name}`,
-    name,
-    namespace: 'shop',
-    labels: {},
-    annotations: {},
+  const limits = { ...(o.cpuLimit === undefined ? {} : { cpuMillicores: o.cpuLimit }), ...(o.memLimit === undefined ? {} : { memoryBytes: o.memLimit }) };
+  return testPod(name, {
     owners: [{ kind: 'Deployment', name: 'web', uid: 'd', controller: true }],
     nodeName: 'n1',
-    phase: 'Running',
-    hasAffinity: false,
-    topologySpreadConstraints: 0,
-    pvcNames: [],
-    conditions: [],
-    containers: [container],
-    initContainers: [],
+    containers: [testContainer({ requests: { cpuMillicores: 500, memoryBytes: 512 * MiB }, limits })],
     containerStatuses: [{ name: 'app', ready: true, restartCount: 0, state: { kind: 'running' } }],
-    initContainerStatuses: [],
     startedAtMs: o.startedAtMs ?? NOW - 3 * 24 * HOUR,
-  } as unknown as Pod;
+  });
 }
 
 async function storeWith(t: AfterHook, series: { entity: string; metric: string; samples: readonly Sample[] }[]): Promise<SqliteSampleStore> {

@@ -9,6 +9,7 @@ import type { PodRecord } from '../../domain/history.ts';
 import type { ClusterView, KindMap, KindName } from '../../domain/kube-ports.ts';
 import type { Namespace, Node, Pod } from '../../domain/resources.ts';
 import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
+import { testContainer, testPod } from '../../domain/testing.ts';
 import { manualClock, openTestStore, tempDir, type AfterHook } from '../../store/testing.ts';
 import type { SqliteSampleStore } from '../../store/sample-store.ts';
 import { analyseCapacityForecasts, poolUsage, severityForDays } from './capacity-forecasts.ts';
@@ -49,25 +50,7 @@ function node(name: string, pool: string): Node {
 }
 
 function pod(name: string, o: { cpu: number; nodeName: string }): Pod {
-  return {
-    key: `shop/${name}`,
-    uid: `uid-${name}`,
-    name,
-    namespace: 'shop',
-    labels: {},
-    annotations: {},
-    owners: [],
-    nodeName: o.nodeName,
-    phase: 'Running',
-    hasAffinity: false,
-    topologySpreadConstraints: 0,
-    pvcNames: [],
-    conditions: [],
-    containers: [{ name: 'app', image: 'i', requests: { cpuMillicores: o.cpu, memoryBytes: GiB }, limits: {}, livenessProbe: false, readinessProbe: false, startupProbe: false, privileged: false, preStopHook: false }],
-    initContainers: [],
-    containerStatuses: [],
-    initContainerStatuses: [],
-  } as unknown as Pod;
+  return testPod(name, { nodeName: o.nodeName, containers: [testContainer({ requests: { cpuMillicores: o.cpu, memoryBytes: GiB } })] });
 }
 
 async function storeWith(t: AfterHook, series: { kind: EntityKind; entity: string; metric: string; samples: readonly Sample[] }[]): Promise<SqliteSampleStore> {
