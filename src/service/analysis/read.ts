@@ -131,23 +131,13 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   const recent = await read(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }, max);
   // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
   // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
-  const throttle = await read(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS }, max);
-  mergeInto(recent, throttle);
+  await read(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS, into: recent }, max);
   const pvc = await read(o, { kind: 'pvc', metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
   return { long, leak, leakPeaks, recent, pvc };
 }
 
 /** How far before the recent window the throttling ratio in force at its start is looked for. */
 const THROTTLE_LOOKBACK_MS = HOUR_MS;
-
-/** Adds the metrics of `more` to `into`, entity by entity. */
-function mergeInto(into: EntitySeries, more: EntitySeries): void {
-  for (const [entity, byMetric] of more) {
-    const mine = into.get(entity);
-    if (mine === undefined) into.set(entity, byMetric);
-    else for (const [metric, samples] of byMetric) mine.set(metric, samples);
-  }
-}
 
 /** The samples of one entity's metric, or none. */
 export function samplesOf(series: EntitySeries, entity: string, metric: string): Sample[] {
