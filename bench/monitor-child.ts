@@ -3,7 +3,7 @@
 // simulator runs in a third process). It wires the product's components as src/service.ts does: the kube client
 // with the configured defaults (50 requests/s, burst 100), a ClusterCache over every kind, the usage sources, the
 // collector into a SqliteSampleStore, and the fastify app. Driven over IPC (monitor-protocol.ts).
-// Usage (forked by the driver): monitor-child.ts --kubeconfig FILE --mode sync|full --data-dir DIR [--watch-events N]
+// Usage (forked by the driver): monitor-child.ts --kubeconfig FILE --mode sync|full|sampling --data-dir DIR [--watch-events N] [--cycles N]
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/api/build-app.ts';
@@ -99,7 +99,7 @@ async function freshCycle(collector: Collector, signal: AbortSignal): Promise<{ 
   }
 }
 
-async function runCycles(deps: SamplingDeps, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
+async function runCycles(deps: SamplingDeps & { cycles: number }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
   const nodes = (): string[] => deps.cache.list('nodes').map((n) => n.name);
   const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes });
   const t = timed(inner);
@@ -110,7 +110,7 @@ async function runCycles(deps: SamplingDeps, which: 'metrics-server' | 'kubelet'
   // With the cluster view, as the service runs it: workload, namespace and cluster totals are written too.
   const collector = createCollector({ selector, store: deps.store, metrics: deps.metrics, log, clock: systemClock, cluster: 'bench', clusterView: deps.cache });
   const cycles: CycleReport[] = [];
-  for (let cycle = 1; cycle <= 2; cycle++) {
+  for (let cycle = 1; cycle <= deps.cycles; cycle++) {
     const { totalMs, last } = await freshCycle(collector, signal);
     cycles.push({
       source: which,
@@ -152,19 +152,32 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
   }
 }
 
-async function full(opts: { http: KubeHttp; proxyHttp: KubeHttp; cache: ClusterCache; dataDir: string; watchEvents: number }, signal: AbortSignal): Promise<void> {
-  // A watch from version 0 sends one ADDED per pod, then only churn: ask for no more events than there are pods.
-  const recording = await recordPodWatch(opts.http, Math.min(opts.watchEvents, opts.cache.counts().pods));
-  const watch = await benchWatchReplay(opts.http, recording);
-  console.error(`  watch replay: ${watch.events} events (${(watch.bytes / 2 ** 20).toFixed(0)} MiB) in ${watch.ms.toFixed(0)} ms wall, ${watch.cpuMs.toFixed(0)} CPU-ms`);
-  await send(watch);
+interface PhaseOptions {
+  readonly http: KubeHttp;
+  readonly proxyHttp: KubeHttp;
+  readonly cache: ClusterCache;
+  readonly dataDir: string;
+  readonly watchEvents: number;
+  readonly cycles: number;
+  /** `sampling`: the collection cycles alone (no watch replay, no API load), for work on the sampling path. */
+  readonly mode: 'full' | 'sampling';
+}
+
+async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
+  if (opts.mode === 'full') {
+    // A watch from version 0 sends one ADDED per pod, then only churn: ask for no more events than there are pods.
+    const recording = await recordPodWatch(opts.http, Math.min(opts.watchEvents, opts.cache.counts().pods));
+    const watch = await benchWatchReplay(opts.http, recording);
+    console.error(`  watch replay: ${watch.events} events (${(watch.bytes / 2 ** 20).toFixed(0)} MiB) in ${watch.ms.toFixed(0)} ms wall, ${watch.cpuMs.toFixed(0)} CPU-ms`);
+    await send(watch);
+  }
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
   try {
-    const deps = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, store, metrics: createSelfMetrics() };
+    const deps = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, store, metrics: createSelfMetrics(), cycles: opts.cycles };
     const viaMetrics = await runCycles(deps, 'metrics-server', signal);
     const viaKubelet = await runCycles(deps, 'kubelet', signal);
     await send({ type: 'sampling', cycles: [...viaMetrics.cycles, ...viaKubelet.cycles] });
-    await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector });
+    if (opts.mode === 'full') await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector });
   } finally {
     await store.close();
   }
@@ -177,6 +190,7 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'sync' },
       'data-dir': { type: 'string' },
       'watch-events': { type: 'string', default: '60000' },
+      cycles: { type: 'string', default: '3' },
     },
   });
   // The service's defaults: kube.qps 50 (burst 100) for the watch loops, collection.kubeletQps 500 for the proxy.
@@ -187,8 +201,9 @@ async function main(): Promise<void> {
   console.error(`  monitor synced in ${report.ms.toFixed(0)} ms, maxRSS ${(report.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
   await send(report);
   try {
-    if (values.mode === 'full') {
-      await full({ http: client.request, proxyHttp: proxyClient.request, cache, dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) }, ac.signal);
+    if (values.mode === 'full' || values.mode === 'sampling') {
+      const phases = { mode: values.mode, cycles: Number(values.cycles), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) } as const;
+      await full({ http: client.request, proxyHttp: proxyClient.request, cache, ...phases }, ac.signal);
     }
   } finally {
     ac.abort();

@@ -10,7 +10,8 @@
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
 // Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
-//        [--rate 200] [--seconds 20] [--no-pin] [--out bench/results/monitor-<scenario>.json]
+//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--only-sampling] [--out bench/results/monitor-<scenario>.json]
+// `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,8 @@ export interface MonitorBenchOptions {
   readonly seconds: number;
   /** Pin the simulator and the driver to core 1, kubectl and the monitor to core 0 (default: when taskset exists). */
   readonly pin?: boolean;
+  /** Collection cycles per source (the first creates the series; default 3). */
+  readonly cycles?: number;
 }
 
 export interface MonitorBenchResult {
@@ -153,7 +156,7 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
     kubectlMs.push(await timeKubectl(kubeconfig));
     console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
     const mode = run === opts.runs ? 'full' : 'sync';
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents)]);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3)]);
     if (mode === 'full') {
       last = await fullRun(ch, opts);
       syncs.push(last.sync);
@@ -167,8 +170,8 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
   return { kubectlMs, syncs, last: last as FullRun };
 }
 
-/** Runs every phase against a fresh simulator and removes its temporary files. */
-export async function benchMonitor(opts: MonitorBenchOptions): Promise<MonitorBenchResult> {
+/** The simulator in its own process (pinned with this driver to core 1 when taskset exists) and a temporary folder. */
+async function startSim(opts: MonitorBenchOptions) {
   const pinned = (opts.pin ?? true) && hasTaskset();
   pinning = pinned;
   // This driver shares core 1 with the simulator; it is idle while the monitor syncs, and sends the API load.
@@ -179,6 +182,27 @@ export async function benchMonitor(opts: MonitorBenchOptions): Promise<MonitorBe
   const sim = await startSimProcess(['--scenario', opts.scenario, '--port', '0', '--write-kubeconfig', kubeconfig], 600_000);
   const simBuildMs = performance.now() - t0;
   if (pinned) spawnSync('taskset', ['-a', '-p', '-c', '1', String(sim.child.pid)]);
+  return { pinned, dir, kubeconfig, sim, simBuildMs };
+}
+
+/** The collection cycles alone (`--only-sampling`): no kubectl, watch replay or API load. */
+export async function benchSampling(opts: MonitorBenchOptions): Promise<readonly CycleReport[]> {
+  const { dir, kubeconfig, sim } = await startSim(opts);
+  try {
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3)]);
+    await ch.next('synced');
+    const { cycles } = await ch.next('sampling');
+    await ch.next('done');
+    return cycles;
+  } finally {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs every phase against a fresh simulator and removes its temporary files. */
+export async function benchMonitor(opts: MonitorBenchOptions): Promise<MonitorBenchResult> {
+  const { pinned, dir, kubeconfig, sim, simBuildMs } = await startSim(opts);
   try {
     const { kubectlMs, syncs, last } = await interleaved(kubeconfig, dir, opts);
     const monitorMs = syncs.map((s) => s.ms);
@@ -210,6 +234,14 @@ export async function benchMonitor(opts: MonitorBenchOptions): Promise<MonitorBe
 const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 
+/** One table row per collection cycle. */
+export function samplingRows(cycles: readonly CycleReport[]): string[] {
+  return cycles.map((c) => {
+    const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
+    return `| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s) | < 10 s | ${mark(c.totalMs < 10_000)} |`;
+  });
+}
+
 /** The result as the Markdown table BENCHMARKS.md records. */
 export function formatMonitorReport(r: MonitorBenchResult): string {
   const s = r.sync;
@@ -219,10 +251,7 @@ export function formatMonitorReport(r: MonitorBenchResult): string {
     `| peak RSS after the sync | ${fmt(s.monitorPeakRssBytes / 2 ** 30, 2)} GiB | < 1.5 GB | ${mark(s.monitorPeakRssBytes < 1.5e9)} |`,
     `| watch, ${fmt(r.watch.events)} recorded pod events replayed | ${fmt(r.watch.eventsPerSec)} events/s (${fmt(r.watch.eventsPerCpuSec)} per CPU-second) | ≥ 10,000 events/s | ${mark(r.watch.eventsPerSec >= 10_000)} |`,
   ];
-  for (const c of r.sampling) {
-    const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
-    rows.push(`| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s) | < 10 s | ${mark(c.totalMs < 10_000)} |`);
-  }
+  rows.push(...samplingRows(r.sampling));
   const a = r.api;
   const failed = a.requests - a.ok;
   rows.push(`| \`/api/v1/pods\` at ${a.rate} req/s for ${a.seconds} s (${fmt(a.requests)} requests, ${failed} failed) | p50 ${fmt(a.p50Ms, 1)} ms, p99 ${fmt(a.p99Ms, 1)} ms | p99 < 50 ms | ${mark(a.p99Ms < 50 && failed === 0)} |`);
@@ -242,9 +271,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       seconds: { type: 'string', default: '20' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
+      cycles: { type: 'string', default: '3' },
+      'only-sampling': { type: 'boolean', default: false },
     },
   });
-  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'] };
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles) };
+  if (values['only-sampling']) {
+    console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));
+    process.exit(0);
+  }
   const r = await benchMonitor(opts);
   const out = values.out ?? join(ROOT, 'bench', 'results', `monitor-${opts.scenario}.json`);
   mkdirSync(dirname(out), { recursive: true });

@@ -46,3 +46,22 @@ test('on a read-only database existing series still resolve; a new one is the SQ
     assert.deepEqual(ro.resolve([key('x')], 4), [id], 'the failed call left the cache usable');
   });
 });
+
+test('many new series in one call, in any order and with repeats, each get the id the table holds for them', () => {
+  withDb((path) => {
+    const db = new Database(path);
+    const registry = new SeriesRegistry(db);
+    // More than one INSERT's worth of rows, out of key order, a repeated key, and one batch that meets rows created
+    // by another connection (which the insert skips, so its ids must be read).
+    const other = new SeriesRegistry(new Database(path));
+    other.resolve([key('e-0500'), key('e-0017')], 1);
+    const keys = Array.from({ length: 1234 }, (_, i) => key(`e-${String((i * 7919) % 1234).padStart(4, '0')}`));
+    keys.push(key('e-0003'));
+    const ids = registry.resolve(keys, 2);
+    const byEntity = new Map((db.prepare('SELECT id, entity FROM series').all() as Array<{ id: number; entity: string }>).map((r) => [r.entity, r.id]));
+    assert.equal(byEntity.size, 1234);
+    keys.forEach((k, i) => assert.equal(ids[i], byEntity.get(k.entity), k.entity));
+    assert.deepEqual(new SeriesRegistry(new Database(path)).resolve(keys.slice(0, 50), 3), ids.slice(0, 50));
+    assert.equal(registry.info(ids[0] as number)?.entity, keys[0]?.entity);
+  });
+});

@@ -2,6 +2,7 @@
 // The `series` table with an in-memory cache in both directions (key → id, id → info): appends look ids up
 // millions of times per hour, the table only when a series is new.
 import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from '../domain/series.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
 interface SeriesRow {
@@ -16,6 +17,11 @@ function keyString(k: SeriesKey): string {
   return `${k.cluster}\u0000${k.kind}\u0000${k.entity}\u0000${k.metric}`;
 }
 
+function splitKey(key: string): SeriesKey {
+  const [cluster, kind, entity, metric] = key.split('\u0000') as [string, EntityKind, string, string];
+  return { cluster, kind, entity, metric };
+}
+
 function toInfo(r: SeriesRow): SeriesInfo {
   return { id: r.id, cluster: r.cluster, kind: r.kind as EntityKind, entity: r.entity, metric: r.metric };
 }
@@ -26,6 +32,14 @@ const MAX_CHAR = '\u{10FFFF}';
 /** Most series identities kept in memory (about 300 bytes each): three times the series of 150,000 pods. */
 const MAX_CACHED = 2_000_000;
 
+/** Rows per INSERT of new series: 5 parameters each, well under SQLite's 32,766. */
+const INSERT_ROWS = 100;
+
+function insertSql(rows: number): string {
+  const values = new Array<string>(rows).fill('(?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO series (cluster, kind, entity, metric, created_ms) VALUES ${values} ON CONFLICT DO NOTHING RETURNING id`;
+}
+
 /** Series identities. */
 export class SeriesRegistry {
   private readonly byKey = new Map<string, SeriesId>();
@@ -34,7 +48,7 @@ export class SeriesRegistry {
   private readonly selectKey;
   private readonly selectId;
   private loaded = false;
-  private readonly insert;
+  private readonly insertFull: Statement;
 
   constructor(private readonly db: Db) {
     this.selectActive = db.prepare(
@@ -42,9 +56,7 @@ export class SeriesRegistry {
     );
     this.selectKey = db.prepare('SELECT id FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?');
     this.selectId = db.prepare('SELECT id, cluster, kind, entity, metric FROM series WHERE id = ?');
-    this.insert = db.prepare(
-      'INSERT INTO series (cluster, kind, entity, metric, created_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
-    );
+    this.insertFull = db.prepare(insertSql(INSERT_ROWS));
   }
 
   /** Ids of the keys, inserting new series in one transaction; throws the SQLite error when it cannot write. */
@@ -52,28 +64,35 @@ export class SeriesRegistry {
     this.loadActive();
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
     const missing: number[] = [];
+    const missingKeys: string[] = [];
     keys.forEach((k, i) => {
-      // A miss is most likely new; create() reads the id of one that exists after all.
-      const id = this.byKey.get(keyString(k));
-      if (id === undefined) missing.push(i);
-      else ids[i] = id;
+      // A miss is most likely new; createMany() reads the id of one that exists after all.
+      const key = keyString(k);
+      const id = this.byKey.get(key);
+      if (id !== undefined) ids[i] = id;
+      else {
+        missing.push(i);
+        missingKeys.push(key);
+      }
     });
     if (missing.length === 0) return ids;
     try {
-      this.db.transaction(() => {
-        for (const i of missing) ids[i] = this.create(keys[i] as SeriesKey, nowMs);
-      })();
+      this.db.transaction(() => this.createMany([...new Set(missingKeys)].sort(), nowMs))();
     } catch (e) {
       // The transaction rolled back: forget the ids it handed out. A database that cannot be written (read-only,
       // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
-      for (const i of missing) this.forget(keys[i] as SeriesKey);
-      for (const i of missing) {
-        const k = keys[i] as SeriesKey;
-        const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as { id: number } | undefined;
-        if (row === undefined) throw e;
-        ids[i] = this.remember({ id: row.id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric }).id;
-      }
+      for (const key of missingKeys) this.forget(key);
+      missingKeys.forEach((key, j) => {
+        const id = this.readId(key);
+        if (id === undefined) throw e;
+        ids[missing[j] as number] = id;
+      });
+      return ids;
     }
+    // The cache holds every new key now, unless it was cleared on the way (a cycle past MAX_CACHED): read those.
+    missingKeys.forEach((key, j) => {
+      ids[missing[j] as number] = this.byKey.get(key) ?? (this.readId(key) as SeriesId);
+    });
     return ids;
   }
 
@@ -122,27 +141,54 @@ export class SeriesRegistry {
     this.loaded = true;
   }
 
-  private create(k: SeriesKey, nowMs: number): SeriesId {
-    const existing = this.byKey.get(keyString(k));
-    if (existing !== undefined) return existing;
-    // Another connection (a second process on the same file) may have created it since the cache was loaded.
-    const row = (this.insert.get(k.cluster, k.kind, k.entity, k.metric, nowMs) ?? this.selectKey.get(k.cluster, k.kind, k.entity, k.metric)) as { id: number };
-    return this.remember({ id: row.id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric }).id;
+  /**
+   * Inserts new series, `keys` sorted as the UNIQUE index orders them, INSERT_ROWS per statement: in that order the
+   * index grows at its right edge instead of touching a random page per row, and one statement per row was most of
+   * a large cluster's first collection. Only ids come back: a row's id is assigned in VALUES order, so when every
+   * row was inserted the ids in ascending order are the keys' ids. A batch that met existing series (created by
+   * another process, or idle and not cached) reads its keys' ids instead.
+   */
+  private createMany(keys: readonly string[], nowMs: number): void {
+    for (let at = 0; at < keys.length; at += INSERT_ROWS) {
+      const batch = keys.slice(at, at + INSERT_ROWS);
+      const parts = batch.map(splitKey);
+      const args: (string | number)[] = [];
+      for (const p of parts) args.push(p.cluster, p.kind, p.entity, p.metric, nowMs);
+      const inserted = (this.insertStatement(batch.length).all(...args) as Array<{ id: number }>).map((r) => r.id);
+      if (inserted.length === batch.length) {
+        inserted.sort((x, y) => x - y);
+        parts.forEach((p, j) => this.remember({ id: inserted[j] as number, ...p }, batch[j]));
+      } else {
+        for (const key of batch) this.readId(key);
+      }
+    }
   }
 
-  private forget(k: SeriesKey): void {
-    const id = this.byKey.get(keyString(k));
-    this.byKey.delete(keyString(k));
+  /** The id of an existing series, read from the table into the cache. */
+  private readId(key: string): SeriesId | undefined {
+    const p = splitKey(key);
+    const row = this.selectKey.get(p.cluster, p.kind, p.entity, p.metric) as { id: number } | undefined;
+    return row === undefined ? undefined : this.remember({ id: row.id, ...p }, key).id;
+  }
+
+  private insertStatement(rows: number): Statement {
+    if (rows === INSERT_ROWS) return this.insertFull;
+    return this.db.prepare(insertSql(rows));
+  }
+
+  private forget(key: string): void {
+    const id = this.byKey.get(key);
+    this.byKey.delete(key);
     if (id !== undefined) this.byId.delete(id);
   }
 
-  private remember(info: SeriesInfo): SeriesInfo {
+  private remember(info: SeriesInfo, key = keyString(info)): SeriesInfo {
     // A cache, not the table: under pod churn series keep being created, and everything here can be read again.
     if (this.byId.size >= MAX_CACHED) {
       this.byKey.clear();
       this.byId.clear();
     }
-    this.byKey.set(keyString(info), info.id);
+    this.byKey.set(key, info.id);
     this.byId.set(info.id, info);
     return info;
   }
