@@ -126,6 +126,19 @@ void describe('raw chunk codec', () => {
     }
   });
 
+  void it('re-encodes a settled chunk when a later sample breaks its unit, factor or integer range', () => {
+    // The first samples are aligned to 60 s and 4 KiB; sample 15 is a second off, 20 is a byte off, 25 is huge.
+    const ts = regular(30).map((t, i) => (i >= 15 ? t + 1000 : t));
+    const values = Array.from({ length: 30 }, (_, i) => 4096 * (100 + i) + (i >= 20 ? 1 : 0) + (i === 25 ? 2 ** 60 : 0));
+    const enc = new ChunkEncoder(0);
+    ts.forEach((t, i) => {
+      enc.append(t, values[i] ?? 0);
+      const out = decodeChunk(enc.toBytes());
+      assert.deepEqual([...out.timestampsMs], ts.slice(0, i + 1), `timestamps after ${i + 1} samples`);
+      assert.deepEqual([...out.values], values.slice(0, i + 1), `values after ${i + 1} samples`);
+    });
+  });
+
   void it('rejects an unknown chunk version', () => {
     assert.throws(() => decodeChunk(Uint8Array.of(9, 0, 0)), RangeError);
   });

@@ -8,8 +8,9 @@
 // 1000 for second-resolution jitter), so regular series cost ~1 bit per timestamp. Values are scaled integers
 // (10^-decimals) coded as deltas in units of `valueFactor` (the gcd of all offsets from the first value, e.g. 4096
 // for page-granular memory) with adaptive Rice codes; or float64 XOR (Gorilla) when the series is exact or out of
-// range. When a new sample breaks the current unit or factor, the chunk is re-encoded with the gcd (rare, bounded by
-// log2 of the unit).
+// range. When a new sample breaks the current unit or factor, the chunk is re-encoded with the gcd (bounded by log2
+// of the unit). Unit and factor settle in a chunk's first few samples, when nearly every sample would break them (the
+// gcd of two irregular offsets is small): those samples are kept as numbers and encoded once, YOUNG_SAMPLES in.
 import { BitReader, BitWriter } from './bits.ts';
 import { readFloat64, readXor, writeFloat64, writeXor, XorState } from './float-xor.ts';
 import { fromScaled, gcd, MAX_SCALED, toScaled } from './precision.ts';
@@ -25,12 +26,18 @@ export interface DecodedChunk {
   readonly values: Float64Array;
 }
 
+/**
+ * Samples a chunk keeps unencoded before it settles its unit and factor: re-encoding on every early sample was most of
+ * a collection's store time while the heads were young (four of five appends rebuilt the chunk).
+ */
+const YOUNG_SAMPLES = 8;
+
 /** Incremental encoder of one raw chunk. Samples must arrive with strictly increasing timestamps. */
 export class ChunkEncoder {
   count = 0;
   firstTs = 0;
   lastTs = 0;
-  private body = new BitWriter(128);
+  private body = new BitWriter(32);
   private tsRice = new RiceState();
   private valRice = new RiceState();
   private tsUnit = 0;
@@ -42,6 +49,8 @@ export class ChunkEncoder {
   private valueFactor = 0;
   private firstFloat = 0;
   private xor: XorState | null = null;
+  /** Timestamp and value pairs while the chunk is young; null once encoded. */
+  private young: number[] | null = [];
 
   /** `decimals` null stores exact float64 values. */
   constructor(readonly decimals: number | null) {
@@ -50,7 +59,14 @@ export class ChunkEncoder {
 
   /** Appends a finite sample with a timestamp after {@link lastTs}; the caller checks both. */
   append(tsMs: number, value: number): void {
-    if (this.count === 0) return this.writeFirst(tsMs, value);
+    if (this.young) {
+      if (this.count === 0) this.firstTs = tsMs;
+      this.young.push(tsMs, value);
+      this.lastTs = tsMs;
+      this.count++;
+      if (this.count >= YOUNG_SAMPLES) this.settle();
+      return;
+    }
     const offset = tsMs - this.firstTs;
     let tsUnit = this.tsUnit;
     if (tsUnit === 0) {
@@ -61,13 +77,19 @@ export class ChunkEncoder {
     }
     const valueFactor = this.floatMode ? this.valueFactor : this.fitValue(value);
     if (tsUnit !== this.tsUnit || valueFactor !== this.valueFactor) {
-      return this.rebuild({ tsUnit, valueFactor, tsMs, value });
+      return this.rebuild(tsMs, value);
     }
     this.writeNext(tsMs, value);
   }
 
-  /** The chunk so far: header plus body. */
+  /** The chunk so far: header plus body. A young chunk is encoded into a copy and stays young. */
   toBytes(): Uint8Array {
+    if (this.young) {
+      const copy = new ChunkEncoder(this.decimals);
+      copy.young = null;
+      copy.encodeAll(this.young);
+      return copy.toBytes();
+    }
     const out = new BitWriter(16 + Math.ceil(this.body.bitLength / 8));
     out.writeVarUint(CHUNK_VERSION);
     out.writeBits(this.floatMode ? MODE_FLOAT : MODE_INT, 8);
@@ -87,7 +109,8 @@ export class ChunkEncoder {
 
   /** Approximate encoded size in bytes. */
   get sizeBytes(): number {
-    return 16 + (this.body.bitLength >>> 3);
+    // A young chunk: a few bits per sample once encoded, as a settled one.
+    return 16 + (this.young ? this.count : this.body.bitLength >>> 3);
   }
 
   private writeFirst(tsMs: number, value: number): void {
@@ -138,23 +161,72 @@ export class ChunkEncoder {
     this.prevInt = n;
   }
 
-  /** Re-encodes every sample with a new unit, factor or mode (-1 factor), then appends the new sample. */
-  private rebuild(next: { tsUnit: number; valueFactor: number; tsMs: number; value: number }): void {
+  /** Encodes the young samples, with the unit and factor that fit them all. */
+  private settle(): void {
+    const pairs = this.young ?? [];
+    this.young = null;
+    this.encodeAll(pairs);
+  }
+
+  /** Re-encodes every sample with the unit, factor and mode that fit the new one too, then appends it. */
+  private rebuild(tsMs: number, value: number): void {
     const old = decodeChunk(this.toBytes());
-    this.body = new BitWriter(Math.max(32, old.values.length * 3));
+    const pairs: number[] = [];
+    for (let i = 0; i < old.values.length; i++) pairs.push(old.timestampsMs[i] ?? 0, old.values[i] ?? 0);
+    pairs.push(tsMs, value);
+    this.encodeAll(pairs);
+  }
+
+  private reset(samples: number): void {
+    this.body = new BitWriter(Math.max(32, samples * 3));
     this.tsRice = new RiceState();
     this.valRice = new RiceState();
     this.prevUnits = 0;
     this.prevDelta = 0;
     this.count = 0;
-    if (next.valueFactor < 0) this.floatMode = true;
-    // writeFirst keeps float mode once it is on, and starts a fresh XOR state for it.
-    this.writeFirst(old.timestampsMs[0] ?? next.tsMs, old.values[0] ?? next.value);
-    this.tsUnit = next.tsUnit;
-    this.valueFactor = Math.max(0, next.valueFactor);
-    for (let i = 1; i < old.values.length; i++) this.writeNext(old.timestampsMs[i] ?? 0, old.values[i] ?? 0);
-    this.writeNext(next.tsMs, next.value);
   }
+
+  /** Encodes timestamp and value pairs from scratch (the encoder's body is replaced), with the gcd unit and factor. */
+  private encodeAll(pairs: readonly number[]): void {
+    const n = pairs.length / 2;
+    const firstTs = pairs[0] ?? 0;
+    const firstValue = pairs[1] ?? 0;
+    const tsUnit = tsUnitOf(pairs);
+    const valueFactor = this.floatMode ? 0 : valueFactorOf(pairs, this.decimals ?? 0);
+    this.reset(n);
+    if (valueFactor < 0) this.floatMode = true;
+    // writeFirst keeps float mode once it is on, and starts a fresh XOR state for it.
+    this.writeFirst(firstTs, firstValue);
+    this.tsUnit = tsUnit;
+    this.valueFactor = Math.max(0, valueFactor);
+    for (let i = 1; i < n; i++) this.writeNext(pairs[2 * i] ?? 0, pairs[2 * i + 1] ?? 0);
+  }
+}
+
+function gcdOrFirst(acc: number, x: number): number {
+  if (x === 0) return acc;
+  return acc === 0 ? x : gcd(acc, x);
+}
+
+/** The gcd of the timestamps' offsets from the first (0 for one sample). */
+function tsUnitOf(pairs: readonly number[]): number {
+  const first = pairs[0] ?? 0;
+  let unit = 0;
+  for (let i = 2; i < pairs.length; i += 2) unit = gcdOrFirst(unit, (pairs[i] ?? 0) - first);
+  return unit;
+}
+
+/** The gcd of the scaled values' offsets from the first (0: all equal); -1 when one is out of the integer range. */
+function valueFactorOf(pairs: readonly number[], decimals: number): number {
+  const first = toScaled(pairs[1] ?? 0, decimals);
+  if (Math.abs(first) > MAX_SCALED) return -1;
+  let factor = 0;
+  for (let i = 3; i < pairs.length; i += 2) {
+    const n = toScaled(pairs[i] ?? 0, decimals);
+    if (Math.abs(n) > MAX_SCALED) return -1;
+    factor = gcdOrFirst(factor, Math.abs(n - first));
+  }
+  return factor;
 }
 
 interface Header {
