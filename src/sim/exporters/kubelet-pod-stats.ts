@@ -5,15 +5,15 @@
 // crash-loop restarts, are absent (the capture's README notes the same).
 import type { Node, Pod } from '../model/kube-types.ts';
 import type { NodeUsage } from '../usage/types.ts';
-import { createCadvisorSource, podRows, type CadvisorSource, type CgroupRow } from './cadvisor-rows.ts';
+import { createCadvisorSource, podCgroupFigures, type CadvisorSource, type PodCgroupFigures } from './cadvisor-rows.ts';
 import { ClusterView, type ExporterContext } from './cluster-view.ts';
-import { runningContainers, type RunningContainer } from './pod-facts.ts';
+import { isPodRunning, runningContainers, type RunningContainer } from './pod-facts.ts';
 
 export interface PodStats {
   readonly pod: Pod;
   readonly containers: readonly RunningContainer[];
-  /** The pod cgroup row (sum of containers and sandbox). */
-  readonly podRow: CgroupRow;
+  /** The pod cgroup's figures (sum of containers and sandbox), as its cAdvisor row has them. */
+  readonly podRow: PodCgroupFigures;
 }
 
 export interface NodeStats {
@@ -32,10 +32,10 @@ export function nodeStats(ctx: ExporterContext, nodeName: string): NodeStats | u
   const view = src.view;
   const pods: PodStats[] = [];
   for (const pod of view.podsOnNode(nodeName)) {
+    // A pod without a sandbox has no cgroup rows (cadvisor-rows.ts).
+    if (!isPodRunning(pod)) continue;
     const containers = runningContainers(view.usage, pod);
-    if (containers.length === 0) continue;
-    const podRow = podRows(src, pod).find((r) => r.kind === 'pod');
-    if (podRow) pods.push({ pod, containers, podRow });
+    if (containers.length > 0) pods.push({ pod, containers, podRow: podCgroupFigures(view, pod, containers) });
   }
   return { view, node, usage: view.usage.node(nodeName), pods };
 }

@@ -51,16 +51,14 @@ export interface MemoryNumbers {
 
 export function memoryStats(time: string, m: MemoryNumbers, psi = true): MemoryStats {
   const available = m.availableBytes ?? (m.limitBytes === undefined ? undefined : m.limitBytes - m.workingSetBytes);
-  const head = available === undefined ? { time } : { time, availableBytes: int(available) };
-  return {
-    ...head,
-    usageBytes: int(m.usageBytes),
-    workingSetBytes: int(m.workingSetBytes),
-    rssBytes: int(m.rssBytes),
-    pageFaults: int(m.usageBytes / PAGE_BYTES),
-    majorPageFaults: 0,
-    ...(psi ? { psi: psiStats() } : {}),
-  };
+  // Written out in the kubelet's field order rather than spread together: a summary holds tens of thousands of these,
+  // and building each from spreads was the largest cost of rendering one.
+  const out: MemoryStats =
+    available === undefined
+      ? { time, usageBytes: int(m.usageBytes), workingSetBytes: int(m.workingSetBytes), rssBytes: int(m.rssBytes), pageFaults: int(m.usageBytes / PAGE_BYTES), majorPageFaults: 0 }
+      : { time, availableBytes: int(available), usageBytes: int(m.usageBytes), workingSetBytes: int(m.workingSetBytes), rssBytes: int(m.rssBytes), pageFaults: int(m.usageBytes / PAGE_BYTES), majorPageFaults: 0 };
+  if (psi) out.psi = psiStats();
+  return out;
 }
 
 export function ioStats(time: string): IoStats {
