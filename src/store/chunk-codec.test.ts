@@ -139,6 +139,12 @@ void describe('raw chunk codec', () => {
     });
   });
 
+  void it('encodes an empty chunk as zero samples', () => {
+    const out = decodeChunk(encodeChunk({ timestampsMs: [], values: [] }, 0));
+    assert.equal(out.values.length, 0);
+    assert.equal(new ChunkEncoder(null).sizeBytes, 16);
+  });
+
   void it('rejects an unknown chunk version', () => {
     assert.throws(() => decodeChunk(Uint8Array.of(9, 0, 0)), RangeError);
   });
