@@ -3,6 +3,7 @@
 // operators work on 32 bits, so wider values (up to 2^53) go through `writeWide` / `readWide`, which split them.
 
 const TWO_32 = 2 ** 32;
+const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
 
 /** Appends bits to a growable byte buffer. */
 export class BitWriter {
@@ -91,39 +92,57 @@ export class BitWriter {
   }
 }
 
-/** Reads bits written by {@link BitWriter}. Reading past the end yields zero bits. */
+/**
+ * Reads bits written by {@link BitWriter}. Reading past the end yields zero bits. The unread bits are kept in a
+ * 32-bit cache refilled a byte at a time, so a read is a shift, not a loop over bytes: decoding rollups is most of
+ * an analysis pass's reading.
+ */
 export class BitReader {
-  private byteIndex: number;
-  private bitIndex = 0;
+  /** The next byte to load into the cache. */
+  private pos: number;
+  /** Unread bits, left-aligned; the bits below the `cached` valid ones are zero. */
+  private cache = 0;
+  private cached = 0;
 
   constructor(
     private readonly buf: Uint8Array,
     startByte = 0,
   ) {
-    this.byteIndex = startByte;
+    this.pos = startByte;
   }
 
   /** True once every byte has been consumed. */
   get exhausted(): boolean {
-    return this.byteIndex >= this.buf.length;
+    return Math.floor((this.pos * 8 - this.cached) / 8) >= this.buf.length;
+  }
+
+  /** Loads bytes until the cache holds at least 25 bits. */
+  private refill(): void {
+    while (this.cached <= 24) {
+      const b = this.pos < this.buf.length ? (this.buf[this.pos] as number) : 0;
+      this.pos++;
+      this.cache |= b << (24 - this.cached);
+      this.cached += 8;
+    }
+  }
+
+  /** Drops `n` (≤ cached) bits from the cache. */
+  private skip(n: number): void {
+    this.cache = n >= 32 ? 0 : this.cache << n;
+    this.cached -= n;
   }
 
   /** Reads `n` bits (0 ≤ n ≤ 32) as an unsigned integer. */
   readBits(n: number): number {
-    let v = 0;
-    let left = n;
-    while (left > 0) {
-      const avail = 8 - this.bitIndex;
-      const take = left < avail ? left : avail;
-      const b = this.buf[this.byteIndex] ?? 0;
-      v = v * (1 << take) + ((b >>> (avail - take)) & ((1 << take) - 1));
-      left -= take;
-      this.bitIndex += take;
-      if (this.bitIndex === 8) {
-        this.byteIndex++;
-        this.bitIndex = 0;
-      }
+    if (n === 0) return 0;
+    if (n > 24) {
+      // The cache holds at least 25 bits after a refill: split wider reads.
+      const hi = this.readBits(n - 16);
+      return hi * 65_536 + this.readBits(16);
     }
+    if (this.cached < n) this.refill();
+    const v = this.cache >>> (32 - n);
+    this.skip(n);
     return v;
   }
 
@@ -138,17 +157,33 @@ export class BitReader {
   readOnes(max: number): number {
     let ones = 0;
     for (;;) {
-      const b = this.buf[this.byteIndex] ?? 0;
-      const avail = 8 - this.bitIndex;
-      const run = Math.min(Math.clz32(~(b << (24 + this.bitIndex))), avail, max - ones);
+      if (this.cached <= 24) this.refill();
+      // Leading ones of the cache, capped at its valid bits (the zeros below them turn to ones under `~`).
+      const avail = this.cached;
+      const run = Math.min(Math.clz32(~this.cache), avail, max - ones);
       ones += run;
-      this.advance(run);
+      this.skip(run);
       if (ones === max) return ones;
       if (run < avail) {
-        this.advance(1);
+        this.skip(1);
         return ones;
       }
     }
+  }
+
+  /**
+   * The common Rice code in one step: fewer than `max` ones, their terminating 0 and `k` bits, all within the cache,
+   * as q·2^k + remainder; −1 (nothing consumed) when the code is not of that kind and must be read piece by piece.
+   */
+  readShortRice(k: number, max: number): number {
+    if (this.cached <= 24) this.refill();
+    const q = Math.clz32(~this.cache);
+    const used = q + 1 + k;
+    if (q >= max || used > this.cached || used >= 32) return -1;
+    const rest = k === 0 ? 0 : (this.cache << (q + 1)) >>> (32 - k);
+    this.cache <<= used;
+    this.cached -= used;
+    return q * POW2[k]! + rest;
   }
 
   /** Reads a value written by {@link BitWriter.writeVarUint}. */
@@ -166,12 +201,6 @@ export class BitReader {
   /** Reads a value written by {@link BitWriter.writeVarInt}. */
   readVarInt(): number {
     return unzigzag(this.readVarUint());
-  }
-
-  private advance(bits: number): void {
-    const total = this.bitIndex + bits;
-    this.byteIndex += total >>> 3;
-    this.bitIndex = total & 7;
   }
 }
 

@@ -57,6 +57,11 @@ export function writeRice(w: BitWriter, state: RiceState, u: number): void {
 /** Reads a value written by {@link writeRice} with the same state history. */
 export function readRice(r: BitReader, state: RiceState): number {
   const k = state.k();
+  const short = k <= 24 ? r.readShortRice(k, ESCAPE_ONES) : -1;
+  if (short >= 0) {
+    state.update(short);
+    return short;
+  }
   const q = r.readOnes(ESCAPE_ONES);
   let u: number;
   if (q < ESCAPE_ONES) {

@@ -62,10 +62,12 @@ function readIntColumn(r: BitReader, n: number): number[] {
   let v = r.readVarInt();
   const factor = r.readVarUint();
   const state = new RiceState();
-  const out = [v];
+  // Sized once: growing by push left a trail of copies for the collector on every decoded chunk.
+  const out = new Array<number>(n);
+  out[0] = v;
   for (let i = 1; i < n; i++) {
     v += readSignedRice(r, state) * factor;
-    out.push(v);
+    out[i] = v;
   }
   return out;
 }

@@ -178,6 +178,9 @@ export class SketchAccumulator {
 
   /** Quantiles of everything added, clamped to the known [min, max]; NaN when empty. */
   quantiles(qs: readonly number[], bounds: { min: number; max: number }): number[] {
+    // One sketch alone (a step of one rollup bucket, as hourly CPU over the 1 h tier) is walked as it is: its bins
+    // are sorted already, and the walk meets the same non-empty bins in the same order as over the dense array.
+    if (this.ordinals.length === 0 && this.parts.length === 1) return sketchQuantiles(this.parts[0] as Sketch, qs, bounds);
     const range = this.positiveRange();
     if (!range) return sketchQuantiles(this.toSketch(), qs, bounds);
     const size = range.hi - range.lo + 2;

@@ -3,7 +3,7 @@
 // (sorted samples) on the raw tier and come from merged sketches on rollup tiers.
 import type { SeriesPoint } from '../domain/series.ts';
 import type { RollupBucket } from './rollup.ts';
-import { exactQuantile, SketchAccumulator, sketchOrdinal } from './sketch.ts';
+import { exactQuantile, SketchAccumulator, sketchOrdinal, sketchQuantiles, type Sketch } from './sketch.ts';
 
 /** The output grid: step i covers `[alignedFromMs + i·stepMs, … + stepMs)`; samples outside `[fromMs, toMs)` skip. */
 export interface StepGrid {
@@ -24,7 +24,8 @@ export class StepAccumulator {
   private readonly max: Float64Array;
   private readonly sum: Float64Array;
   private readonly exact: Array<number[] | undefined> | null;
-  private readonly sketches: Array<SketchAccumulator | undefined> | null;
+  /** Per step: its one sketch as it is, or an accumulator once a second one (or a raw sample) arrives. */
+  private readonly sketches: Array<Sketch | SketchAccumulator | undefined> | null;
 
   constructor(
     private readonly grid: StepGrid,
@@ -35,7 +36,7 @@ export class StepAccumulator {
     this.max = new Float64Array(grid.steps).fill(-Infinity);
     this.sum = new Float64Array(grid.steps);
     this.exact = mode === 'exact' ? new Array<number[] | undefined>(grid.steps) : null;
-    this.sketches = mode === 'sketch' ? new Array<SketchAccumulator | undefined>(grid.steps) : null;
+    this.sketches = mode === 'sketch' ? new Array<Sketch | SketchAccumulator | undefined>(grid.steps) : null;
   }
 
   /** True when rollup buckets should be read with their sketches. */
@@ -57,7 +58,12 @@ export class StepAccumulator {
     if (b.startMs < bucketFromMs || b.startMs >= this.grid.toMs) return;
     const i = Math.floor((b.startMs - this.grid.alignedFromMs) / this.grid.stepMs);
     this.fold(i, b);
-    if (this.sketches && b.sketch) this.sketchOf(i).addSketch(b.sketch);
+    if (this.sketches && b.sketch && i >= 0 && i < this.grid.steps) {
+      // A step of one rollup bucket (hourly points over the 1 h tier) keeps its sketch: no accumulator per step.
+      const held = this.sketches[i];
+      if (held === undefined) this.sketches[i] = b.sketch;
+      else this.sketchOf(i).addSketch(b.sketch);
+    }
   }
 
   /** Points of the steps that have samples. */
@@ -83,7 +89,9 @@ export class StepAccumulator {
       return qs.map((q) => exactQuantile(values, q));
     }
     const acc = this.sketches?.[i];
-    return acc ? acc.quantiles(qs, bounds) : qs.map(() => NaN);
+    if (acc === undefined) return qs.map(() => NaN);
+    // A lone sketch answers as an accumulator holding only it does (SketchAccumulator.quantiles).
+    return acc instanceof SketchAccumulator ? acc.quantiles(qs, bounds) : sketchQuantiles(acc, qs, bounds);
   }
 
   private fold(i: number, a: { count: number; min: number; max: number; sum: number }): void {
@@ -100,7 +108,12 @@ export class StepAccumulator {
   }
 
   private sketchOf(i: number): SketchAccumulator {
-    const sketches = this.sketches as Array<SketchAccumulator | undefined>;
-    return (sketches[i] ??= new SketchAccumulator());
+    const sketches = this.sketches as Array<Sketch | SketchAccumulator | undefined>;
+    const held = sketches[i];
+    if (held instanceof SketchAccumulator) return held;
+    const acc = new SketchAccumulator();
+    if (held !== undefined) acc.addSketch(held);
+    sketches[i] = acc;
+    return acc;
   }
 }

@@ -5,6 +5,8 @@ import type { Sample } from '../../domain/series.ts';
 import { createRng } from '../../sim/model/uid.ts';
 import { detectLeakAcrossRestarts } from './across-restarts.ts';
 import { detectLeak } from './detect-leak.ts';
+import { bucketMeans } from './resample.ts';
+import { mannKendallHamedRao } from '../stats/trend.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -114,4 +116,33 @@ test('a window shorter than a day gives low confidence (it may be half a daily c
   const start = NOW - 8 * HOUR;
   const v = detectLeak({ instances: [{ startedAtMs: start, samples: series(start, (h) => MiB * (100 + 5 * h)) }], nowMs: NOW });
   assert.equal(v.status === 'leak' && v.confidence, 'low');
+});
+
+test('an instance rejected before the trend statistics would be rejected by them too', () => {
+  const rng = createRng(5);
+  const start = NOW - 30 * HOUR;
+  let quick = 0;
+  let full = 0;
+  for (let k = 0; k < 60; k++) {
+    // Random walks with drifts from falling to clearly rising, some with a daily cycle: every kind of verdict.
+    let walk = 0;
+    const drift = (k % 6) - 2;
+    const samples = series(start, (h) => {
+      walk += (rng() - 0.5) * 2 * MiB;
+      return 500 * MiB + walk + drift * h * 0.5 * MiB + (k % 2 === 0 ? 30 * MiB * Math.sin((h / 24) * 2 * Math.PI) : 0);
+    });
+    const v = detectLeak({ instances: [{ startedAtMs: start, samples }], nowMs: NOW });
+    if (v.status !== 'no-leak' || v.trend !== undefined) {
+      full++;
+      continue;
+    }
+    quick++;
+    // The same 5-minute means the detector uses, over the window after the warm-up.
+    const b = bucketMeans(samples, { fromMs: NOW - 24 * HOUR, toMs: NOW + 1, stepMs: 5 * MIN });
+    const y = b.values;
+    const growth = (y.slice(-3).reduce((a, c) => a + c, 0) - y.slice(0, 3).reduce((a, c) => a + c, 0)) / y.slice(0, 3).reduce((a, c) => a + c, 0);
+    const test = mannKendallHamedRao({ x: b.tsMs.map((t) => t / HOUR), y });
+    assert.ok(growth < 0.02 || (test !== undefined && test.pIncreasing >= 0.01), `k=${k}: growth ${growth}, p ${test?.pIncreasing}`);
+  }
+  assert.ok(quick > 0 && full > 0, `quick ${quick}, full ${full}`);
 });

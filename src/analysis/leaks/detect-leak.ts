@@ -7,7 +7,7 @@
 // not fire on them; the slope is normalised by the mean so that large and small containers are judged alike.
 import type { Sample } from '../../domain/series.ts';
 import { confidenceOf, coverageOf, type Confidence } from '../confidence.ts';
-import { mannKendallHamedRao, theilSenIntercept, theilSenSlope } from '../stats/trend.ts';
+import { mannKendallHamedRao, mannKendallP, theilSenIntercept, theilSenSlope } from '../stats/trend.ts';
 import { bucketMeans, type Bucketed } from './resample.ts';
 
 const HOUR_MS = 3_600_000;
@@ -67,7 +67,8 @@ export interface LeakTrend {
 
 export type LeakVerdict =
   | { readonly status: 'insufficient-data'; readonly reason: string }
-  | { readonly status: 'no-leak'; readonly trend: LeakTrend; readonly reason: string }
+  /** `trend` is absent when a check that needs no trend statistics rejected the instance ({@link quickRejection}). */
+  | { readonly status: 'no-leak'; readonly trend?: LeakTrend; readonly reason: string }
   | {
       readonly status: 'leak';
       readonly trend: LeakTrend;
@@ -118,11 +119,33 @@ function analyse(b: Bucketed, startedAtMs: number): LeakTrend & { lastThirdSlope
   };
 }
 
+const growthReason = (growth: number, o: LeakOptions): string => `growth ${(growth * 100).toFixed(1)} % below ${(o.minGrowth * 100).toFixed(0)} %`;
+
 function rejection(t: LeakTrend & { lastThirdSlope: number }, o: LeakOptions): string | undefined {
   if (!(t.slopeBytesPerHour > 0)) return 'no increasing slope';
   if (t.pValue >= o.alpha) return `trend not significant (p=${t.pValue.toPrecision(2)})`;
-  if (!(t.growth >= o.minGrowth)) return `growth ${(t.growth * 100).toFixed(1)} % below ${(o.minGrowth * 100).toFixed(0)} %`;
+  if (!(t.growth >= o.minGrowth)) return growthReason(t.growth, o);
   if (t.lastThirdSlope < o.plateauShare * t.slopeBytesPerHour) return 'plateau: the last third no longer rises';
+  return undefined;
+}
+
+/** How far the plain Mann–Kendall p-value must clear α: normalTail's relative error is below 1.2e-7. */
+const P_MARGIN = 1 + 1e-6;
+
+/**
+ * Rejections that need no trend statistics, checked before them: growth below the minimum (the means of the first
+ * and last three points) and a trend not significant even without the autocorrelation correction (which only
+ * raises the p-value). Most containers do not leak, and these spare them the O(n²) Theil–Sen slopes of a full
+ * analysis; an instance that passes both gets the full analysis, so a leak verdict is the same either way.
+ */
+function quickRejection(b: Bucketed, o: LeakOptions): string | undefined {
+  const y = b.values;
+  const n = y.length;
+  const first = mean(y, 0, 3);
+  const growth = first === 0 ? Number.NaN : (mean(y, n - 3, n) - first) / first;
+  if (!(growth >= o.minGrowth)) return growthReason(growth, o);
+  const p = mannKendallP(y);
+  if (p >= o.alpha * P_MARGIN) return `trend not significant (p=${p.toPrecision(2)} before the autocorrelation correction)`;
   return undefined;
 }
 
@@ -155,18 +178,24 @@ export function detectLeak(
   const candidates = input.instances.slice(-2).reverse();
   const chosen = candidates.map((i) => ({ i, b: windowOf(i, input.nowMs, o) })).find((c) => enough(c.b, o));
   if (chosen === undefined) return { status: 'insufficient-data', reason: `needs ${o.minPoints} points over ${o.minSpanMs / HOUR_MS} h after warm-up` };
-  const analysed = analyse(chosen.b, chosen.i.startedAtMs);
+  const quick = quickRejection(chosen.b, o);
+  if (quick !== undefined) return { status: 'no-leak', reason: quick };
+  return judge(analyse(chosen.b, chosen.i.startedAtMs), { o, ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }) });
+}
+
+/** The verdict on an analysed instance. */
+function judge(analysed: LeakTrend & { lastThirdSlope: number }, c: { o: LeakOptions; limitBytes?: number }): LeakVerdict {
   const { lastThirdSlope: _unused, ...trend } = analysed;
-  const reason = rejection(analysed, o);
+  const reason = rejection(analysed, c.o);
   if (reason !== undefined) return { status: 'no-leak', trend, reason };
   const timeToLimitHours =
-    input.limitBytes === undefined || input.limitBytes <= 0 ? undefined : Math.max(0, (input.limitBytes - trend.currentBytes) / trend.slopeBytesPerHour);
+    c.limitBytes === undefined || c.limitBytes <= 0 ? undefined : Math.max(0, (c.limitBytes - trend.currentBytes) / trend.slopeBytesPerHour);
   const high = trend.growth > 0.1 || (timeToLimitHours !== undefined && timeToLimitHours < 24);
   return {
     status: 'leak',
     trend,
     severity: high ? 'high' : 'medium',
     ...(timeToLimitHours === undefined ? {} : { timeToLimitHours }),
-    confidence: leakConfidence(trend, o),
+    confidence: leakConfidence(trend, c.o),
   };
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../sim/model/uid.ts';
-import { hamedRaoFactor, mannKendallHamedRao, ranks, theilSenSlope } from './trend.ts';
+import { hamedRaoFactor, mannKendallHamedRao, mannKendallP, ranks, theilSenSlope } from './trend.ts';
 
 const xs = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -51,4 +51,33 @@ test('Hamed–Rao inflates the variance of an autocorrelated random walk, so its
   // Independent noise needs no correction.
   const iid = x.map(() => rng());
   assert.ok(hamedRaoFactor({ x, y: iid }, theilSenSlope({ x, y: iid })) < 1.5);
+});
+
+test('Mann–Kendall S counted by merge sort equals the pairwise sum of signs, ties and NaN included', () => {
+  const rng = createRng(11);
+  const naive = (y: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0; i < y.length; i++) for (let j = i + 1; j < y.length; j++) s += Math.sign((y[j] as number) - (y[i] as number)) || 0;
+    return s;
+  };
+  for (const n of [4, 5, 17, 64, 288, 301]) {
+    const cases = [
+      Array.from({ length: n }, () => rng()),
+      Array.from({ length: n }, () => Math.floor(rng() * 5)),
+      Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -0 : i % 3 === 0 ? 0 : i % 5 === 0 ? Infinity : rng() - 0.5)),
+      Array.from({ length: n }, (_, i) => (i === 2 ? Number.NaN : i * 2 - (i % 4))),
+    ];
+    for (const y of cases) assert.equal(mannKendallHamedRao({ x: xs(n), y })?.s, naive(y), `n=${n} ${JSON.stringify(y.slice(0, 8))}`);
+  }
+});
+
+test('the plain Mann–Kendall p-value never exceeds the Hamed–Rao corrected one', () => {
+  const rng = createRng(3);
+  for (let k = 0; k < 50; k++) {
+    let walk = 0;
+    const y = Array.from({ length: 120 }, (_, i) => (walk += rng() - 0.45) + i * 0.01 * (k % 5));
+    const corrected = mannKendallHamedRao({ x: xs(120), y });
+    assert.ok(corrected);
+    assert.ok(mannKendallP(y) <= corrected.pIncreasing, `${mannKendallP(y)} > ${corrected.pIncreasing}`);
+  }
 });

@@ -66,16 +66,41 @@ export function theilSenSlope(s: XY): number {
   // Typed storage: a leak pass over a large cluster computes this for every container (41,000 pairs for a day of
   // 5-minute points), and a plain array of boxed numbers with a comparator sort dominated the pass.
   const slopes = new Float64Array(Math.ceil(total / stride));
+  const x = Float64Array.from(s.x);
+  const y = Float64Array.from(s.y);
+  const m = stride === 1 ? allSlopes(x, y, slopes) : strideSlopes({ x, y }, slopes, stride);
+  return medianSelect(slopes.subarray(0, m));
+}
+
+/** Every pair's slope into `out`, in the order i < j; the count written. The hot loop of a leak pass. */
+function allSlopes(x: Float64Array, y: Float64Array, out: Float64Array): number {
+  const n = x.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = x[i] as number;
+    const yi = y[i] as number;
+    for (let j = i + 1; j < n; j++) {
+      const dx = (x[j] as number) - xi;
+      if (dx !== 0) out[m++] = ((y[j] as number) - yi) / dx;
+    }
+  }
+  return m;
+}
+
+/** Every `stride`-th pair's slope (pairs numbered in the order i < j), for series with too many pairs. */
+function strideSlopes(s: { x: Float64Array; y: Float64Array }, out: Float64Array, stride: number): number {
+  const { x, y } = s;
+  const n = x.length;
   let m = 0;
   let k = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++, k++) {
       if (k % stride !== 0) continue;
-      const dx = (s.x[j] as number) - (s.x[i] as number);
-      if (dx !== 0) slopes[m++] = ((s.y[j] as number) - (s.y[i] as number)) / dx;
+      const dx = (x[j] as number) - (x[i] as number);
+      if (dx !== 0) out[m++] = ((y[j] as number) - (y[i] as number)) / dx;
     }
   }
-  return medianSelect(slopes.subarray(0, m));
+  return m;
 }
 
 /** Intercept matching a slope: median of y − slope·x. */
@@ -99,34 +124,123 @@ export function ranks(values: ArrayLike<number>): number[] {
   return out;
 }
 
-function sign(v: number): number {
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
+/** Merges the sorted runs of `width` of `src` pairwise into `dst`; the pairs i < j with src[i] > src[j] across runs. */
+function mergeRuns(src: Float64Array, dst: Float64Array, width: number): number {
+  const n = src.length;
+  let inversions = 0;
+  for (let lo = 0; lo < n; lo += 2 * width) {
+    const mid = Math.min(lo + width, n);
+    const hi = Math.min(lo + 2 * width, n);
+    let i = lo;
+    let j = mid;
+    let k = lo;
+    // Equal values take the left one first, so that a tie is never counted.
+    while (i < mid && j < hi) {
+      if ((src[j] as number) < (src[i] as number)) {
+        inversions += mid - i;
+        dst[k++] = src[j++] as number;
+      } else dst[k++] = src[i++] as number;
+    }
+    while (i < mid) dst[k++] = src[i++] as number;
+    while (j < hi) dst[k++] = src[j++] as number;
+  }
+  return inversions;
 }
 
-/** Mann–Kendall S and its variance under independence, with the correction for tied values. */
-function mannKendallS(y: ArrayLike<number>): { s: number; variance: number } {
+/** Pairs i < j with a[i] > a[j], counted by a bottom-up merge sort (reorders `a`). */
+function strictInversions(a: Float64Array): number {
+  let src: Float64Array = a;
+  let dst: Float64Array = new Float64Array(a.length);
+  let inversions = 0;
+  for (let width = 1; width < a.length; width *= 2) {
+    inversions += mergeRuns(src, dst, width);
+    [src, dst] = [dst, src];
+  }
+  return inversions;
+}
+
+/** S = Σ sign(yj − yi) over i < j, pair by pair: the reference, and the way for series with NaN. */
+function pairwiseS(y: Float64Array): number {
   const n = y.length;
   let s = 0;
-  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) s += sign((y[j] as number) - (y[i] as number));
+  for (let i = 0; i < n - 1; i++) {
+    const yi = y[i] as number;
+    for (let j = i + 1; j < n; j++) {
+      const d = (y[j] as number) - yi;
+      if (d > 0) s++;
+      else if (d < 0) s--;
+    }
+  }
+  return s;
+}
+
+/**
+ * Mann–Kendall S and its variance under independence, with the correction for tied values. S is counted in
+ * O(n log n) (Knight's method): rising pairs are all pairs minus the falling (inverted) and the tied ones.
+ */
+function mannKendallS(values: ArrayLike<number>): { s: number; variance: number } {
+  const y = Float64Array.from(values);
+  const n = y.length;
   const counts = new Map<number, number>();
-  for (let i = 0; i < n; i++) counts.set(y[i] as number, (counts.get(y[i] as number) ?? 0) + 1);
+  let hasNaN = false;
+  for (let i = 0; i < n; i++) {
+    const v = y[i] as number;
+    if (v !== v) hasNaN = true;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
   let ties = 0;
-  for (const t of counts.values()) if (t > 1) ties += t * (t - 1) * (2 * t + 5);
+  let tiedPairs = 0;
+  for (const t of counts.values()) {
+    if (t > 1) ties += t * (t - 1) * (2 * t + 5);
+    tiedPairs += (t * (t - 1)) / 2;
+  }
+  let s: number;
+  if (hasNaN) s = pairwiseS(y);
+  else {
+    const falling = strictInversions(y);
+    s = (n * (n - 1)) / 2 - tiedPairs - falling - falling;
+  }
   return { s, variance: (n * (n - 1) * (2 * n + 5) - ties) / 18 };
 }
 
-/** Autocorrelation of a series at a lag (biased estimator, as in the Hamed–Rao paper). */
-function autocorrelation(v: readonly number[], lag: number): number {
+/** Continuity-corrected z of S under a variance. */
+function zOf(stat: number, v: number): number {
+  if (v <= 0) return 0;
+  if (stat > 0) return (stat - 1) / Math.sqrt(v);
+  return stat < 0 ? (stat + 1) / Math.sqrt(v) : 0;
+}
+
+/**
+ * One-sided p-value of an increasing trend by the plain Mann–Kendall test (no autocorrelation correction). The
+ * Hamed–Rao correction only inflates the variance, so this is a lower bound of {@link mannKendallHamedRao}'s
+ * p-value: a series not significant here is not significant there, and costs no Theil–Sen slope.
+ */
+export function mannKendallP(y: ArrayLike<number>): number {
+  const { s, variance } = mannKendallS(y);
+  return normalTail(zOf(s, variance));
+}
+
+/**
+ * Autocorrelations of a series at lags 1..maxLag (biased estimator, as in the Hamed–Rao paper). The mean and the
+ * denominator do not depend on the lag, so they are computed once.
+ */
+function autocorrelations(v: readonly number[], maxLag: number): Float64Array {
   const n = v.length;
   const mean = v.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
+  const d = new Float64Array(n);
   let den = 0;
   for (let i = 0; i < n; i++) {
-    const d = v[i] as number;
-    den += (d - mean) ** 2;
-    if (i + lag < n) num += (d - mean) * ((v[i + lag] as number) - mean);
+    d[i] = (v[i] as number) - mean;
+    den += (d[i] as number) ** 2;
   }
-  return den === 0 ? 0 : num / den;
+  const out = new Float64Array(maxLag + 1);
+  if (den === 0) return out;
+  for (let lag = 1; lag <= maxLag; lag++) {
+    let num = 0;
+    for (let i = 0; i + lag < n; i++) num += (d[i] as number) * (d[i + lag] as number);
+    out[lag] = num / den;
+  }
+  return out;
 }
 
 /**
@@ -140,9 +254,10 @@ export function hamedRaoFactor(s: XY, slope: number): number {
   const r = ranks(detrended);
   const bound = 1.96 / Math.sqrt(n);
   const maxLag = Math.min(n - 1, Math.max(1, Math.floor(n / 3)));
+  const rhos = autocorrelations(r, maxLag);
   let sum = 0;
   for (let k = 1; k <= maxLag; k++) {
-    const rho = autocorrelation(r, k);
+    const rho = rhos[k] as number;
     if (Math.abs(rho) > bound) sum += (n - k) * (n - k - 1) * (n - k - 2) * rho;
   }
   const factor = 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
@@ -170,7 +285,6 @@ export function mannKendallHamedRao(s: XY): TrendTest | undefined {
   const slope = theilSenSlope(s);
   const { s: stat, variance } = mannKendallS(s.y);
   const factor = hamedRaoFactor(s, slope);
-  const v = variance * factor;
-  const z = v <= 0 ? 0 : stat > 0 ? (stat - 1) / Math.sqrt(v) : stat < 0 ? (stat + 1) / Math.sqrt(v) : 0;
+  const z = zOf(stat, variance * factor);
   return { slope, s: stat, z, pIncreasing: normalTail(z), varianceFactor: factor };
 }
