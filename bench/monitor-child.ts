@@ -24,6 +24,7 @@ import {
   type SourceSelector,
 } from '../src/sources/usage/index.ts';
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
+import { ConfigSchema } from '../src/config/schema.ts';
 import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
 import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
 
@@ -193,9 +194,11 @@ async function main(): Promise<void> {
       cycles: { type: 'string', default: '3' },
     },
   });
-  // The service's defaults: kube.qps 50 (burst 100) for the watch loops, collection.kubeletQps 500 for the proxy.
-  const client = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: 50, burst: 100 });
-  const proxyClient = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: 500, burst: 500 });
+  // The service's defaults: kube.qps and kube.burst for the watch loops, collection.kubeletQps for the proxy.
+  const defaults = ConfigSchema.parse({});
+  const client = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: defaults.kube.qps, burst: defaults.kube.burst });
+  const proxyQps = defaults.collection.kubeletQps;
+  const proxyClient = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: proxyQps, burst: Math.ceil(proxyQps) });
   const ac = new AbortController();
   const { cache, running, report } = await sync(client.request, ac.signal);
   console.error(`  monitor synced in ${report.ms.toFixed(0)} ms, maxRSS ${(report.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);

@@ -124,8 +124,10 @@ const collection = z
       .number()
       .positive()
       .max(10_000)
-      .default(500)
-      .describe('Rate limit of kubelet summary requests through the node proxy, per second (one per node per cycle; apart from `kube.qps` so that 5,000 nodes fit in a 10 s cycle).'),
+      .default(1000)
+      .describe(
+        'Rate limit of kubelet requests through the node proxy, per second (one per node per cycle, two for the nodes read in full; apart from `kube.qps`, so that 5,000 nodes take about 5 s of a 10 s cycle). Lower it to spare a small API server; a cycle then takes nodes divided by this many seconds at least.',
+      ),
   })
   .describe('Usage sampling.');
 
