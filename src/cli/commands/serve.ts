@@ -10,7 +10,6 @@ import type { Config } from '../../config/schema.ts';
 import { AppError } from '../../errors/app-error.ts';
 import { createLogger } from '../../logging/logger.ts';
 import { createLifecycle } from '../../runtime/lifecycle.ts';
-import { startDemo, startService } from '../../service.ts';
 import { PRODUCT_VERSION } from '../version.ts';
 import { addConfigOptions } from './config-check.ts';
 import { backfillProgressBar } from '../progress-bar.ts';
@@ -54,6 +53,9 @@ async function runMode(mode: Mode, flags: ConfigFlags): Promise<void> {
   lifecycle.listen();
   const bar = backfillProgressBar(process.stderr);
   const opts = { config, log, lifecycle, version: PRODUCT_VERSION, onBackfillProgress: bar?.onProgress };
+  // Loaded when the command runs, after the configuration is checked: other commands (report, sim, config check)
+  // need none of the service's modules, which take seconds to load.
+  const { startDemo, startService } = await import('../../service.ts');
   try {
     const running = mode === 'demo' ? await startDemo(opts) : await startService(opts);
     bar?.finish();

@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../../errors/app-error.ts';
-import { HISTORY_FAMILIES } from '../../sim/history.ts';
-import { startSimulationServer, prometheusScrapeConfig, kubeconfigFor, writeHistory } from '../../sim/index.ts';
+import { HISTORY_FAMILIES } from '../../sim/history-families.ts';
 import { historyFlagsSchema, parseFlags, simFlagsSchema, type HistoryFlags, type SimFlags } from './sim-options.ts';
 
 function waitForSignal(): Promise<string> {
@@ -18,6 +17,8 @@ function waitForSignal(): Promise<string> {
 
 async function runSim(flags: SimFlags): Promise<void> {
   const started = Date.now();
+  // Loaded when the command runs: every other command (report, serve) would pay for the simulator at start-up.
+  const { startSimulationServer, prometheusScrapeConfig, kubeconfigFor } = await import('../../sim/index.ts');
   const running = await startSimulationServer({
     scenario: flags.scenario,
     seed: flags.seed,
@@ -65,6 +66,7 @@ export function parseFamilies(raw: unknown): string[] | undefined {
 
 async function runHistory(flags: HistoryFlags, families: string[] | undefined): Promise<void> {
   const started = Date.now();
+  const { writeHistory } = await import('../../sim/index.ts');
   const r = await writeHistory({ ...flags, families });
   console.log(`krm sim history: ${r.samples} samples of ${r.series} series over ${flags.days} d written to ${flags.output} in ${Date.now() - started} ms`);
 }
