@@ -4,7 +4,7 @@
 // windows and concurrency as our reader.
 import { METRIC } from '../src/domain/series.ts';
 import { usageQueries, type QueryLabels, type UsageQueryName } from '../src/sources/prometheus/queries.ts';
-import { createRangeQuerier } from '../src/sources/prometheus/range-query.ts';
+import { createRangeQuerier, transferHeaders } from '../src/sources/prometheus/range-query.ts';
 import { readerGrid } from '../src/sources/prometheus/series-reader.ts';
 
 export interface ReadResult {
@@ -50,7 +50,8 @@ export async function perContainerRead(o: {
   labels: QueryLabels;
   reads: readonly MetricRead[];
 }): Promise<ReadResult> {
-  const querier = createRangeQuerier({ url: o.url });
+  // The same transfer as the report's reader (uncompressed from a Prometheus on this host).
+  const querier = createRangeQuerier({ url: o.url, headers: transferHeaders(o.url) });
   const grid = readerGrid(o);
   const endMs = grid.startMs + (grid.points - 1) * grid.stepMs;
   // A read from a later time starts at the grid point the reader's would (series-reader.ts startOf).

@@ -4,7 +4,10 @@
 // of one range query per container and metric (how KRR reads history), over the same window, step and
 // concurrency, in one run. Prints a table and one JSON line.
 //
-//   npm run bench:report -- [--days 14] [--step 300] [--concurrency 4] [--skip-cli]
+//   npm run bench:report -- [--days 14] [--step 300] [--concurrency 4] [--skip-cli] [--tsdb DIR]
+//
+// `--tsdb DIR` keeps the built TSDB in DIR and serves it as it is on later runs (building two weeks takes minutes);
+// a reused history ends when it was built, so rebuild (empty DIR) before a run whose figures are published.
 //
 // Rows: `krm report (CLI)` is the whole one-shot command in a child process (cluster sync, every read of the
 // analyses, analyses, output). The other rows read what the report reads of the containers (CPU and working set over
@@ -20,7 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { kubeconfigFor, startSimulationServer } from '../src/sim/index.ts';
 import { DEFAULT_QUERY_LABELS } from '../src/sources/prometheus/queries.ts';
-import { createRangeQuerier } from '../src/sources/prometheus/range-query.ts';
+import { createRangeQuerier, transferHeaders } from '../src/sources/prometheus/range-query.ts';
 import { PrometheusSeriesReader } from '../src/sources/prometheus/series-reader.ts';
 import { REPORT_FAMILIES, startHistoryPrometheus } from '../test/support/history-prometheus.ts';
 import { repoRoot } from '../test/support/tools.ts';
@@ -38,25 +41,35 @@ interface Row {
   readonly samples?: number;
 }
 
-function flags(): { days: number; stepSec: number; concurrency: number; skipCli: boolean } {
+function flags(): { days: number; stepSec: number; concurrency: number; skipCli: boolean; tsdb?: string } {
   const { values } = parseArgs({
-    options: { days: { type: 'string', default: '14' }, step: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, 'skip-cli': { type: 'boolean', default: false } },
+    options: {
+      days: { type: 'string', default: '14' },
+      step: { type: 'string', default: '300' },
+      concurrency: { type: 'string', default: '4' },
+      'skip-cli': { type: 'boolean', default: false },
+      tsdb: { type: 'string' },
+    },
   });
-  return { days: Number(values.days), stepSec: Number(values.step), concurrency: Number(values.concurrency), skipCli: values['skip-cli'] };
+  const tsdb = values.tsdb === undefined ? {} : { tsdb: values.tsdb };
+  return { days: Number(values.days), stepSec: Number(values.step), concurrency: Number(values.concurrency), skipCli: values['skip-cli'], ...tsdb };
 }
 
 /** The whole one-shot command in a child process: wall time and the queries it reports. */
-function runCli(args: readonly string[]): Promise<{ wallMs: number; doc: { prometheusQueries?: number; recommendations: unknown[]; findings: unknown[] } }> {
+function runCli(args: readonly string[]): Promise<{ wallMs: number; timings: string[]; doc: { prometheusQueries?: number; recommendations: unknown[]; findings: unknown[] } }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'report', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'report', '--timings', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('close', (code) => {
       if (code !== 0 && code !== 1) reject(new Error(`krm report exited ${code}: ${err}`));
-      else resolve({ wallMs: performance.now() - started, doc: JSON.parse(out) as { prometheusQueries?: number; recommendations: unknown[]; findings: unknown[] } });
+      else {
+        const timings = err.split('\n').filter((l) => l.startsWith('krm report: '));
+        resolve({ wallMs: performance.now() - started, timings, doc: JSON.parse(out) as { prometheusQueries?: number; recommendations: unknown[]; findings: unknown[] } });
+      }
     });
   });
 }
@@ -74,7 +87,7 @@ function reportReads(o: { fromMs: number; toMs: number }): MetricRead[] {
 async function readerRead(o: { url: string; fromMs: number; toMs: number; stepMs: number; concurrency: number; oneShot: boolean }): Promise<ReadResult & { entities: string[]; running: string[] }> {
   const started = performance.now();
   const shape = o.oneShot ? oneShotReads(DEFAULT_ANALYSIS_SETTINGS, o) : { metricFromMs: Object.fromEntries(reportReads(o).flatMap((r) => (r.fromMs === undefined ? [] : [[r.metric, r.fromMs]]))) };
-  const reader = new PrometheusSeriesReader({ querier: createRangeQuerier({ url: o.url }), cluster: 'bench', fromMs: o.fromMs, toMs: o.toMs, stepMs: o.stepMs, concurrency: o.concurrency, ...shape });
+  const reader = new PrometheusSeriesReader({ querier: createRangeQuerier({ url: o.url, headers: transferHeaders(o.url) }), cluster: 'bench', fromMs: o.fromMs, toMs: o.toMs, stepMs: o.stepMs, concurrency: o.concurrency, ...shape });
   const series = await reader.findSeries({ kind: 'container', metrics: reportReads(o).map((r) => r.metric) });
   const wallMs = performance.now() - started;
   const stats = reader.stats();
@@ -141,13 +154,17 @@ function summarise(o: { f: ReturnType<typeof flags>; buildMs: unknown; cli: Cli 
 async function main(): Promise<void> {
   const f = flags();
   console.log(`bench:report: building ${f.days} d of the demo at ${f.stepSec} s (${REPORT_FAMILIES.length} families) …`);
-  const prom = await startHistoryPrometheus({ days: f.days, stepSec: f.stepSec, families: REPORT_FAMILIES, progress: (l) => console.log(`  ${l}`) });
+  const prom = await startHistoryPrometheus({ days: f.days, stepSec: f.stepSec, families: REPORT_FAMILIES, progress: (l) => console.log(`  ${l}`), ...(f.tsdb === undefined ? {} : { keepDir: f.tsdb }) });
   const simulation = await startSimulationServer({ scenario: 'demo', port: 0, speed: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'krm-bench-report-'));
   try {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigFor(simulation.server));
     const rows: Row[] = [];
+    // One untimed read first, so that no row pays for the freshly started Prometheus paging its blocks in (the
+    // first row measured would otherwise be the slowest whatever it is).
+    const warmTo = Date.now();
+    await readerRead({ url: prom.url, fromMs: warmTo - f.days * 86_400_000, toMs: warmTo, stepMs: f.stepSec * 1000, concurrency: f.concurrency, oneShot: true });
     let cli: Cli | undefined;
     if (!f.skipCli) {
       cli = await runCli(['--prometheus', prom.url, '--kubeconfig', kubeconfig, '--window', `${f.days}d`, '--step', `${f.stepSec}s`, '--format', 'json', '--cluster-name', 'bench']);
@@ -165,7 +182,7 @@ async function main(): Promise<void> {
     const krr = await perContainerRead({ ...window, containers: every.entities, labels: DEFAULT_QUERY_LABELS, reads });
     rows.push({ name: 'per-container, every container of the window', ...krr });
     printTable(rows);
-    if (cli) console.log(`krm report printed ${cli.doc.recommendations.length} recommendations and ${cli.doc.findings.length} findings`);
+    if (cli) console.log(`krm report printed ${cli.doc.recommendations.length} recommendations and ${cli.doc.findings.length} findings; its phases (--timings):\n${cli.timings.join('\n')}`);
     summarise({ f, buildMs: prom.buildMs, cli, live, every, running, krr });
   } finally {
     await simulation.stop();

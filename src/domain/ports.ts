@@ -5,6 +5,8 @@ import type { AnalysisName, Finding, FindingEntityKind, RightsizingRecommendatio
 import type { StrategyName } from '../analysis/rightsizing/types.ts';
 import type { Severity } from '../analysis/severity.ts';
 import type {
+  ColumnQuery,
+  ColumnQueryResult,
   HistoryBatch,
   SampleBatch,
   SeriesId,
@@ -109,7 +111,7 @@ export interface RotationReport {
  * Read access to usage history: what analyses need. The SQLite store implements it, and so can a reader that asks
  * Prometheus directly (the one-shot `krm report`).
  */
-export type SeriesReader = Pick<SampleStore, 'findSeries' | 'query'>;
+export type SeriesReader = Pick<SampleStore, 'findSeries' | 'query' | 'queryColumns'>;
 
 /** History of usage samples: raw chunks plus rollup tiers. */
 export interface SampleStore {
@@ -129,6 +131,8 @@ export interface SampleStore {
   flush(): Promise<void>;
   /** Range query with tier selection and downsampling. */
   query(query: SeriesQuery): Promise<SeriesQueryResult>;
+  /** The same range query answered in columns (no object per point): the analysis pass's bulk reads. */
+  queryColumns(query: ColumnQuery): Promise<ColumnQueryResult>;
   /**
    * Timestamp (epoch ms) of the newest sample of the matching series held in raw chunks or heads; undefined when
    * they hold none. A restarted demo continues its scenario clock from here.

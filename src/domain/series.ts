@@ -160,3 +160,31 @@ export interface SeriesQueryResult {
   readonly quantileRelativeError: number;
   readonly series: readonly QueriedSeries[];
 }
+
+/** A per-step aggregate a columnar query can return (see {@link ColumnQuery}). */
+export type ColumnField = 'count' | 'min' | 'max' | 'mean';
+
+/**
+ * A range query answered in columns: the same steps as {@link SeriesQuery}, each asked aggregate one `Float64Array`
+ * per series instead of an object per point, for readers of many series (the analysis pass) that only want a value
+ * or two per step.
+ */
+export interface ColumnQuery extends SeriesQuery {
+  /** Aggregates to fill; quantiles come with {@link SeriesQuery.quantiles}. */
+  readonly fields: readonly ColumnField[];
+}
+
+/** The steps of one series that have samples, in time order: entry i of every column is step i. */
+export interface SeriesColumns {
+  readonly series: SeriesInfo;
+  readonly timestampsMs: Float64Array;
+  /** The asked fields; a field not asked is absent. */
+  readonly fields: Readonly<Partial<Record<ColumnField, Float64Array>>>;
+  /** One column per requested quantile, in the order asked. */
+  readonly quantiles: readonly Float64Array[];
+}
+
+/** Result of {@link ColumnQuery}: as {@link SeriesQueryResult}, with columns for points. */
+export interface ColumnQueryResult extends Omit<SeriesQueryResult, 'series'> {
+  readonly series: readonly SeriesColumns[];
+}

@@ -76,6 +76,44 @@ void describe('bulk row reads', () => {
     }
   });
 
+  void it('answer in columns the same steps and values as in points, on every tier', async (t) => {
+    const { store, ids } = await liveStore(t);
+    const end = T0 + 3 * DAY;
+    const shapes: Array<Omit<SeriesQuery, 'seriesIds'>> = [
+      { fromMs: end - 90 * MINUTE, toMs: end, stepMs: 1000, tier: 'raw', quantiles: [0.5] },
+      { fromMs: end - 90 * MINUTE, toMs: end, stepMs: 10 * MINUTE, tier: 'raw' },
+      { fromMs: T0 + 7 * MINUTE, toMs: end, stepMs: 5 * MINUTE, tier: '5m' },
+      { fromMs: T0, toMs: end, stepMs: HOUR, tier: '1h', quantiles: [0.5, 0.95] },
+      { fromMs: T0 + 30 * MINUTE, toMs: end, stepMs: 3 * HOUR, tier: '1h', quantiles: [0.99] },
+      { fromMs: T0, toMs: end, stepMs: DAY, tier: '1d' },
+      { fromMs: T0, toMs: end, stepMs: HOUR },
+    ];
+    const fields = ['count', 'min', 'max', 'mean'] as const;
+    for (const shape of shapes) {
+      const points = await store.query({ ...shape, seriesIds: ids });
+      const cols = await store.queryColumns({ ...shape, seriesIds: ids, fields });
+      const { series: _p, ...pointsMeta } = points;
+      const { series: _c, ...colsMeta } = cols;
+      assert.deepEqual(colsMeta, pointsMeta);
+      assert.equal(cols.series.length, points.series.length);
+      points.series.forEach((ps, k) => {
+        const cs = cols.series[k];
+        assert.deepEqual(cs?.series, ps.series);
+        // Rebuilt as points, the columns give the same objects (NaN quantiles included).
+        const rebuilt = Array.from(cs?.timestampsMs ?? [], (tsMs, i) => {
+          const p = { tsMs, count: cs?.fields.count?.[i], min: cs?.fields.min?.[i], max: cs?.fields.max?.[i], mean: cs?.fields.mean?.[i] };
+          return shape.quantiles ? { ...p, quantiles: cs?.quantiles.map((q) => q[i]) } : p;
+        });
+        assert.deepEqual(rebuilt, ps.points, `tier ${shape.tier ?? 'auto'}, step ${shape.stepMs}, series ${ps.series.id}`);
+      });
+      assert.ok(cols.series.some((s) => s.timestampsMs.length > 0), 'the comparison is not between empty answers');
+    }
+    // Only the fields asked are filled.
+    const one = await store.queryColumns({ fromMs: T0, toMs: end, stepMs: HOUR, tier: '1h', seriesIds: ids, fields: ['max'] });
+    assert.deepEqual(Object.keys(one.series[0]?.fields ?? {}), ['max']);
+    assert.deepEqual(one.series[0]?.quantiles, []);
+  });
+
   void it('keeps a series asked twice and a selector query in step with the per-series path', async (t) => {
     const { store, ids } = await liveStore(t);
     const q = { fromMs: T0, toMs: T0 + 3 * DAY, stepMs: HOUR, tier: '1h' as const };

@@ -2,14 +2,25 @@
 // Range queries: choose the tier, read the rows of the series (stored and still pending; one bulk read per batch of
 // series where the source has one), merge the in-memory head, and fold everything into steps: rollup buckets
 // through a dense per-step accumulator (sketches decoded only for quantiles), raw samples sparsely (raw-points.ts).
-import type { QueriedSeries, SeriesInfo, SeriesPoint, SeriesQuery, SeriesQueryResult, TierName } from '../domain/series.ts';
+import type {
+  ColumnField,
+  ColumnQuery,
+  ColumnQueryResult,
+  QueriedSeries,
+  SeriesColumns,
+  SeriesInfo,
+  SeriesPoint,
+  SeriesQuery,
+  SeriesQueryResult,
+  TierName,
+} from '../domain/series.ts';
 import type { BulkRowRead, RowsBySeries } from './bulk-rows.ts';
 import { decodeChunk, type DecodedChunk } from './chunk-codec.ts';
-import { rawPoints } from './raw-points.ts';
+import { pointColumns, rawPoints } from './raw-points.ts';
 import { decodeRollupColumns } from './rollup-codec.ts';
 import type { RollupBucket } from './rollup.ts';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
-import { StepAccumulator, type QuantileMode, type StepGrid } from './step-accumulator.ts';
+import { ColumnSlab, StepAccumulator, type QuantileMode, type StepGrid } from './step-accumulator.ts';
 import { chooseTier, type TierSpec } from './tiers.ts';
 
 /** Points per series when the query gives no step. */
@@ -131,7 +142,7 @@ function readRows(src: QuerySources, t: Target, series: readonly SeriesInfo[]): 
 }
 
 /** The points of one series from its rows and head. */
-function seriesPoints(src: QuerySources, t: Target & { mode: QuantileMode; quantiles: readonly number[]; id: number; blobs: readonly Uint8Array[] }): SeriesPoint[] {
+function seriesPoints(src: QuerySources, t: Plan & { id: number; blobs: readonly Uint8Array[] }): SeriesPoint[] {
   const { grid, quantiles } = t;
   if (grid.steps === 0) return [];
   if (t.tier.resolutionMs === 0) return rawSeries(src, { grid, id: t.id, blobs: t.blobs, quantiles });
@@ -140,31 +151,80 @@ function seriesPoints(src: QuerySources, t: Target & { mode: QuantileMode; quant
   return acc.points(quantiles);
 }
 
-/** Runs a query over already resolved series. */
-export function runQuery(src: QuerySources, q: SeriesQuery, series: readonly SeriesInfo[]): SeriesQueryResult {
+/** What every series of one query shares: tier, step grid and quantile mode. */
+interface Plan {
+  readonly tier: TierSpec;
+  readonly grid: StepGrid;
+  readonly mode: QuantileMode;
+  readonly quantiles: readonly number[];
+}
+
+function planOf(src: QuerySources, q: SeriesQuery, series: readonly SeriesInfo[]): Plan {
   const step = requestedStep(q);
   const tier = pickTier({ src, q, series }, step);
   const stepMs = tier.resolutionMs > 0 ? Math.ceil(step / tier.resolutionMs) * tier.resolutionMs : step;
   // Steps start at the range start, moved back to a bucket edge on rollup tiers so each bucket falls in one step.
   const alignedFromMs = tier.resolutionMs > 0 ? Math.floor(q.fromMs / tier.resolutionMs) * tier.resolutionMs : q.fromMs;
   const steps = Math.max(0, Math.ceil((q.toMs - alignedFromMs) / stepMs));
-  const grid: StepGrid = { fromMs: q.fromMs, toMs: q.toMs, alignedFromMs, stepMs, steps };
   const quantiles = q.quantiles ?? [];
   let mode: QuantileMode = 'none';
   if (quantiles.length > 0) mode = tier.resolutionMs === 0 ? 'exact' : 'sketch';
-  const out: QueriedSeries[] = [];
+  return { tier, grid: { fromMs: q.fromMs, toMs: q.toMs, alignedFromMs, stepMs, steps }, mode, quantiles };
+}
+
+/** One series' output from its rows: points or columns. */
+type Shape<R> = (src: QuerySources, t: Plan & { id: number; blobs: readonly Uint8Array[] }) => R;
+
+/** Folds every series through `shape`, reading their rows in batches. */
+function eachSeries<R>(src: QuerySources, p: Plan, o: { series: readonly SeriesInfo[]; shape: Shape<R> }): Array<{ series: SeriesInfo; out: R }> {
+  const out: Array<{ series: SeriesInfo; out: R }> = [];
+  const { series, shape } = o;
   // Series are read in batches, so that a query over every series holds the rows of one batch at a time.
   for (let b = 0; b < series.length; b += SERIES_PER_READ) {
     const batch = series.slice(b, b + SERIES_PER_READ);
-    const rowsOf = steps > 0 ? readRows(src, { tier, grid }, batch) : () => NO_ROWS;
-    for (const info of batch) out.push({ series: info, points: seriesPoints(src, { tier, grid, mode, quantiles, id: info.id, blobs: rowsOf(info.id) }) });
+    const rowsOf = p.grid.steps > 0 ? readRows(src, p, batch) : () => NO_ROWS;
+    for (const info of batch) out.push({ series: info, out: shape(src, { ...p, id: info.id, blobs: rowsOf(info.id) }) });
   }
-  const approximate = mode === 'sketch';
-  return {
-    tier: tier.name,
-    stepMs,
-    approximateQuantiles: approximate,
-    quantileRelativeError: approximate ? SKETCH_RELATIVE_ACCURACY : 0,
-    series: out,
+  return out;
+}
+
+function resultMeta(p: Plan): Omit<SeriesQueryResult, 'series'> {
+  const approximate = p.mode === 'sketch';
+  return { tier: p.tier.name, stepMs: p.grid.stepMs, approximateQuantiles: approximate, quantileRelativeError: approximate ? SKETCH_RELATIVE_ACCURACY : 0 };
+}
+
+/** Runs a query over already resolved series. */
+export function runQuery(src: QuerySources, q: SeriesQuery, series: readonly SeriesInfo[]): SeriesQueryResult {
+  const p = planOf(src, q, series);
+  const out: QueriedSeries[] = eachSeries(src, p, { series, shape: seriesPoints }).map((s) => ({ series: s.series, points: s.out }));
+  return { ...resultMeta(p), series: out };
+}
+
+type ColumnsOnly = Omit<SeriesColumns, 'series'>;
+
+/**
+ * The columns of every series of one query: rollup steps straight from one accumulator whose arrays every series
+ * reuses, raw points copied; all columns are views of a few shared blocks.
+ */
+function seriesColumns(p: Plan, o: { fields: readonly ColumnField[]; series: number }): Shape<ColumnsOnly> {
+  const { fields } = o;
+  const perSeries = p.grid.steps * (fields.length + p.quantiles.length + 1);
+  const slab = new ColumnSlab(Math.max(1, perSeries * o.series));
+  // Made on the first series: most of a pass's queries (namespaces without containers of a kind) match none.
+  let acc: StepAccumulator | undefined;
+  return (src, t) => {
+    if (p.grid.steps === 0 || p.tier.resolutionMs === 0) return pointColumns(seriesPoints(src, t), { fields, quantiles: t.quantiles.length, slab });
+    if (acc === undefined) acc = new StepAccumulator(p.grid, p.mode);
+    else acc.reset();
+    foldRollups(src, { ...t, acc });
+    return acc.columns({ fields, quantiles: t.quantiles, slab });
   };
+}
+
+/** Runs a columnar query over already resolved series: the same steps and values as {@link runQuery}. */
+export function runColumnQuery(src: QuerySources, q: ColumnQuery, series: readonly SeriesInfo[]): ColumnQueryResult {
+  const p = planOf(src, q, series);
+  const shape = seriesColumns(p, { fields: q.fields, series: series.length });
+  const out: SeriesColumns[] = eachSeries(src, p, { series, shape }).map((s) => ({ series: s.series, ...s.out }));
+  return { ...resultMeta(p), series: out };
 }

@@ -4,10 +4,10 @@
 // sample in four arrays, allocated and scanned per series. Here only the samples are kept, in step order, and each
 // run of one step becomes a point with the same count, min, max, mean (summed in arrival order) and exact quantiles
 // as the dense accumulator (step-accumulator.ts) gives.
-import type { SeriesPoint } from '../domain/series.ts';
+import type { ColumnField, SeriesColumns, SeriesPoint } from '../domain/series.ts';
 import type { DecodedChunk } from './chunk-codec.ts';
 import { exactQuantile } from './sketch.ts';
-import type { StepGrid } from './step-accumulator.ts';
+import type { ColumnSlab, StepGrid } from './step-accumulator.ts';
 
 /** Buffers reused by every call (synchronous, so never shared): step index and value per kept sample. */
 let stepsBuf = new Float64Array(1024);
@@ -87,4 +87,24 @@ export function rawPoints(grid: StepGrid, chunks: readonly DecodedChunk[], quant
     from = to;
   }
   return out;
+}
+
+/** Points copied into columns (raw queries, whose windows are short): the asked fields and `quantiles` columns. */
+export function pointColumns(
+  points: readonly SeriesPoint[],
+  o: { fields: readonly ColumnField[]; quantiles: number; slab?: ColumnSlab },
+): Omit<SeriesColumns, 'series'> {
+  const n = points.length;
+  const take = (): Float64Array => (o.slab ? o.slab.take(n) : new Float64Array(n));
+  const timestampsMs = take();
+  const fields: Partial<Record<ColumnField, Float64Array>> = {};
+  for (const f of o.fields) fields[f] = take();
+  const quantiles = Array.from({ length: o.quantiles }, take);
+  for (let k = 0; k < n; k++) {
+    const p = points[k] as SeriesPoint;
+    timestampsMs[k] = p.tsMs;
+    for (const f of o.fields) (fields[f] as Float64Array)[k] = p[f];
+    for (let j = 0; j < quantiles.length; j++) (quantiles[j] as Float64Array)[k] = p.quantiles?.[j] ?? NaN;
+  }
+  return { timestampsMs, fields, quantiles };
 }

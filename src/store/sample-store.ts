@@ -12,6 +12,8 @@ import type {
   StoreStatus,
 } from '../domain/ports.ts';
 import type {
+  ColumnQuery,
+  ColumnQueryResult,
   HistoryBatch,
   SampleBatch,
   SeriesId,
@@ -28,7 +30,7 @@ import type { ChunkRow } from './chunk-repo.ts';
 import { SqliteFindingStore } from './finding-repo.ts';
 import { HeadSet, type Head } from './head-set.ts';
 import { SqliteHistoryStore } from './history-store.ts';
-import { runQuery, type QuerySources } from './query.ts';
+import { runColumnQuery, runQuery, type QuerySources } from './query.ts';
 import { AcceptedSamples, SampleLog, type ReplayReport } from './sample-log.ts';
 import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
 import { StoreError, toStoreError } from './store-error.ts';
@@ -168,10 +170,17 @@ export class SqliteSampleStore implements SampleStore {
   }
 
   async query(q: SeriesQuery): Promise<SeriesQueryResult> {
-    const series = q.seriesIds
+    return runQuery(this.sources, q, this.seriesOf(q));
+  }
+
+  async queryColumns(q: ColumnQuery): Promise<ColumnQueryResult> {
+    return runColumnQuery(this.sources, q, this.seriesOf(q));
+  }
+
+  private seriesOf(q: SeriesQuery): SeriesInfo[] {
+    return q.seriesIds
       ? q.seriesIds.map((id) => this.p.registry.info(id)).filter((s): s is SeriesInfo => s !== undefined)
       : this.p.registry.find(q.selector ?? {});
-    return runQuery(this.sources, q, series);
   }
 
   async newestSampleMs(selector: SeriesSelector): Promise<number | undefined> {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Server-side downsampling: folds raw samples and rollup buckets of one series into fixed steps. Quantiles are exact
 // (sorted samples) on the raw tier and come from merged sketches on rollup tiers.
-import type { SeriesPoint } from '../domain/series.ts';
+import type { ColumnField, SeriesColumns, SeriesPoint } from '../domain/series.ts';
 import type { RollupBucket } from './rollup.ts';
 import { exactQuantile, SketchAccumulator, sketchOrdinal, sketchQuantiles, type Sketch } from './sketch.ts';
 
@@ -16,6 +16,37 @@ export interface StepGrid {
 
 /** How quantiles are computed, if at all. */
 export type QuantileMode = 'none' | 'exact' | 'sketch';
+
+/** Doubles per block of a {@link ColumnSlab}: the first at most 32 KiB, doubling up to 512 KiB. */
+const FIRST_BLOCK_DOUBLES = 4096;
+const SLAB_DOUBLES = 65_536;
+
+/**
+ * Hands out columns as views of shared blocks: a query over a namespace makes thousands of columns of a few hundred
+ * values, and an `ArrayBuffer` each costs an allocation outside the heap that the collector must track.
+ */
+export class ColumnSlab {
+  private block = new Float64Array(0);
+  private used = 0;
+  private nextSize: number;
+
+  /** `expected`: at most how many doubles the query will take, to size the first block. */
+  constructor(expected: number) {
+    this.nextSize = Math.max(1, Math.min(FIRST_BLOCK_DOUBLES, expected));
+  }
+
+  take(n: number): Float64Array {
+    if (this.used + n > this.block.length) {
+      // Blocks grow with the query, so that a small one (a few series, or a raw window of sparse steps) stays small.
+      this.block = new Float64Array(Math.max(n, this.nextSize));
+      this.nextSize = Math.min(SLAB_DOUBLES, this.nextSize * 2);
+      this.used = 0;
+    }
+    const view = this.block.subarray(this.used, this.used + n);
+    this.used += n;
+    return view;
+  }
+}
 
 /** Per-step aggregates of one series. */
 export class StepAccumulator {
@@ -37,6 +68,16 @@ export class StepAccumulator {
     this.sum = new Float64Array(grid.steps);
     this.exact = mode === 'exact' ? new Array<number[] | undefined>(grid.steps) : null;
     this.sketches = mode === 'sketch' ? new Array<Sketch | SketchAccumulator | undefined>(grid.steps) : null;
+  }
+
+  /** Empties every step, so that the next series of a query reuses the arrays. */
+  reset(): void {
+    this.count.fill(0);
+    this.min.fill(Infinity);
+    this.max.fill(-Infinity);
+    this.sum.fill(0);
+    this.exact?.fill(undefined);
+    this.sketches?.fill(undefined);
   }
 
   /** True when rollup buckets should be read with their sketches. */
@@ -80,6 +121,44 @@ export class StepAccumulator {
       else out.push({ tsMs, count, min, max, mean, quantiles: this.quantilesOf(i, quantiles, { min, max }) });
     }
     return out;
+  }
+
+  /**
+   * The same steps as {@link points}, as columns: one `Float64Array` per asked field and quantile, with no object per
+   * step (each value computed as `points` computes it).
+   */
+  columns(o: { fields: readonly ColumnField[]; quantiles: readonly number[]; slab: ColumnSlab }): Omit<SeriesColumns, 'series'> {
+    const { fields, quantiles, slab } = o;
+    let n = 0;
+    for (let i = 0; i < this.grid.steps; i++) if ((this.count[i] ?? 0) > 0) n++;
+    const timestampsMs = slab.take(n);
+    const cols: Partial<Record<ColumnField, Float64Array>> = {};
+    for (const f of fields) cols[f] = slab.take(n);
+    const qCols = quantiles.map(() => slab.take(n));
+    let k = 0;
+    for (let i = 0; i < this.grid.steps; i++) {
+      const count = this.count[i] ?? 0;
+      if (count === 0) continue;
+      timestampsMs[k] = this.grid.alignedFromMs + i * this.grid.stepMs;
+      this.fillStep({ i, k, count, cols });
+      if (qCols.length > 0) this.fillQuantiles({ i, k, quantiles, qCols });
+      k++;
+    }
+    return { timestampsMs, fields: cols, quantiles: qCols };
+  }
+
+  private fillStep(o: { i: number; k: number; count: number; cols: Partial<Record<ColumnField, Float64Array>> }): void {
+    const { i, k, count, cols } = o;
+    if (cols.count) cols.count[k] = count;
+    if (cols.min) cols.min[k] = this.min[i] ?? NaN;
+    if (cols.max) cols.max[k] = this.max[i] ?? NaN;
+    if (cols.mean) cols.mean[k] = (this.sum[i] ?? 0) / count;
+  }
+
+  private fillQuantiles(o: { i: number; k: number; quantiles: readonly number[]; qCols: Float64Array[] }): void {
+    const { i, k, qCols } = o;
+    const qs = this.quantilesOf(i, o.quantiles, { min: this.min[i] ?? NaN, max: this.max[i] ?? NaN });
+    for (let j = 0; j < qCols.length; j++) (qCols[j] as Float64Array)[k] = qs[j] as number;
   }
 
   private quantilesOf(i: number, qs: readonly number[], bounds: { min: number; max: number }): number[] {

@@ -3,7 +3,7 @@
 // into TSDB blocks, and Prometheus (test/support/prometheus.ts) serves those blocks. The backfill and report e2e
 // tests and the report benchmark share it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
@@ -28,6 +28,11 @@ export interface HistoryPrometheusOptions {
   readonly families?: readonly string[];
   /** Called with a line per phase (the benchmark prints them). */
   readonly progress?: (line: string) => void;
+  /**
+   * A directory kept after `stop()`: its TSDB is built there the first time and served as it is by later calls
+   * (the benchmark's `--tsdb`, since building two weeks takes minutes). A reused history ends when it was built.
+   */
+  readonly keepDir?: string;
 }
 
 export interface HistoryPrometheus extends RunningPrometheus {
@@ -35,37 +40,50 @@ export interface HistoryPrometheus extends RunningPrometheus {
   readonly buildMs: { readonly history: number; readonly blocks: number };
 }
 
-/** Builds the TSDB of `days` of the scenario's past and serves it; `stop()` removes everything. */
+/** Writes the scenario's history and builds its blocks into `dataDir`; returns the time of each phase. */
+function buildBlocks(o: HistoryPrometheusOptions, dir: string, dataDir: string): { history: number; blocks: number } {
+  const file = join(dir, 'history.om');
+  const args = [join(repoRoot, 'bin', 'krm.js'), 'sim', 'history', '--scenario', o.scenario ?? 'demo', '--days', String(o.days), '--step', String(o.stepSec), '--output', file];
+  if (o.families) args.push('--families', o.families.join(','));
+  let t = Date.now();
+  // Run first, report after: an optional call would skip evaluating its argument.
+  const written = execFileSync(process.execPath, args, { encoding: 'utf8' }).trim();
+  o.progress?.(written);
+  const history = Date.now() - t;
+  t = Date.now();
+  // Day-long blocks: a two-week history in 14 blocks rather than 168, as a compacted Prometheus holds it.
+  const built = spawnSync(promtoolPath(), ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (built.status !== 0) throw new Error(`promtool failed (${built.status}): ${built.stderr.slice(-2000)}`);
+  const blocks = Date.now() - t;
+  o.progress?.(`promtool built the blocks in ${blocks} ms`);
+  rmSync(file);
+  return { history, blocks };
+}
+
+/** Builds the TSDB of `days` of the scenario's past (or reuses `keepDir`'s) and serves it; `stop()` removes what it built. */
 export async function startHistoryPrometheus(o: HistoryPrometheusOptions): Promise<HistoryPrometheus> {
-  const dir = mkdtempSync(join(tmpdir(), 'krm-history-prom-'));
+  const keep = o.keepDir;
+  if (keep !== undefined) mkdirSync(keep, { recursive: true });
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'krm-history-prom-'));
+  const remove = (): void => {
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    const file = join(dir, 'history.om');
-    const args = [join(repoRoot, 'bin', 'krm.js'), 'sim', 'history', '--scenario', o.scenario ?? 'demo', '--days', String(o.days), '--step', String(o.stepSec), '--output', file];
-    if (o.families) args.push('--families', o.families.join(','));
-    let t = Date.now();
-    // Run first, report after: an optional call would skip evaluating its argument.
-    const written = execFileSync(process.execPath, args, { encoding: 'utf8' }).trim();
-    o.progress?.(written);
-    const history = Date.now() - t;
     const dataDir = join(dir, 'data');
-    t = Date.now();
-    // Day-long blocks: a two-week history in 14 blocks rather than 168, as a compacted Prometheus holds it.
-    const built = spawnSync(promtoolPath(), ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (built.status !== 0) throw new Error(`promtool failed (${built.status}): ${built.stderr.slice(-2000)}`);
-    const blocks = Date.now() - t;
-    o.progress?.(`promtool built the blocks in ${blocks} ms`);
-    rmSync(file);
+    const reuse = keep !== undefined && existsSync(dataDir) && readdirSync(dataDir).length > 0;
+    if (reuse) o.progress?.(`reusing the TSDB in ${dataDir} (its history ends when it was built)`);
+    const buildMs = reuse ? { history: 0, blocks: 0 } : buildBlocks(o, dir, dataDir);
     const prom = await startPrometheus({ config: 'global:\n  scrape_interval: 1h\nscrape_configs: []\n', dataDir });
     return {
       ...prom,
-      buildMs: { history, blocks },
+      buildMs,
       async stop() {
         await prom.stop();
-        rmSync(dir, { recursive: true, force: true });
+        remove();
       },
     };
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     throw err;
   }
 }

@@ -36,6 +36,22 @@ test('a linear leak with noise is found, with growth, slope and time to the limi
   assert.equal(v.confidence, 'medium');
 });
 
+test('samples given as columns get the same verdict as the same samples as objects', () => {
+  const rng = createRng(7);
+  const start = NOW - 30 * HOUR;
+  const leaking = series(start, (h) => 400 * MiB + h * 4 * MiB + (rng() - 0.5) * 20 * MiB);
+  const flat = series(start, () => 300 * MiB + (rng() - 0.5) * 20 * MiB);
+  for (const samples of [leaking, flat]) {
+    const columns = { timestampsMs: Float64Array.from(samples, (x) => x.tsMs), values: Float64Array.from(samples, (x) => x.value) };
+    const asObjects = detectLeak({ instances: [{ startedAtMs: start, samples }], limitBytes: 1024 * MiB, nowMs: NOW });
+    const asColumns = detectLeak({ instances: [{ startedAtMs: start, samples: columns }], limitBytes: 1024 * MiB, nowMs: NOW });
+    assert.deepEqual(asColumns, asObjects);
+    assert.deepEqual(bucketMeans(columns, { fromMs: start, toMs: NOW, stepMs: 5 * MIN }), bucketMeans(samples, { fromMs: start, toMs: NOW, stepMs: 5 * MIN }));
+  }
+  const statuses = [leaking, flat].map((samples) => detectLeak({ instances: [{ startedAtMs: start, samples }], nowMs: NOW }).status);
+  assert.deepEqual(statuses, ['leak', 'no-leak']);
+});
+
 test('a slow leak of 3 % a day is medium; a leak about to hit the limit is high', () => {
   const start = NOW - 24 * HOUR;
   const slow = series(start, (h) => 1000 * MiB * (1 + (0.03 * h) / 24) + ((h * 60) % 7) * MiB * 0.1);

@@ -5,17 +5,16 @@
 // a positive Theil–Sen slope, at least 2 % growth, and no plateau (the last third still rising at a quarter of the
 // overall rate). A garbage collector's sawtooth and a daily cycle seen whole have no monotone trend, so the test does
 // not fire on them; the slope is normalised by the mean so that large and small containers are judged alike.
-import type { Sample } from '../../domain/series.ts';
 import { confidenceOf, coverageOf, type Confidence } from '../confidence.ts';
 import { mannKendallHamedRao, mannKendallP, theilSenIntercept, theilSenSlope } from '../stats/trend.ts';
-import { bucketMeans, type Bucketed } from './resample.ts';
+import { bucketMeans, type Bucketed, type SampleSeries } from './resample.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** One run of a container between restarts: its working-set samples (ascending time). */
+/** One run of a container between restarts: its working-set samples (ascending time), as objects or columns. */
 export interface ContainerInstance {
   readonly startedAtMs: number;
-  readonly samples: readonly Sample[];
+  readonly samples: SampleSeries;
 }
 
 export interface LeakOptions {

@@ -8,8 +8,11 @@ export interface Bucketed {
   readonly values: number[];
 }
 
+/** Samples in time order, as objects or as two columns of the same length (views of a columnar read). */
+export type SampleSeries = readonly Sample[] | { readonly timestampsMs: ArrayLike<number>; readonly values: ArrayLike<number> };
+
 /** Means of `samples` (ascending time) in buckets of `stepMs` aligned to the epoch, within `[fromMs, toMs)`. */
-export function bucketMeans(samples: readonly Sample[], range: { fromMs: number; toMs: number; stepMs: number }): Bucketed {
+export function bucketMeans(samples: SampleSeries, range: { fromMs: number; toMs: number; stepMs: number }): Bucketed {
   const tsMs: number[] = [];
   const values: number[] = [];
   let bucket = Number.NaN;
@@ -21,18 +24,20 @@ export function bucketMeans(samples: readonly Sample[], range: { fromMs: number;
       values.push(sum / count);
     }
   };
-  for (const s of samples) {
-    if (s.tsMs < range.fromMs || s.tsMs >= range.toMs || !Number.isFinite(s.value)) continue;
-    const b = Math.floor(s.tsMs / range.stepMs) * range.stepMs;
+  const add = (ts: number, value: number): void => {
+    if (ts < range.fromMs || ts >= range.toMs || !Number.isFinite(value)) return;
+    const b = Math.floor(ts / range.stepMs) * range.stepMs;
     if (b !== bucket) {
       emit();
       bucket = b;
       sum = 0;
       count = 0;
     }
-    sum += s.value;
+    sum += value;
     count++;
-  }
+  };
+  if ('timestampsMs' in samples) for (let i = 0; i < samples.values.length; i++) add(samples.timestampsMs[i] as number, samples.values[i] as number);
+  else for (const s of samples) add(s.tsMs, s.value);
   emit();
   return { tsMs, values };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { Sample } from '../../domain/series.ts';
+import { ascendingOrder, weightedQuantiles } from './stats.ts';
 import { DecayingHistogram } from './strategy-vpa.ts';
 import { oomBump, recommend, roundCpu, roundMemory, severityOf, type PodUsage, type RightsizingInput } from './index.ts';
 
@@ -231,5 +232,27 @@ describe('output', () => {
     assert.deepEqual(c?.resources.limits, { memory: '230Mi' });
     assert.match(r.explanation, /^Request 100m CPU and 230Mi memory with no CPU limit, from .+\.$/);
     assert.deepEqual(r.window, { fromMs: NOW - 14 * 86_400_000, toMs: NOW });
+  });
+});
+
+describe('weighted quantiles', () => {
+  it('order values as a stable comparator sort of their positions does: ties in position order, -0 with 0', () => {
+    let seed = 3;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let t = 0; t < 500; t++) {
+      const values = Array.from({ length: Math.floor(rnd() * 40) }, () => {
+        const r = rnd();
+        if (r < 0.4) return Math.floor(rnd() * 4);
+        return r < 0.5 ? -0 : (rnd() - 0.2) * 1e6;
+      });
+      const stable = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+      assert.deepEqual(Array.from(ascendingOrder(values)), stable, JSON.stringify(values));
+    }
+    assert.deepEqual(Array.from(ascendingOrder([2, Number.NaN, 1])).length, 3, 'a NaN falls back to the comparator sort');
+  });
+
+  it('take the smallest value whose cumulative weight reaches each quantile', () => {
+    assert.deepEqual(weightedQuantiles([5, 1, 3, 3], [1, 1, 1, 5], [0, 0.25, 0.5, 1]), [1, 3, 3, 5]);
+    assert.deepEqual(weightedQuantiles(Float64Array.of(5, 1, 3), Float64Array.of(0, 0, 0), [0.5]), [Number.NaN]);
   });
 });

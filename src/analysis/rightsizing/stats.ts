@@ -28,11 +28,44 @@ export function maxOf(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : m;
 }
 
+/** First position in ascending `sorted` whose value is not below `v`. */
+function lowerBound(sorted: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Positions of `values` in ascending order of value, ties in position order: what a stable comparator sort of the
+ * positions gives, but from a typed-array sort of the values (no comparator call per comparison) and one binary
+ * search per value, each tie group filled in position order. With a NaN (no order) it falls back to that sort.
+ */
+export function ascendingOrder(values: ArrayLike<number>): Int32Array {
+  const n = values.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const sorted = Float64Array.from(values).sort();
+  if (n > 0 && Number.isNaN(sorted[n - 1])) return order.sort((a, b) => (values[a] as number) - (values[b] as number));
+  const placed = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const first = lowerBound(sorted, values[i] as number);
+    const k = placed[first] as number;
+    order[first + k] = i;
+    placed[first] = k + 1;
+  }
+  return order;
+}
+
 /** Quantiles of values with weights: for each q, the smallest value whose cumulative weight reaches q of the total. */
-export function weightedQuantiles(values: readonly number[], weights: readonly number[], qs: readonly number[]): number[] {
-  const idx = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
+export function weightedQuantiles(values: ArrayLike<number>, weights: ArrayLike<number>, qs: readonly number[]): number[] {
+  const idx = ascendingOrder(values);
   let total = 0;
-  for (const w of weights) total += w;
+  for (let i = 0; i < weights.length; i++) total += weights[i] as number;
   if (idx.length === 0 || total <= 0) return qs.map(() => Number.NaN);
   const out: number[] = [];
   let acc = 0;
@@ -45,7 +78,7 @@ export function weightedQuantiles(values: readonly number[], weights: readonly n
 }
 
 /** One weighted quantile; see {@link weightedQuantiles} (whose `qs` must ascend). */
-export function weightedQuantile(values: readonly number[], weights: readonly number[], q: number): number {
+export function weightedQuantile(values: ArrayLike<number>, weights: ArrayLike<number>, q: number): number {
   return weightedQuantiles(values, weights, [q])[0] as number;
 }
 

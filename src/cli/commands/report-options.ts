@@ -23,6 +23,8 @@ export interface RawReportFlags {
   readonly window?: string;
   readonly step?: string;
   readonly clusterName?: string;
+  /** Print the time of each phase on stderr (report.ts). */
+  readonly timings?: boolean;
 }
 
 /** Where the report comes from. */

@@ -6,13 +6,14 @@ import { existsSync } from 'node:fs';
 import { ConfigError } from '../../errors/app-error.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisSettings } from '../../service/analysis/index.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
-import { METRIC } from '../../domain/series.ts';
-import { createRangeQuerier } from '../../sources/prometheus/range-query.ts';
+import { METRIC, type SeriesSelector } from '../../domain/series.ts';
+import { createRangeQuerier, transferHeaders } from '../../sources/prometheus/range-query.ts';
 import { PrometheusSeriesReader } from '../../sources/prometheus/series-reader.ts';
-import { SqliteSampleStore } from '../../store/sample-store.ts';
-import { syncClusterOnce, type SyncedCluster } from './report-cluster.ts';
+import type { WorkloadResolver } from '../../sources/prometheus/series-reader-totals.ts';
+import type { SyncedCluster } from './report-cluster.ts';
 import { toReportRecommendation, type Report, type ReportRecommendation } from './report-model.ts';
 import type { ReportMode, ReportOptions } from './report-options.ts';
+import { ReportTimings } from './report-timings.ts';
 import { fetchServerReport } from './report-server.ts';
 
 /** The analyses also read a day (leaks) and the last minutes (OOM, throttling): the history covers all of them. */
@@ -40,30 +41,57 @@ function reportOf(o: ReportOptions, r: AnalysisResult, extra: { source: Report['
 interface LocalPass {
   readonly history: SeriesReader;
   readonly lifecycle?: HistoryStore;
+  /** Reads started before the sync, awaited after it (their failure fails the report). */
+  readonly prefetch?: Promise<void>;
 }
 
 interface LocalRun {
   readonly mode: { readonly kubeconfig?: string; readonly context?: string };
-  /** The history and lifecycle to analyse, once the cluster is synced and `now` fixed. */
-  readonly pass: (c: SyncedCluster, nowMs: number) => LocalPass;
+  /**
+   * The history and lifecycle to analyse at `nowMs`, made before the cluster is synced so that their reads can
+   * run alongside the sync; `cluster()` gives the synced cluster once the analyses run.
+   */
+  readonly pass: (at: { nowMs: number; cluster: () => SyncedCluster; signal: AbortSignal }) => LocalPass;
   readonly signal: AbortSignal;
+  readonly timings: ReportTimings;
 }
 
 async function analyseLocal(o: ReportOptions, run: LocalRun): Promise<{ result: AnalysisResult; nowMs: number }> {
-  const { mode, pass, signal } = run;
-  const synced = await syncClusterOnce({ kubeconfig: mode.kubeconfig, context: mode.context, signal });
+  const { mode, pass, signal, timings } = run;
   const nowMs = Date.now();
-  const { history, lifecycle } = pass(synced, nowMs);
-  const result = await analyseCluster({ cluster: synced.cache, history, lifecycle, clusterName: o.clusterName, nowMs, settings: settingsOf(o), signal });
+  let synced: SyncedCluster | undefined;
+  const cluster = (): SyncedCluster => {
+    if (synced === undefined) throw new Error('the cluster is read before its sync');
+    return synced;
+  };
+  // The first failure of the sync or the reads stops the other, and is the one reported.
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal]);
+  const { history, lifecycle, prefetch } = pass({ nowMs, cluster, signal: both });
+  const reads = prefetch === undefined ? undefined : timings.time('prometheus reads', () => prefetch);
+  reads?.catch((err: unknown) => stop.abort(err));
+  try {
+    // The Kubernetes client is loaded only now (a second or more of modules), while the reads are under way.
+    const { syncClusterOnce } = await import('./report-cluster.ts');
+    synced = await timings.time('cluster sync', () => syncClusterOnce({ kubeconfig: mode.kubeconfig, context: mode.context, signal: both }));
+  } catch (err) {
+    stop.abort(err);
+    throw err;
+  }
+  await reads;
+  const settings = settingsOf(o);
+  const result = await timings.time('analyses', () => analyseCluster({ cluster: synced.cache, history, lifecycle, clusterName: o.clusterName, nowMs, settings, signal }));
   return { result, nowMs };
 }
 
-async function fromDatabase(o: ReportOptions, mode: Extract<ReportMode, { kind: 'database' }>, signal: AbortSignal): Promise<Report> {
+async function fromDatabase(o: ReportOptions, mode: Extract<ReportMode, { kind: 'database' }>, run: { signal: AbortSignal; timings: ReportTimings }): Promise<Report> {
+  const { signal, timings } = run;
   // Opening a missing file would create an empty database and report nothing: refuse instead.
   if (!existsSync(mode.path)) throw new ConfigError('KRM_CONFIG_INVALID', `invalid value for --db: ${mode.path} does not exist`);
+  const { SqliteSampleStore } = await import('../../store/sample-store.ts');
   const store = await SqliteSampleStore.open({ path: mode.path });
   try {
-    const { result, nowMs } = await analyseLocal(o, { mode, pass: () => ({ history: store, lifecycle: store.history }), signal });
+    const { result, nowMs } = await analyseLocal(o, { mode, pass: () => ({ history: store, lifecycle: store.history }), signal, timings });
     return reportOf(o, result, { source: 'database', nowMs });
   } finally {
     await store.close();
@@ -86,27 +114,39 @@ export function oneShotReads(s: AnalysisSettings, range: { fromMs: number; toMs:
   return { clusterWide: true, slices, metricFromMs: { [METRIC.throttleRatio]: range.toMs - s.recentWindowMs - THROTTLE_LOOKBACK_MS } };
 }
 
-async function fromPrometheus(o: ReportOptions, mode: Extract<ReportMode, { kind: 'prometheus' }>, signal: AbortSignal): Promise<Report> {
-  const querier = createRangeQuerier({ url: mode.url, auth: mode.token === undefined ? undefined : { type: 'bearer', token: mode.token } });
+/** What the analyses read of Prometheus (read.ts, nodes.ts, scopes.ts): loaded up front, alongside the sync. */
+const PREFETCH: readonly SeriesSelector[] = [
+  { kind: 'container', metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.throttleRatio] },
+  { kind: 'node', metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
+  { kind: 'pvc', metrics: [METRIC.usedBytes, METRIC.capacityBytes] },
+];
+
+async function fromPrometheus(o: ReportOptions, mode: Extract<ReportMode, { kind: 'prometheus' }>, run: { signal: AbortSignal; timings: ReportTimings }): Promise<Report> {
+  const auth = mode.token === undefined ? undefined : { type: 'bearer' as const, token: mode.token };
+  const querier = createRangeQuerier({ url: mode.url, auth, headers: transferHeaders(mode.url) });
   let reader: PrometheusSeriesReader | undefined;
-  const pass = (synced: SyncedCluster, now: number): LocalPass => {
+  const pass = ({ nowMs: now, cluster, signal }: { nowMs: number; cluster: () => SyncedCluster; signal: AbortSignal }): LocalPass => {
     const fromMs = now - historyWindowMs(settingsOf(o));
     const namespaces = o.namespaces.length > 0 ? o.namespaces : undefined;
-    reader = new PrometheusSeriesReader({ querier, cluster: o.clusterName, fromMs, toMs: now, stepMs: mode.stepMs, namespaces, signal, workloadOf: synced.workloadOf, ...oneShotReads(settingsOf(o), { fromMs, toMs: now }) });
-    return { history: reader };
+    // Workload totals are derived when an analysis first asks for them, after the sync; the prefetch reads none.
+    const workloadOf: WorkloadResolver = (ns, pod) => cluster().workloadOf(ns, pod);
+    const shape = oneShotReads(settingsOf(o), { fromMs, toMs: now });
+    reader = new PrometheusSeriesReader({ querier, cluster: o.clusterName, fromMs, toMs: now, stepMs: mode.stepMs, namespaces, signal, workloadOf, ...shape });
+    const r = reader;
+    return { history: r, prefetch: Promise.all(PREFETCH.map((s) => r.findSeries(s))).then(() => undefined) };
   };
-  const { result, nowMs } = await analyseLocal(o, { mode, pass, signal });
+  const { result, nowMs } = await analyseLocal(o, { mode, pass, ...run });
   return reportOf(o, result, { source: 'prometheus', nowMs, queries: reader?.stats().queries });
 }
 
 /** The report of the chosen source, unfiltered and unsorted (finishReport does that). */
-export async function produceReport(o: ReportOptions, signal: AbortSignal): Promise<Report> {
+export async function produceReport(o: ReportOptions, signal: AbortSignal, timings = new ReportTimings(false)): Promise<Report> {
   switch (o.mode.kind) {
     case 'server':
       return fetchServerReport(o, o.mode, signal);
     case 'database':
-      return fromDatabase(o, o.mode, signal);
+      return fromDatabase(o, o.mode, { signal, timings });
     case 'prometheus':
-      return fromPrometheus(o, o.mode, signal);
+      return fromPrometheus(o, o.mode, { signal, timings });
   }
 }

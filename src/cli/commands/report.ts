@@ -9,6 +9,7 @@ import { REPORT_FORMATS, formatReport } from './report-format.ts';
 import { failingFindings, finishReport } from './report-model.ts';
 import { parseReportFlags, type RawReportFlags } from './report-options.ts';
 import { produceReport } from './report-run.ts';
+import { ReportTimings } from './report-timings.ts';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -50,19 +51,26 @@ export function registerReportCommand(program: Command): void {
     .option('--window <duration>', 'history window of rightsizing', '14d')
     .option('--step <duration>', 'resolution of the Prometheus reads (with --prometheus)')
     .option('--cluster-name <name>', 'cluster name of the series and findings', 'default')
+    .option('--timings', 'print the time of each phase (start-up, cluster sync, reads, analyses, output) on stderr')
     .addHelpText('after', HELP_AFTER)
     .action(async (flags: RawReportFlags) => runReport(flags));
 }
 
 async function runReport(flags: RawReportFlags): Promise<void> {
+  const timings = new ReportTimings(flags.timings === true);
+  // Process start to here: Node, tsx's transpiling and the modules of every command.
+  timings.mark('start-up', 0);
   const options = parseReportFlags(flags);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const report = finishReport(await produceReport(options, stop.signal), options.namespaces);
+    const report = finishReport(await produceReport(options, stop.signal, timings), options.namespaces);
+    const outputFrom = performance.now();
     process.stdout.write(formatReport(report, options.format));
+    timings.mark('output', outputFrom);
+    for (const line of timings.lines()) process.stderr.write(`${line}\n`);
     const failing = failingFindings(report, options.failOn);
     if (failing.length > 0) throw new AppError('KRM_REPORT_FAIL_ON', `${failing.length} finding(s) at or above ${options.failOn} (--fail-on)`);
   } finally {

@@ -148,6 +148,7 @@ describe('analyseCluster boundaries', () => {
     const broken: SeriesReader = {
       findSeries: () => Promise.reject(new Error('disk I/O error')),
       query: () => Promise.reject(new Error('disk I/O error')),
+      queryColumns: () => Promise.reject(new Error('disk I/O error')),
     };
     const r = await run(broken, view({ namespaces: [ns('shop')], pods: [pod('web-1')] }));
     assert.deepEqual(r.findings, []);
@@ -171,11 +172,11 @@ function GiB(n: number): number {
 }
 
 describe('instances and restarts', () => {
-  const s = (tsMs: number, value = 1): Sample => ({ tsMs, value });
   it('splits samples at the restarts; the current instance is kept even without samples', () => {
-    const inst = instancesOf([s(0), s(10), s(20), s(30)], [{ atMs: 15, oomKilled: false }, { atMs: 40, oomKilled: true }], 0);
+    const column = { timestampsMs: Float64Array.of(0, 10, 20, 30), values: Float64Array.of(1, 1, 1, 1) };
+    const inst = instancesOf(column, [{ atMs: 15, oomKilled: false }, { atMs: 40, oomKilled: true }], 0);
     assert.deepEqual(
-      inst.map((i) => [i.startedAtMs, i.samples.map((x) => x.tsMs)]),
+      inst.map((i) => [i.startedAtMs, 'timestampsMs' in i.samples ? Array.from(i.samples.timestampsMs) : []]),
       [
         [0, [0, 10]],
         [15, [20, 30]],
@@ -184,7 +185,8 @@ describe('instances and restarts', () => {
     );
   });
   it('takes the peak before each restart', () => {
-    const ended = endedInstances([s(0, 5), s(10, 9), s(20, 3), s(30, 7)], [{ atMs: 15, oomKilled: true }, { atMs: 35, oomKilled: false }]);
+    const peaks = { timestampsMs: Float64Array.of(0, 10, 20, 30), values: Float64Array.of(5, 9, 3, 7) };
+    const ended = endedInstances(peaks, [{ atMs: 15, oomKilled: true }, { atMs: 35, oomKilled: false }]);
     assert.deepEqual(ended, [
       { endedAtMs: 15, peakBytes: 9, oomKilled: true },
       { endedAtMs: 35, peakBytes: 7, oomKilled: false },

@@ -8,10 +8,10 @@ import { assessOomRisk } from '../../analysis/oom/oom-risk.ts';
 import { assessThrottling } from '../../analysis/throttling/throttling.ts';
 import type { Finding } from '../../analysis/findings.ts';
 import type { Pod } from '../../domain/resources.ts';
-import { METRIC, type Sample } from '../../domain/series.ts';
+import { METRIC } from '../../domain/series.ts';
 import type { ContainerEnd, EndsByContainer } from './lifecycle.ts';
 import { leakFinding, oomFinding, restartLeakFinding, throttlingFinding, type ContainerRef } from './container-findings.ts';
-import { samplesOf, type NamespaceHistory } from './read.ts';
+import { columnOf, samplesOf, type Column, type NamespaceHistory } from './read.ts';
 import type { AnalysisGroup } from './types.ts';
 
 export interface ContainerContext {
@@ -28,34 +28,35 @@ export interface ContainerTally {
   judged: Record<'leak' | 'oom-risk' | 'throttling', number>;
 }
 
-/** The samples from `cursor.i` up to (excluding) `cutMs`; advances the cursor. */
-function takeBefore(samples: readonly Sample[], cursor: { i: number }, cutMs: number): Sample[] {
-  const part: Sample[] = [];
-  while (cursor.i < samples.length && (samples[cursor.i] as Sample).tsMs < cutMs) part.push(samples[cursor.i++] as Sample);
-  return part;
+/** The samples from `cursor.i` up to (excluding) `cutMs`, as views of the column; advances the cursor. */
+function takeBefore(samples: Column, cursor: { i: number }, cutMs: number): Column {
+  const from = cursor.i;
+  while (cursor.i < samples.values.length && (samples.timestampsMs[cursor.i] as number) < cutMs) cursor.i++;
+  return { timestampsMs: samples.timestampsMs.subarray(from, cursor.i), values: samples.values.subarray(from, cursor.i) };
 }
 
 /** Splits a container's samples at its restarts into instances, oldest first. */
-export function instancesOf(samples: readonly Sample[], ends: readonly ContainerEnd[], startedAtMs: number | undefined): ContainerInstance[] {
-  const starts = [startedAtMs ?? samples[0]?.tsMs ?? 0, ...ends.map((e) => e.atMs)];
+export function instancesOf(samples: Column, ends: readonly ContainerEnd[], startedAtMs: number | undefined): ContainerInstance[] {
+  const starts = [startedAtMs ?? samples.timestampsMs[0] ?? 0, ...ends.map((e) => e.atMs)];
   const out: ContainerInstance[] = [];
   const cursor = { i: 0 };
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k] as number;
     const part = takeBefore(samples, cursor, starts[k + 1] ?? Number.POSITIVE_INFINITY);
     // An instance without samples tells nothing, except the current one (the detector then looks at the previous).
-    if (part.length > 0 || k === starts.length - 1) out.push({ startedAtMs: Math.min(from, part[0]?.tsMs ?? from), samples: part });
+    if (part.values.length > 0 || k === starts.length - 1) out.push({ startedAtMs: Math.min(from, part.timestampsMs[0] ?? from), samples: part });
   }
   return out;
 }
 
 /** The peak working set before each restart, from the 5-minute maxima. */
-export function endedInstances(peaks: readonly Sample[], ends: readonly ContainerEnd[]): EndedInstance[] {
+export function endedInstances(peaks: Column, ends: readonly ContainerEnd[]): EndedInstance[] {
   const out: EndedInstance[] = [];
+  const { timestampsMs, values } = peaks;
   let i = 0;
   for (const end of ends) {
     let peak = 0;
-    while (i < peaks.length && (peaks[i] as Sample).tsMs < end.atMs) peak = Math.max(peak, (peaks[i++] as Sample).value);
+    while (i < values.length && (timestampsMs[i] as number) < end.atMs) peak = Math.max(peak, values[i++] as number);
     out.push({ endedAtMs: end.atMs, peakBytes: peak, oomKilled: end.oomKilled });
   }
   return out;
@@ -64,12 +65,12 @@ export function endedInstances(peaks: readonly Sample[], ends: readonly Containe
 function judgeLeak(ctx: ContainerContext, ref: ContainerRef, limitBytes: number | undefined): { verdict: LeakVerdict; findings: Finding[] } {
   const entity = `${ref.namespace}/${ref.pod}/${ref.container}`;
   const ends = ctx.ends.get(`${ref.pod}/${ref.container}`) ?? [];
-  const samples = samplesOf(ctx.data.leak, entity, METRIC.memoryWorkingSetBytes);
+  const samples = columnOf(ctx.data.leak, entity, METRIC.memoryWorkingSetBytes);
   const verdict = detectLeak({ instances: instancesOf(samples, ends, ref.startedAtMs), nowMs: ctx.nowMs, ...(limitBytes === undefined ? {} : { limitBytes }) }, { windowMs: ctx.leakWindowMs });
   const findings: Finding[] = [];
   const f = leakFinding(ctx, ref, verdict);
   if (f !== undefined) findings.push(f);
-  const across = detectLeakAcrossRestarts(endedInstances(samplesOf(ctx.data.leakPeaks, entity, METRIC.memoryWorkingSetBytes), ends));
+  const across = detectLeakAcrossRestarts(endedInstances(columnOf(ctx.data.leakPeaks, entity, METRIC.memoryWorkingSetBytes), ends));
   const r = restartLeakFinding(ctx, ref, across);
   if (r !== undefined) findings.push(r);
   return { verdict, findings };

@@ -153,10 +153,10 @@ async function analyseNamespace(pass: PassState, opts: AnalyseClusterOptions, na
 /** The newest CPU and working-set value of every container of a namespace. */
 function latestUsage(recent: EntitySeries, into: ContainerUsage): void {
   for (const [entity, byMetric] of recent) {
-    const cpu = byMetric.get(METRIC.cpuMillicores)?.at(-1);
-    const memory = byMetric.get(METRIC.memoryWorkingSetBytes)?.at(-1);
-    if (cpu !== undefined) into.cpu.set(entity, cpu.value);
-    if (memory !== undefined) into.memory.set(entity, memory.value);
+    const cpu = byMetric.get(METRIC.cpuMillicores)?.values.at(-1);
+    const memory = byMetric.get(METRIC.memoryWorkingSetBytes)?.values.at(-1);
+    if (cpu !== undefined) into.cpu.set(entity, cpu);
+    if (memory !== undefined) into.memory.set(entity, memory);
   }
 }
 

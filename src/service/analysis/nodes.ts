@@ -7,6 +7,7 @@ import { analyseNodes, type NodeFinding } from '../../analysis/nodes/index.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import { METRIC, type Sample } from '../../domain/series.ts';
+import { meanSamples } from './read.ts';
 
 const FIVE_MIN_MS = 300_000;
 const DAY_MS = 86_400_000;
@@ -54,7 +55,8 @@ function toFinding(f: NodeFinding, ctx: { clusterName: string; nowMs: number }):
 /** Node findings of the cluster; `judged` counts the nodes with usage samples. */
 export async function analyseNodeGroup(o: { cluster: ClusterView; history: SeriesReader; clusterName: string; nowMs: number; usage: ContainerUsage }): Promise<{ findings: Finding[]; judged: number; seen: number }> {
   const nodes = o.cluster.list('nodes');
-  const res = await o.history.query({
+  const res = await o.history.queryColumns({
+    fields: ['mean'],
     selector: { cluster: o.clusterName, kind: 'node', metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
     fromMs: o.nowMs - DAY_MS,
     toMs: o.nowMs + 1,
@@ -65,7 +67,7 @@ export async function analyseNodeGroup(o: { cluster: ClusterView; history: Serie
   const memory = new Map<string, Sample[]>();
   for (const s of res.series) {
     const target = s.series.metric === METRIC.cpuMillicores ? cpu : memory;
-    target.set(s.series.entity, s.points.map((p) => ({ tsMs: p.tsMs, value: p.mean })));
+    target.set(s.series.entity, meanSamples(s));
   }
   const out = analyseNodes({ nodes, pods: o.cluster.list('pods'), cpu, memory, nowMs: o.nowMs, containerUsage: o.usage });
   return { findings: out.findings.map((f) => toFinding(f, o)), judged: new Set([...cpu.keys(), ...memory.keys()]).size, seen: nodes.length };

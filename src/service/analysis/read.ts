@@ -2,7 +2,7 @@
 // Bulk, bounded reads of one namespace's history: one query per window and metric set, never one per series or per
 // sample. Long windows read coarse rollups (1 h points over the rightsizing window, 5 min means over the leak
 // window); only the last minutes are read raw.
-import type { Sample, SeriesPoint, SeriesQuery } from '../../domain/series.ts';
+import type { ColumnField, Sample, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
 import { METRIC } from '../../domain/series.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { AnalysisSettings } from './types.ts';
@@ -12,8 +12,14 @@ const HOUR_MS = 3_600_000;
 const YOUNG_POINTS = 100;
 const FIVE_MIN_MS = 300_000;
 
-/** Samples per entity, then per metric. */
-export type EntitySeries = Map<string, Map<string, Sample[]>>;
+/** One series' steps as columns: timestamps and the one value per step an analysis reads. */
+export interface Column {
+  readonly timestampsMs: Float64Array;
+  readonly values: Float64Array;
+}
+
+/** Columns per entity, then per metric. */
+export type EntitySeries = Map<string, Map<string, Column>>;
 
 export interface NamespaceHistory {
   /** Hourly points over the rightsizing window: CPU as the hour's p95, working set as the hour's maximum. */
@@ -36,9 +42,10 @@ interface ReadOpts {
   readonly signal?: AbortSignal;
 }
 
-type Pick = (p: SeriesPoint, metric: string) => number;
+/** The values column of a series' answer. */
+type Pick = (s: SeriesColumns) => Float64Array;
 
-function put(target: EntitySeries, key: { entity: string; metric: string }, samples: Sample[]): void {
+function put(target: EntitySeries, key: { entity: string; metric: string }, samples: Column): void {
   let byMetric = target.get(key.entity);
   if (byMetric === undefined) {
     byMetric = new Map();
@@ -47,33 +54,32 @@ function put(target: EntitySeries, key: { entity: string; metric: string }, samp
   byMetric.set(key.metric, samples);
 }
 
-/** A query of the namespace's series (by kind and metrics) or of given series ids; `into` collects the result. */
-type ReadQuery = Omit<SeriesQuery, 'selector'> & { kind?: 'container' | 'pvc'; metrics?: string[]; into?: EntitySeries; ids?: Map<string, number> };
-
-/** Samples of one series' points, by `pick`: one object per point, nothing else copied. */
-function toSamples(points: readonly SeriesPoint[], pick: Pick, metric: string): Sample[] {
-  const out = new Array<Sample>(points.length);
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as SeriesPoint;
-    out[i] = { tsMs: p.tsMs, value: pick(p, metric) };
-  }
-  return out;
-}
+/**
+ * A query of the namespace's series (by kind and metrics) or of given series ids, answered in the columns `fields`;
+ * `into` collects the result.
+ */
+type ReadQuery = Omit<SeriesQuery, 'selector'> & {
+  fields: readonly ColumnField[];
+  kind?: 'container' | 'pvc';
+  metrics?: string[];
+  into?: EntitySeries;
+  ids?: Map<string, number>;
+};
 
 /** Runs one query; each of `picks` makes its own samples of every series into its own map. */
 async function readInto(o: ReadOpts, q: ReadQuery, picks: ReadonlyArray<readonly [EntitySeries, Pick]>): Promise<void> {
   o.signal?.throwIfAborted();
   const { kind, metrics, into: _into, ids, ...query } = q;
   const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };
-  const res = await o.history.query({ ...query, ...selector });
+  const res = await o.history.queryColumns({ ...query, ...selector });
   for (const s of res.series) {
     ids?.set(`${s.series.entity}|${s.series.metric}`, s.series.id);
-    for (const [into, pick] of picks) put(into, s.series, toSamples(s.points, pick, s.series.metric));
+    for (const [into, pick] of picks) put(into, s.series, { timestampsMs: s.timestampsMs, values: pick(s) });
   }
 }
 
 async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
-  const into = q.into ?? new Map<string, Map<string, Sample[]>>();
+  const into = q.into ?? new Map<string, Map<string, Column>>();
   await readInto(o, q, [[into, pick]]);
   return into;
 }
@@ -86,14 +92,14 @@ async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries
 async function refineYoung(o: ReadOpts, long: EntitySeries, ids: ReadonlyMap<string, number>): Promise<void> {
   const young: number[] = [];
   for (const [entity, byMetric] of long) {
-    for (const [metric, samples] of byMetric) {
+    for (const [metric, column] of byMetric) {
       const id = ids.get(`${entity}|${metric}`);
-      if (id !== undefined && samples.length < YOUNG_POINTS) young.push(id);
+      if (id !== undefined && column.values.length < YOUNG_POINTS) young.push(id);
     }
   }
   if (young.length === 0) return;
   const fromMs = o.nowMs - YOUNG_POINTS * HOUR_MS;
-  await read(o, { seriesIds: young, fromMs, toMs: o.nowMs + 1, stepMs: FIVE_MIN_MS, tier: '5m', into: long }, mean);
+  await read(o, { seriesIds: young, fields: ['mean'], fromMs, toMs: o.nowMs + 1, stepMs: FIVE_MIN_MS, tier: '5m', into: long }, mean);
 }
 
 async function readLong(o: ReadOpts): Promise<EntitySeries> {
@@ -101,16 +107,17 @@ async function readLong(o: ReadOpts): Promise<EntitySeries> {
   const ids = new Map<string, number>();
   const window = { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
   // CPU asks the hour's p95; memory only its maximum, so its sketches are not decoded.
-  const long = await read(o, { ...window, metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
-  await read(o, { ...window, metrics: [METRIC.memoryWorkingSetBytes], into: long }, longPick);
+  const long = await read(o, { ...window, fields: ['mean'], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
+  await read(o, { ...window, fields: ['max'], metrics: [METRIC.memoryWorkingSetBytes], into: long }, longPick);
   await refineYoung(o, long, ids);
   return long;
 }
 
-const mean: Pick = (p) => p.mean;
-const max: Pick = (p) => p.max;
+const NO_VALUES = new Float64Array(0);
+const mean: Pick = (s) => s.fields.mean ?? NO_VALUES;
+const max: Pick = (s) => s.fields.max ?? NO_VALUES;
 // CPU: the hour's p95 (the first quantile asked); memory: the hour's peak, since an OOM kill follows the peak.
-const longPick: Pick = (p, metric) => (metric === METRIC.cpuMillicores ? (p.quantiles?.[0] ?? p.mean) : p.max);
+const longPick: Pick = (s) => (s.series.metric === METRIC.cpuMillicores ? (s.quantiles[0] ?? mean(s)) : max(s));
 
 /** Reads every window one namespace's analyses need, in six queries (seven with young series). */
 export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
@@ -120,26 +127,45 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   // Tiers are forced to the step: the automatic choice falls back to daily rollups when a window starts before the
   // series do (a young container), and these windows are within the 1 h and 5 min tiers' retention.
   const long = await readLong(o);
-  const leakQuery = { kind: 'container' as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
+  const leakQuery = { kind: 'container' as const, fields: ['mean', 'max'] as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
   const leak: EntitySeries = new Map();
   const leakPeaks: EntitySeries = new Map();
   await readInto(o, leakQuery, [
     [leak, mean],
     [leakPeaks, max],
   ]);
-  const recentQuery = { kind: 'container' as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
+  const recentQuery = { kind: 'container' as const, fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
   const recent = await read(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }, max);
   // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
   // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
   await read(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS, into: recent }, max);
-  const pvc = await read(o, { kind: 'pvc', metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
+  const pvc = await read(o, { kind: 'pvc', fields: ['mean'], metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
   return { long, leak, leakPeaks, recent, pvc };
 }
 
 /** How far before the recent window the throttling ratio in force at its start is looked for. */
 const THROTTLE_LOOKBACK_MS = HOUR_MS;
 
+const NO_COLUMN: Column = { timestampsMs: NO_VALUES, values: NO_VALUES };
+
+/** The column of one entity's metric, or an empty one. */
+export function columnOf(series: EntitySeries, entity: string, metric: string): Column {
+  return series.get(entity)?.get(metric) ?? NO_COLUMN;
+}
+
+/** A column as samples, for the analyses that take objects (short series, or judged rarely). */
+export function toSamples(c: Column): Sample[] {
+  const out = new Array<Sample>(c.values.length);
+  for (let i = 0; i < out.length; i++) out[i] = { tsMs: c.timestampsMs[i] as number, value: c.values[i] as number };
+  return out;
+}
+
+/** The step means of a columnar answer (asked with the `mean` field) as samples. */
+export function meanSamples(s: SeriesColumns): Sample[] {
+  return toSamples({ timestampsMs: s.timestampsMs, values: s.fields.mean ?? NO_VALUES });
+}
+
 /** The samples of one entity's metric, or none. */
 export function samplesOf(series: EntitySeries, entity: string, metric: string): Sample[] {
-  return series.get(entity)?.get(metric) ?? [];
+  return toSamples(columnOf(series, entity, metric));
 }

@@ -9,7 +9,7 @@ import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { PersistentVolumeClaim } from '../../domain/resources.ts';
 import { isActivePod } from '../../domain/pod-resources.ts';
 import { METRIC, type Sample } from '../../domain/series.ts';
-import { samplesOf, type NamespaceHistory } from './read.ts';
+import { columnOf, samplesOf, type NamespaceHistory } from './read.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -66,7 +66,7 @@ function exhaustionFinding(ctx: ScopeCtx, claim: PersistentVolumeClaim, x: { use
 function judgeClaim(ctx: ScopeCtx, claim: PersistentVolumeClaim): Finding[] | undefined {
   const entity = `${claim.namespace}/${claim.name}`;
   const used = samplesOf(ctx.data.pvc, entity, METRIC.usedBytes);
-  const capacity = claim.capacityBytes ?? samplesOf(ctx.data.pvc, entity, METRIC.capacityBytes).at(-1)?.value;
+  const capacity = claim.capacityBytes ?? columnOf(ctx.data.pvc, entity, METRIC.capacityBytes).values.at(-1);
   if (capacity === undefined || used.length === 0) return undefined;
   const fill = assessPvcFill({ nowMs: ctx.nowMs, usedBytes: used, capacityBytes: capacity });
   if (fill.status !== 'ok') return undefined;
@@ -106,10 +106,10 @@ function namespaceUse(ctx: ScopeCtx): NamespaceUse {
   let memory = 0;
   let any = false;
   for (const byMetric of ctx.data.recent.values()) {
-    const c = byMetric.get(METRIC.cpuMillicores)?.at(-1);
-    const m = byMetric.get(METRIC.memoryWorkingSetBytes)?.at(-1);
-    if (c !== undefined) cpu += c.value;
-    if (m !== undefined) memory += m.value;
+    const c = byMetric.get(METRIC.cpuMillicores)?.values.at(-1);
+    const m = byMetric.get(METRIC.memoryWorkingSetBytes)?.values.at(-1);
+    if (c !== undefined) cpu += c;
+    if (m !== undefined) memory += m;
     any ||= c !== undefined || m !== undefined;
   }
   const pods = ctx.cluster.list('pods', ctx.namespace).filter(isActivePod).length;

@@ -3,6 +3,7 @@
 // forecasts and the cost showback both read from the totals the collector writes.
 import type { SeriesReader } from '../../domain/ports.ts';
 import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
+import { meanSamples } from './read.ts';
 
 export type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
 
@@ -18,7 +19,9 @@ export interface UsageMeansQuery {
 }
 
 export async function readUsageMeans(history: SeriesReader, q: UsageMeansQuery): Promise<UsageByEntity> {
-  const res = await history.query({
+  // Columns, not points: the whole cluster's nodes or namespaces, where an object per step is most of the garbage.
+  const res = await history.queryColumns({
+    fields: ['mean'],
     selector: { cluster: q.cluster, kind: q.kind, metrics: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes] },
     fromMs: q.fromMs,
     toMs: q.toMs,
@@ -29,7 +32,7 @@ export async function readUsageMeans(history: SeriesReader, q: UsageMeansQuery):
   for (const s of res.series) {
     const e = out.get(s.series.entity) ?? { cpu: [], memory: [] };
     out.set(s.series.entity, e);
-    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = s.points.map((p) => ({ tsMs: p.tsMs, value: p.mean }));
+    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = meanSamples(s);
   }
   return out;
 }

@@ -25,7 +25,8 @@ export type WorkloadResolver = (namespace: string, pod: string) => string | unde
 
 class Totals {
   private readonly sums = new Map<string, Float64Array>();
-  private readonly pods = new Map<string, Map<number, Set<string>>>();
+  /** Per key: pods with usage at each grid point, and the last pod counted there. */
+  private readonly pods = new Map<string, { count: Float64Array; last: Int32Array }>();
 
   constructor(private readonly grid: Grid) {}
 
@@ -41,40 +42,43 @@ class Totals {
     }
   }
 
-  addPod(key: string, pod: string, s: GridSeries): void {
-    let byPoint = this.pods.get(key);
-    if (!byPoint) this.pods.set(key, (byPoint = new Map()));
+  /**
+   * Counts pod `podId` at every grid point where one of its containers has a sample. All of a pod's containers are
+   * added one after the other (deriveTotals groups them), so a point counts the pod once however many it has.
+   */
+  addPod(key: string, podId: number, s: GridSeries): void {
+    let counts = this.pods.get(key);
+    if (!counts) this.pods.set(key, (counts = { count: new Float64Array(this.grid.points), last: new Int32Array(this.grid.points).fill(-1) }));
     for (let i = 0; i < s.timestampsMs.length; i++) {
       if (!Number.isFinite(s.values[i] as number)) continue;
-      const at = s.timestampsMs[i] as number;
-      let set = byPoint.get(at);
-      if (!set) byPoint.set(at, (set = new Set()));
-      set.add(pod);
+      const at = Math.round(((s.timestampsMs[i] as number) - this.grid.startMs) / this.grid.stepMs);
+      if (at < 0 || at >= this.grid.points || counts.last[at] === podId) continue;
+      counts.last[at] = podId;
+      counts.count[at] = (counts.count[at] as number) + 1;
     }
   }
 
   series(kindOf: (key: string) => { kind: EntityKind; entity: string }, metric: string): GridSeries[] {
-    const out: GridSeries[] = [];
-    for (const [key, acc] of this.sums) {
-      const ts: number[] = [];
-      const vs: number[] = [];
-      acc.forEach((v, i) => {
-        if (Number.isNaN(v)) return;
-        ts.push(this.grid.startMs + i * this.grid.stepMs);
-        vs.push(v);
-      });
-      out.push({ ...kindOf(key), metric, timestampsMs: Float64Array.from(ts), values: Float64Array.from(vs) });
-    }
-    return out;
+    return [...this.sums].map(([key, acc]) => ({ ...kindOf(key), metric, ...this.present(acc, (v) => !Number.isNaN(v)) }));
   }
 
   podSeries(kindOf: (key: string) => { kind: EntityKind; entity: string }): GridSeries[] {
-    return [...this.pods].map(([key, byPoint]) => {
-      const points = [...byPoint].sort((a, b) => a[0] - b[0]);
-      const timestampsMs = Float64Array.from(points.map((p) => p[0]));
-      const values = Float64Array.from(points.map((p) => p[1].size));
-      return { ...kindOf(key), metric: METRIC.pods, timestampsMs, values };
-    });
+    return [...this.pods].map(([key, counts]) => ({ ...kindOf(key), metric: METRIC.pods, ...this.present(counts.count, (v) => v > 0) }));
+  }
+
+  /** The grid points of `acc` whose value `keep` accepts, as timestamps and values. */
+  private present(acc: Float64Array, keep: (v: number) => boolean): { timestampsMs: Float64Array; values: Float64Array } {
+    let n = 0;
+    for (const v of acc) if (keep(v)) n++;
+    const timestampsMs = new Float64Array(n);
+    const values = new Float64Array(n);
+    for (let i = 0, k = 0; i < acc.length; i++) {
+      const v = acc[i] as number;
+      if (!keep(v)) continue;
+      timestampsMs[k] = this.grid.startMs + i * this.grid.stepMs;
+      values[k++] = v;
+    }
+    return { timestampsMs, values };
   }
 }
 
@@ -108,16 +112,27 @@ const kindOf = (key: string): { kind: EntityKind; entity: string } => {
 export function deriveTotals(containers: readonly GridSeries[], opts: TotalsOptions): GridSeries[] {
   const cpu = new Totals(opts.grid);
   const mem = new Totals(opts.grid);
+  // Working-set series grouped by pod, so that each pod's containers are counted together (Totals.addPod).
+  const byPod = new Map<string, GridSeries[]>();
   for (const s of containers) {
     if (s.kind !== 'container') continue;
-    const keys = totalKeys(s.entity, opts);
-    if (s.metric === METRIC.cpuMillicores) for (const k of keys) cpu.add(k, s);
+    if (s.metric === METRIC.cpuMillicores) for (const k of totalKeys(s.entity, opts)) cpu.add(k, s);
     if (s.metric !== METRIC.memoryWorkingSetBytes) continue;
     const pod = s.entity.split('/').slice(0, 2).join('/');
-    for (const k of keys) {
-      mem.add(k, s);
-      mem.addPod(k, pod, s);
+    const list = byPod.get(pod);
+    if (list === undefined) byPod.set(pod, [s]);
+    else list.push(s);
+  }
+  let podId = 0;
+  for (const series of byPod.values()) {
+    const keys = totalKeys((series[0] as GridSeries).entity, opts);
+    for (const s of series) {
+      for (const k of keys) {
+        mem.add(k, s);
+        mem.addPod(k, podId, s);
+      }
     }
+    podId++;
   }
   return [...cpu.series(kindOf, METRIC.cpuMillicores), ...mem.series(kindOf, METRIC.memoryWorkingSetBytes), ...mem.podSeries(kindOf)];
 }

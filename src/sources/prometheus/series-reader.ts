@@ -7,8 +7,8 @@
 // are folded locally like the store's raw tier (exact quantiles), so an analysis cannot tell the two apart; the
 // workload, namespace and cluster totals are summed from the container series and cost no query.
 import type { SeriesReader } from '../../domain/ports.ts';
-import type { QueriedSeries, SeriesInfo, SeriesQuery, SeriesQueryResult, SeriesSelector } from '../../domain/series.ts';
-import { StepAccumulator } from '../../store/step-accumulator.ts';
+import type { ColumnQuery, ColumnQueryResult, QueriedSeries, SeriesInfo, SeriesQuery, SeriesQueryResult, SeriesSelector } from '../../domain/series.ts';
+import { pointColumns, rawPoints } from '../../store/raw-points.ts';
 import { namespacesWithContainers, toImported, type RangeJob } from './range-import.ts';
 import type { QueryLabels } from './queries.ts';
 import type { RangeQuerier } from './range-query.ts';
@@ -78,6 +78,41 @@ export function readerGrid(o: { fromMs: number; toMs: number; stepMs: number }):
   return { startMs, stepMs, points };
 }
 
+/** First index of sorted `ts` at or after `tsMs`. */
+function lowerBound(ts: Float64Array, tsMs: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((ts[mid] as number) < tsMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The samples of a series inside `[fromMs, toMs)`, as views of its arrays. */
+function windowOf(data: GridSeries, range: { fromMs: number; toMs: number }): { timestampsMs: Float64Array; values: Float64Array } {
+  const lo = lowerBound(data.timestampsMs, range.fromMs);
+  const hi = Math.max(lo, lowerBound(data.timestampsMs, range.toMs));
+  return { timestampsMs: data.timestampsMs.subarray(lo, hi), values: data.values.subarray(lo, hi) };
+}
+
+/** The series without its NaN and infinite samples (a ratio of no periods), which no analysis folds. */
+function finiteOnly(s: GridSeries): GridSeries {
+  const { timestampsMs, values } = s;
+  let kept = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) kept++;
+  if (kept === values.length) return s;
+  const ts = new Float64Array(kept);
+  const vs = new Float64Array(kept);
+  for (let i = 0, k = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    ts[k] = timestampsMs[i] as number;
+    vs[k++] = values[i] as number;
+  }
+  return { ...s, timestampsMs: ts, values: vs };
+}
+
 function matches(s: SeriesInfo, sel: SeriesSelector): boolean {
   if (sel.cluster !== undefined && s.cluster !== sel.cluster) return false;
   if (sel.kind !== undefined && s.kind !== sel.kind) return false;
@@ -122,13 +157,18 @@ export class PrometheusSeriesReader implements SeriesReader {
     const alignedFromMs = Math.floor(q.fromMs / this.grid.stepMs) * this.grid.stepMs;
     const grid = { fromMs: q.fromMs, toMs: q.toMs, alignedFromMs, stepMs, steps: Math.max(0, Math.ceil((q.toMs - alignedFromMs) / stepMs)) };
     const quantiles = q.quantiles ?? [];
-    const series: QueriedSeries[] = stored.map((s) => {
-      const acc = new StepAccumulator(grid, quantiles.length > 0 ? 'exact' : 'none');
-      const { timestampsMs, values } = s.data;
-      for (let i = 0; i < timestampsMs.length; i++) if (Number.isFinite(values[i])) acc.addSample(timestampsMs[i] as number, values[i] as number);
-      return { series: s.info, points: acc.points(quantiles) };
-    });
+    // Only the samples inside the range are folded (a binary search on the sorted timestamps, views rather than
+    // copies), sparsely like the store's raw tier: the analyses ask for the last minutes at 1 s steps and for
+    // hourly points of every series, and a dense grid of steps per series would dwarf the samples.
+    const series: QueriedSeries[] = stored.map((s) => ({ series: s.info, points: rawPoints(grid, [windowOf(s.data, grid)], quantiles) }));
     return { tier: 'raw', stepMs, approximateQuantiles: false, quantileRelativeError: 0, series };
+  }
+
+  /** The points of {@link query}, copied into columns. */
+  async queryColumns(q: ColumnQuery): Promise<ColumnQueryResult> {
+    const res = await this.query(q);
+    const shape = { fields: q.fields, quantiles: q.quantiles?.length ?? 0 };
+    return { ...res, series: res.series.map((s) => ({ series: s.series, ...pointColumns(s.points, shape) })) };
   }
 
   /** The requested step rounded up to a multiple of the grid step, bounded like the store's. */
@@ -232,7 +272,7 @@ export class PrometheusSeriesReader implements SeriesReader {
   private add(s: GridSeries): void {
     const key = `${s.kind}\u0000${s.entity}\u0000${s.metric}`;
     if (this.byKey.has(key)) return;
-    const stored: Stored = { info: { id: this.byId.length, cluster: this.o.cluster, kind: s.kind, entity: s.entity, metric: s.metric }, data: s };
+    const stored: Stored = { info: { id: this.byId.length, cluster: this.o.cluster, kind: s.kind, entity: s.entity, metric: s.metric }, data: finiteOnly(s) };
     this.byKey.set(key, stored);
     this.byId.push(stored);
     this.samples += s.values.length;
