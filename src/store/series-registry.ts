@@ -32,6 +32,9 @@ const MAX_CHAR = '\u{10FFFF}';
 /** Most series identities kept in memory (about 300 bytes each): three times the series of 150,000 pods. */
 const MAX_CACHED = 2_000_000;
 
+/** Prepared `find` statements kept (one per selector shape and metric count). */
+const MAX_STATEMENTS = 64;
+
 /** Rows per INSERT of new series: 5 parameters each, well under SQLite's 32,766. */
 const INSERT_ROWS = 100;
 
@@ -49,6 +52,7 @@ export class SeriesRegistry {
   private readonly selectId;
   private loaded = false;
   private readonly insertFull: Statement;
+  private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.selectActive = db.prepare(
@@ -125,7 +129,22 @@ export class SeriesRegistry {
       args.push(...sel.metrics);
     }
     const sql = `SELECT id, cluster, kind, entity, metric FROM series${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return (this.db.prepare(sql).all(...args) as SeriesRow[]).map((r) => this.remember(toInfo(r)));
+    // A series row never changes: one already cached is reused rather than remembered again.
+    return (this.statement(sql).all(...args) as SeriesRow[]).map((r) => this.byId.get(r.id) ?? this.remember(toInfo(r)));
+  }
+
+  /**
+   * A prepared statement per distinct selector shape: an analysis pass asks thousands of namespace-scoped finds of
+   * a handful of shapes, and preparing each again was a fifth of its SQLite time. Bounded; cleared when full.
+   */
+  private statement(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (st === undefined) {
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.clear();
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
   }
 
   /**
