@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Small statistics over usage samples shared by the strategies: cleaning, quantiles, weighted quantiles.
 import type { Sample } from '../../domain/series.ts';
+import { lowerBound } from '../../domain/sorted.ts';
 
 /** Finite samples inside `[fromMs, toMs]`, in time order. */
 export function clean(samples: readonly Sample[], fromMs: number, toMs: number): Sample[] {
@@ -26,18 +27,6 @@ export function maxOf(values: readonly number[]): number {
   let m = Number.NEGATIVE_INFINITY;
   for (const v of values) if (v > m) m = v;
   return values.length === 0 ? Number.NaN : m;
-}
-
-/** First position in ascending `sorted` whose value is not below `v`. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -5,7 +5,12 @@
 // writes (`{"status":"success","data":{"resultType":"matrix","result":[{"metric":{…},"values":[[t,"v"],…]},…]`)
 // straight into the arrays; anything it does not expect (an error, warnings before the data, other spacing)
 // returns undefined and the caller decodes the answer with JSON.parse as before.
-import type { MatrixSeries } from './range-query.ts';
+/** One series of a matrix: ascending timestamps (ms) and their values. */
+export interface MatrixSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly timestampsMs: Float64Array;
+  readonly values: Float64Array;
+}
 
 const PREFIX = '{"status":"success","data":{"resultType":"matrix","result":[';
 const METRIC = '{"metric":';

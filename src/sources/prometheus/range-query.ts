@@ -6,17 +6,13 @@
 import { arr, obj } from '../kube/raw-access.ts';
 import { authHeaders, PROMETHEUS_TIMEOUT_MS, parseEnvelope, type PrometheusClientOptions } from './client.ts';
 import { PrometheusError, toPrometheusError } from './errors.ts';
-import { scanMatrix } from './range-query-scan.ts';
+import { scanMatrix, type MatrixSeries } from './range-query-scan.ts';
+
+export type { MatrixSeries };
 
 /** Prometheus refuses a range query whose step yields more points than this per series. */
 export const MAX_POINTS_PER_SERIES = 11_000;
 
-/** One series of a matrix: ascending timestamps (ms) and their values. */
-export interface MatrixSeries {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly timestampsMs: Float64Array;
-  readonly values: Float64Array;
-}
 
 export interface RangeRequest {
   readonly signal: AbortSignal;

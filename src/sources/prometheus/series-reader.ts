@@ -6,6 +6,7 @@
 // on one grid at the collection step, lazily for what a selector needs, and keeping the matrices in memory. Points
 // are folded locally like the store's raw tier (exact quantiles), so an analysis cannot tell the two apart; the
 // workload, namespace and cluster totals are summed from the container series and cost no query.
+import { lowerBound } from '../../domain/sorted.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { ColumnQuery, ColumnQueryResult, QueriedSeries, SeriesInfo, SeriesQuery, SeriesQueryResult, SeriesSelector } from '../../domain/series.ts';
 import { pointColumns, rawPoints } from '../../store/raw-points.ts';
@@ -76,18 +77,6 @@ export function readerGrid(o: { fromMs: number; toMs: number; stepMs: number }):
   const startMs = Math.ceil(o.fromMs / stepMs) * stepMs;
   const points = startMs < o.toMs ? Math.floor((o.toMs - 1 - startMs) / stepMs) + 1 : 0;
   return { startMs, stepMs, points };
-}
-
-/** First index of sorted `ts` at or after `tsMs`. */
-function lowerBound(ts: Float64Array, tsMs: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((ts[mid] as number) < tsMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The samples of a series inside `[fromMs, toMs)`, as views of its arrays. */
