@@ -28,6 +28,7 @@ export class SampleColumns {
 }
 
 type IdsByEntity = Map<EntityKind, Map<string, Map<string, number>>>;
+type SeriesKeyOf = { kind: EntityKind; entity: string; metric: string };
 
 /** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
 export const CACHE_GENERATION_CYCLES = 60;
@@ -53,18 +54,28 @@ export class SeriesIdCache {
       this.current = new Map();
     }
     const out = new Array<number>(cols.length);
-    const missing = new Map<string, number>();
+    // Samples whose series is not cached, by key: the first sample of each key names the series to resolve.
+    const missing = new Map<string, number[]>();
     for (let i = 0; i < cols.length; i++) {
       const id = this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string)?.get(cols.metrics[i] as string);
-      if (id === undefined) missing.set(`${cols.kinds[i]}\u0000${cols.entities[i]}\u0000${cols.metrics[i]}`, i);
-      else out[i] = id;
+      if (id !== undefined) {
+        out[i] = id;
+        continue;
+      }
+      const key = `${cols.kinds[i]}\u0000${cols.entities[i]}\u0000${cols.metrics[i]}`;
+      const at = missing.get(key);
+      if (at === undefined) missing.set(key, [i]);
+      else at.push(i);
     }
     if (missing.size === 0) return out;
-    const firsts = [...missing.values()];
-    const keys = firsts.map((i) => ({ cluster: this.deps.cluster, kind: cols.kinds[i] as EntityKind, entity: cols.entities[i] as string, metric: cols.metrics[i] as string }));
+    const groups = [...missing.values()];
+    const keys = groups.map(([i]) => ({ cluster: this.deps.cluster, kind: cols.kinds[i as number] as EntityKind, entity: cols.entities[i as number] as string, metric: cols.metrics[i as number] as string }));
     const resolved = await this.deps.store.resolveSeries(keys);
-    keys.forEach((k, j) => this.remember(k, resolved[j] as number));
-    for (let i = 0; i < cols.length; i++) out[i] ??= this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string)?.get(cols.metrics[i] as string) as number;
+    groups.forEach((at, j) => {
+      const id = resolved[j] as number;
+      this.remember(keys[j] as SeriesKeyOf, id);
+      for (const i of at) out[i] = id;
+    });
     return out;
   }
 
