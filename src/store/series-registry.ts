@@ -69,6 +69,7 @@ export class SeriesRegistry {
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
     const missing: number[] = [];
     const missingKeys: string[] = [];
+    const newKeys = new Map<string, SeriesKey>();
     keys.forEach((k, i) => {
       // A miss is most likely new; createMany() reads the id of one that exists after all.
       const key = keyString(k);
@@ -77,11 +78,12 @@ export class SeriesRegistry {
       else {
         missing.push(i);
         missingKeys.push(key);
+        newKeys.set(key, k);
       }
     });
     if (missing.length === 0) return ids;
     try {
-      this.db.transaction(() => this.createMany([...new Set(missingKeys)].sort(), nowMs))();
+      this.db.transaction(() => this.createMany(newKeys, nowMs))();
     } catch (e) {
       // The transaction rolled back: forget the ids it handed out. A database that cannot be written (read-only,
       // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
@@ -161,22 +163,23 @@ export class SeriesRegistry {
   }
 
   /**
-   * Inserts new series, `keys` sorted as the UNIQUE index orders them, INSERT_ROWS per statement: in that order the
+   * Inserts new series (by key string), sorted as the UNIQUE index orders them, INSERT_ROWS per statement: in that order the
    * index grows at its right edge instead of touching a random page per row, and one statement per row was most of
    * a large cluster's first collection. Only ids come back: a row's id is assigned in VALUES order, so when every
    * row was inserted the ids in ascending order are the keys' ids. A batch that met existing series (created by
    * another process, or idle and not cached) reads its keys' ids instead.
    */
-  private createMany(keys: readonly string[], nowMs: number): void {
+  private createMany(newKeys: ReadonlyMap<string, SeriesKey>, nowMs: number): void {
+    const keys = [...newKeys.keys()].sort();
     for (let at = 0; at < keys.length; at += INSERT_ROWS) {
       const batch = keys.slice(at, at + INSERT_ROWS);
-      const parts = batch.map(splitKey);
+      const parts = batch.map((key) => newKeys.get(key) as SeriesKey);
       const args: (string | number)[] = [];
       for (const p of parts) args.push(p.cluster, p.kind, p.entity, p.metric, nowMs);
       const inserted = (this.insertStatement(batch.length).all(...args) as Array<{ id: number }>).map((r) => r.id);
       if (inserted.length === batch.length) {
         inserted.sort((x, y) => x - y);
-        parts.forEach((p, j) => this.remember({ id: inserted[j] as number, ...p }, batch[j]));
+        parts.forEach((p, j) => this.remember({ id: inserted[j] as number, cluster: p.cluster, kind: p.kind, entity: p.entity, metric: p.metric }, batch[j]));
       } else {
         for (const key of batch) this.readId(key);
       }
