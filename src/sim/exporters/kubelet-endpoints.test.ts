@@ -132,6 +132,21 @@ void describe('kubelet /stats/summary', () => {
     assert.equal(data?.inodesUsed, 1200);
   });
 
+  void it('gives each pod the figures of its cAdvisor pod cgroup (sandbox plus running containers)', () => {
+    assert.ok(summary);
+    const cadvisor = familyMap(text(renderKubeletCadvisor(context(), 'node-b')));
+    // The pod cgroup row: no container and no image label.
+    const podRow = (family: string, pod: string) => samplesWhere(cadvisor, family, { pod, container: '', image: '' })[0]?.value;
+    assert.ok(summary.pods.length > 0);
+    for (const p of summary.pods) {
+      const name = p.podRef.name;
+      assert.equal(p.memory.workingSetBytes, podRow('container_memory_working_set_bytes', name), `${name} working set`);
+      assert.equal(p.memory.rssBytes, podRow('container_memory_rss', name), `${name} rss`);
+      assert.equal(p.memory.usageBytes, podRow('container_memory_usage_bytes', name), `${name} usage`);
+      assert.ok(Math.abs(p.cpu.usageCoreNanoSeconds / 1e9 - (podRow('container_cpu_usage_seconds_total', name) ?? NaN)) < 1e-6, `${name} cpu`);
+    }
+  });
+
   void it('agrees with the usage model and uses integers for the kubelet’s uint64 fields', () => {
     assert.ok(summary);
     const db = summary.pods.find((p) => p.podRef.name === 'db-0');
