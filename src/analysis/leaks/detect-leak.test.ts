@@ -134,6 +134,22 @@ test('a window shorter than a day gives low confidence (it may be half a daily c
   assert.equal(v.status === 'leak' && v.confidence, 'low');
 });
 
+test('a pod younger than the window: the rising half of a daily cycle is no leak, a steeper rise still is', () => {
+  const start = NOW - 10 * HOUR;
+  // 10 hours of a ±3 % daily swing from its trough, plus a little drift: about 6 % up, monotone.
+  const daily = series(start, (h) => 500 * MiB * (1 - 0.03 * Math.cos((2 * Math.PI * h) / 24) + 0.0005 * h));
+  const v1 = detectLeak({ instances: [{ startedAtMs: start, samples: daily }], nowMs: NOW });
+  assert.equal(v1.status, 'no-leak', JSON.stringify(v1));
+  // The same rise over a pod up for more than the window counts: a leak of 6 % a day is one.
+  const old = NOW - 30 * HOUR;
+  const slow = series(old, (h) => 500 * MiB * (1 + (0.06 * h) / 24));
+  assert.equal(detectLeak({ instances: [{ startedAtMs: old, samples: slow }], nowMs: NOW }).status, 'leak');
+  // A young pod growing 15 % in 10 hours is a leak (of low confidence: less than a day of data).
+  const steep = series(start, (h) => 500 * MiB * (1 + 0.015 * h));
+  const v2 = detectLeak({ instances: [{ startedAtMs: start, samples: steep }], nowMs: NOW });
+  assert.equal(v2.status === 'leak' && v2.confidence, 'low');
+});
+
 test('an instance rejected before the trend statistics would be rejected by them too', () => {
   const rng = createRng(5);
   const start = NOW - 30 * HOUR;

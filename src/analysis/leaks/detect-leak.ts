@@ -31,6 +31,11 @@ export interface LeakOptions {
   readonly alpha: number;
   /** Minimum growth (last vs first means, default 0.02) and the plateau rule's share of the slope (default 0.25). */
   readonly minGrowth: number;
+  /**
+   * The growth needed when the window spans less than a day: it may hold only the rising half of a daily cycle,
+   * plus slow drift, which move a steady service's memory by several percent; a leak grows on past them.
+   */
+  readonly minGrowthUnderADay: number;
   readonly plateauShare: number;
 }
 
@@ -42,6 +47,7 @@ export const DEFAULT_LEAK_OPTIONS: LeakOptions = Object.freeze({
   minSpanMs: 6 * HOUR_MS,
   alpha: 0.01,
   minGrowth: 0.02,
+  minGrowthUnderADay: 0.1,
   plateauShare: 0.25,
 });
 
@@ -118,12 +124,15 @@ function analyse(b: Bucketed, startedAtMs: number): LeakTrend & { lastThirdSlope
   };
 }
 
-const growthReason = (growth: number, o: LeakOptions): string => `growth ${(growth * 100).toFixed(1)} % below ${(o.minGrowth * 100).toFixed(0)} %`;
+/** The growth an instance must show: more when it started within the window (its data may not reach a day back). */
+const growthFloor = (young: boolean, o: LeakOptions): number => (young ? Math.max(o.minGrowth, o.minGrowthUnderADay) : o.minGrowth);
 
-function rejection(t: LeakTrend & { lastThirdSlope: number }, o: LeakOptions): string | undefined {
+const growthReason = (growth: number, floor: number): string => `growth ${(growth * 100).toFixed(1)} % below ${(floor * 100).toFixed(0)} %`;
+
+function rejection(t: LeakTrend & { lastThirdSlope: number }, o: LeakOptions, floor: number): string | undefined {
   if (!(t.slopeBytesPerHour > 0)) return 'no increasing slope';
   if (t.pValue >= o.alpha) return `trend not significant (p=${t.pValue.toPrecision(2)})`;
-  if (!(t.growth >= o.minGrowth)) return growthReason(t.growth, o);
+  if (!(t.growth >= floor)) return growthReason(t.growth, floor);
   if (t.lastThirdSlope < o.plateauShare * t.slopeBytesPerHour) return 'plateau: the last third no longer rises';
   return undefined;
 }
@@ -137,12 +146,12 @@ const P_MARGIN = 1 + 1e-6;
  * raises the p-value). Most containers do not leak, and these spare them the O(n²) Theil–Sen slopes of a full
  * analysis; an instance that passes both gets the full analysis, so a leak verdict is the same either way.
  */
-function quickRejection(b: Bucketed, o: LeakOptions): string | undefined {
+function quickRejection(b: Bucketed, o: LeakOptions, floor: number): string | undefined {
   const y = b.values;
   const n = y.length;
   const first = mean(y, 0, 3);
   const growth = first === 0 ? Number.NaN : (mean(y, n - 3, n) - first) / first;
-  if (!(growth >= o.minGrowth)) return growthReason(growth, o);
+  if (!(growth >= floor)) return growthReason(growth, floor);
   const p = mannKendallP(y);
   if (p >= o.alpha * P_MARGIN) return `trend not significant (p=${p.toPrecision(2)} before the autocorrelation correction)`;
   return undefined;
@@ -177,15 +186,16 @@ export function detectLeak(
   const candidates = input.instances.slice(-2).reverse();
   const chosen = candidates.map((i) => ({ i, b: windowOf(i, input.nowMs, o) })).find((c) => enough(c.b, o));
   if (chosen === undefined) return { status: 'insufficient-data', reason: `needs ${o.minPoints} points over ${o.minSpanMs / HOUR_MS} h after warm-up` };
-  const quick = quickRejection(chosen.b, o);
+  const floor = growthFloor(chosen.i.startedAtMs + o.windowMs > input.nowMs, o);
+  const quick = quickRejection(chosen.b, o, floor);
   if (quick !== undefined) return { status: 'no-leak', reason: quick };
-  return judge(analyse(chosen.b, chosen.i.startedAtMs), { o, ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }) });
+  return judge(analyse(chosen.b, chosen.i.startedAtMs), { o, floor, ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }) });
 }
 
 /** The verdict on an analysed instance. */
-function judge(analysed: LeakTrend & { lastThirdSlope: number }, c: { o: LeakOptions; limitBytes?: number }): LeakVerdict {
+function judge(analysed: LeakTrend & { lastThirdSlope: number }, c: { o: LeakOptions; floor: number; limitBytes?: number }): LeakVerdict {
   const { lastThirdSlope: _unused, ...trend } = analysed;
-  const reason = rejection(analysed, c.o);
+  const reason = rejection(analysed, c.o, c.floor);
   if (reason !== undefined) return { status: 'no-leak', trend, reason };
   const timeToLimitHours =
     c.limitBytes === undefined || c.limitBytes <= 0 ? undefined : Math.max(0, (c.limitBytes - trend.currentBytes) / trend.slopeBytesPerHour);
