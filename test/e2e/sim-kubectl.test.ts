@@ -118,10 +118,13 @@ test('get pods -A -w receives events', async () => {
     const all = await pods();
     const victim = all.find((p) => p.status.phase === 'Running');
     assert.ok(victim);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The watch has started once kubectl printed its listing (a loaded machine can take seconds to get there).
+    for (let i = 0; i < 300 && !watch.output().includes(victim.metadata.name); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(watch.output().includes(victim.metadata.name), 'kubectl listed the pods');
+    await new Promise((r) => setTimeout(r, 500));
     const before = watch.output().split('\n').length;
     await ok(['delete', 'pod', '-n', victim.metadata.namespace, victim.metadata.name, '--wait=false']);
-    for (let i = 0; i < 50 && watch.output().split('\n').length <= before; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && watch.output().split('\n').length <= before; i++) await new Promise((r) => setTimeout(r, 100));
     const lines = watch.output().split('\n');
     assert.ok(lines.length > before, 'a new line arrived after the delete');
     assert.ok(lines.slice(before - 1).some((l) => l.includes(victim.metadata.name)));
