@@ -2,7 +2,7 @@
 // The samples of one collection cycle in columns, and the cache that turns their keys into series ids. A cycle at
 // the scale envelope holds about 700,000 samples: an object per sample (and a spread per metric) made the garbage
 // collector the largest cost of the cycle, so each sample is one entry in five parallel arrays instead.
-import type { EntityKind } from '../domain/series.ts';
+import type { EntityKind, SeriesKey } from '../domain/series.ts';
 import type { SampleStore } from '../domain/ports.ts';
 
 export class SampleColumns {
@@ -28,7 +28,6 @@ export class SampleColumns {
 }
 
 type IdsByEntity = Map<EntityKind, Map<string, Map<string, number>>>;
-type SeriesKeyOf = { kind: EntityKind; entity: string; metric: string };
 
 /** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
 export const CACHE_GENERATION_CYCLES = 60;
@@ -73,7 +72,7 @@ export class SeriesIdCache {
     const resolved = await this.deps.store.resolveSeries(keys);
     groups.forEach((at, j) => {
       const id = resolved[j] as number;
-      this.remember(keys[j] as SeriesKeyOf, id);
+      this.remember(keys[j] as SeriesKey, id);
       for (const i of at) out[i] = id;
     });
     return out;

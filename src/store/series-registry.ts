@@ -17,9 +17,8 @@ function keyString(k: SeriesKey): string {
   return `${k.cluster}\u0000${k.kind}\u0000${k.entity}\u0000${k.metric}`;
 }
 
-function splitKey(key: string): SeriesKey {
-  const [cluster, kind, entity, metric] = key.split('\u0000') as [string, EntityKind, string, string];
-  return { cluster, kind, entity, metric };
+function infoOf(id: SeriesId, k: SeriesKey): SeriesInfo {
+  return { id, cluster: k.cluster, kind: k.kind, entity: k.entity, metric: k.metric };
 }
 
 function toInfo(r: SeriesRow): SeriesInfo {
@@ -32,7 +31,7 @@ const MAX_CHAR = '\u{10FFFF}';
 /** Most series identities kept in memory (about 300 bytes each): three times the series of 150,000 pods. */
 const MAX_CACHED = 2_000_000;
 
-/** Prepared `find` statements kept (one per selector shape and metric count). */
+/** Prepared statements kept: finds (one per selector shape and metric count) and the series inserts. */
 const MAX_STATEMENTS = 64;
 
 /** Rows per INSERT of new series: 5 parameters each, well under SQLite's 32,766. */
@@ -51,7 +50,6 @@ export class SeriesRegistry {
   private readonly selectKey;
   private readonly selectId;
   private loaded = false;
-  private readonly insertFull: Statement;
   private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
@@ -60,7 +58,6 @@ export class SeriesRegistry {
     );
     this.selectKey = db.prepare('SELECT id FROM series WHERE cluster = ? AND kind = ? AND entity = ? AND metric = ?');
     this.selectId = db.prepare('SELECT id, cluster, kind, entity, metric FROM series WHERE id = ?');
-    this.insertFull = db.prepare(insertSql(INSERT_ROWS));
   }
 
   /** Ids of the keys, inserting new series in one transaction; throws the SQLite error when it cannot write. */
@@ -89,7 +86,7 @@ export class SeriesRegistry {
       // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
       for (const key of missingKeys) this.forget(key);
       missingKeys.forEach((key, j) => {
-        const id = this.readId(key);
+        const id = this.readId(key, newKeys.get(key) as SeriesKey);
         if (id === undefined) throw e;
         ids[missing[j] as number] = id;
       });
@@ -97,7 +94,7 @@ export class SeriesRegistry {
     }
     // The cache holds every new key now, unless it was cleared on the way (a cycle past MAX_CACHED): read those.
     missingKeys.forEach((key, j) => {
-      ids[missing[j] as number] = this.byKey.get(key) ?? (this.readId(key) as SeriesId);
+      ids[missing[j] as number] = this.byKey.get(key) ?? (this.readId(key, newKeys.get(key) as SeriesKey) as SeriesId);
     });
     return ids;
   }
@@ -176,26 +173,20 @@ export class SeriesRegistry {
       const parts = batch.map((key) => newKeys.get(key) as SeriesKey);
       const args: (string | number)[] = [];
       for (const p of parts) args.push(p.cluster, p.kind, p.entity, p.metric, nowMs);
-      const inserted = (this.insertStatement(batch.length).all(...args) as Array<{ id: number }>).map((r) => r.id);
+      const inserted = (this.statement(insertSql(batch.length)).all(...args) as Array<{ id: number }>).map((r) => r.id);
       if (inserted.length === batch.length) {
         inserted.sort((x, y) => x - y);
-        parts.forEach((p, j) => this.remember({ id: inserted[j] as number, cluster: p.cluster, kind: p.kind, entity: p.entity, metric: p.metric }, batch[j]));
+        parts.forEach((p, j) => this.remember(infoOf(inserted[j] as number, p), batch[j]));
       } else {
-        for (const key of batch) this.readId(key);
+        parts.forEach((p, j) => this.readId(batch[j] as string, p));
       }
     }
   }
 
   /** The id of an existing series, read from the table into the cache. */
-  private readId(key: string): SeriesId | undefined {
-    const p = splitKey(key);
-    const row = this.selectKey.get(p.cluster, p.kind, p.entity, p.metric) as { id: number } | undefined;
-    return row === undefined ? undefined : this.remember({ id: row.id, ...p }, key).id;
-  }
-
-  private insertStatement(rows: number): Statement {
-    if (rows === INSERT_ROWS) return this.insertFull;
-    return this.db.prepare(insertSql(rows));
+  private readId(key: string, k: SeriesKey): SeriesId | undefined {
+    const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as { id: number } | undefined;
+    return row === undefined ? undefined : this.remember(infoOf(row.id, k), key).id;
   }
 
   private forget(key: string): void {
