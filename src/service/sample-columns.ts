@@ -43,6 +43,8 @@ export class SeriesIdCache {
   private current: IdsByEntity = new Map();
   private previous: IdsByEntity = new Map();
   private cycles = 0;
+  /** Keys the last cycle's resolve did not find cached (undefined before the first cycle). */
+  missedLastCycle: number | undefined;
 
   constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {}
 
@@ -52,28 +54,31 @@ export class SeriesIdCache {
       this.previous = this.current;
       this.current = new Map();
     }
+    return this.lookup(cols, true);
+  }
+
+  /** Resolves (and caches) the series of some samples ahead of their cycle's resolve; not counted as a cycle. */
+  async warm(cols: SampleColumns): Promise<void> {
+    await this.lookup(cols, false);
+  }
+
+  private async lookup(cols: SampleColumns, cycle: boolean): Promise<number[]> {
     const out = new Array<number>(cols.length);
-    // Samples whose series is not cached, by key: the first sample of each key names the series to resolve.
-    const missing = new Map<string, number[]>();
+    // Samples whose series is not cached; the store resolves repeats of a key to one series.
+    const missing: number[] = [];
     for (let i = 0; i < cols.length; i++) {
       const id = this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string)?.get(cols.metrics[i] as string);
-      if (id !== undefined) {
-        out[i] = id;
-        continue;
-      }
-      const key = `${cols.kinds[i]}\u0000${cols.entities[i]}\u0000${cols.metrics[i]}`;
-      const at = missing.get(key);
-      if (at === undefined) missing.set(key, [i]);
-      else at.push(i);
+      if (id === undefined) missing.push(i);
+      else out[i] = id;
     }
-    if (missing.size === 0) return out;
-    const groups = [...missing.values()];
-    const keys = groups.map(([i]) => ({ cluster: this.deps.cluster, kind: cols.kinds[i as number] as EntityKind, entity: cols.entities[i as number] as string, metric: cols.metrics[i as number] as string }));
+    if (cycle) this.missedLastCycle = missing.length;
+    if (missing.length === 0) return out;
+    const keys = missing.map((i) => ({ cluster: this.deps.cluster, kind: cols.kinds[i] as EntityKind, entity: cols.entities[i] as string, metric: cols.metrics[i] as string }));
     const resolved = await this.deps.store.resolveSeries(keys);
-    groups.forEach((at, j) => {
+    missing.forEach((i, j) => {
       const id = resolved[j] as number;
       this.remember(keys[j] as SeriesKey, id);
-      for (const i of at) out[i] = id;
+      out[i] = id;
     });
     return out;
   }

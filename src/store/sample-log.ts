@@ -90,7 +90,8 @@ export class SampleLog {
     const { heads, queue } = this.deps;
     const all = full || queue.logOverflowed;
     const index = this.round % this.slices;
-    const dirty = heads.dirtyHeads(all ? undefined : { index, of: this.slices });
+    // In id order: the rows then go into head_chunks' rowid tree page by page instead of at random.
+    const dirty = heads.dirtyHeads(all ? undefined : { index, of: this.slices }).sort((a, b) => a.seriesId - b.seriesId);
     const upTo = this.lastId;
     const covered = this.covered.map((c, i) => (all || i === index ? upTo : c));
     const known = covered.filter((c): c is number => c !== undefined);

@@ -4,6 +4,7 @@
 import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from '../domain/series.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
+import { compareKeys, SeriesKeyIndex } from './series-key-index.ts';
 
 interface SeriesRow {
   id: number;
@@ -11,10 +12,6 @@ interface SeriesRow {
   kind: string;
   entity: string;
   metric: string;
-}
-
-function keyString(k: SeriesKey): string {
-  return `${k.cluster}\u0000${k.kind}\u0000${k.entity}\u0000${k.metric}`;
 }
 
 function infoOf(id: SeriesId, k: SeriesKey): SeriesInfo {
@@ -44,7 +41,7 @@ function insertSql(rows: number): string {
 
 /** Series identities. */
 export class SeriesRegistry {
-  private readonly byKey = new Map<string, SeriesId>();
+  private readonly byKey = new SeriesKeyIndex();
   private readonly byId = new Map<SeriesId, SeriesInfo>();
   private readonly selectActive;
   private readonly selectKey;
@@ -64,39 +61,42 @@ export class SeriesRegistry {
   resolve(keys: readonly SeriesKey[], nowMs: number): SeriesId[] {
     this.loadActive();
     const ids: SeriesId[] = new Array<SeriesId>(keys.length);
+    // Positions of the keys not cached: a miss is most likely new (createMany() reads the id of one that exists).
     const missing: number[] = [];
-    const missingKeys: string[] = [];
-    const newKeys = new Map<string, SeriesKey>();
-    keys.forEach((k, i) => {
-      // A miss is most likely new; createMany() reads the id of one that exists after all.
-      const key = keyString(k);
-      const id = this.byKey.get(key);
-      if (id !== undefined) ids[i] = id;
-      else {
-        missing.push(i);
-        missingKeys.push(key);
-        newKeys.set(key, k);
-      }
-    });
+    for (let i = 0; i < keys.length; i++) {
+      const id = this.byKey.get(keys[i] as SeriesKey);
+      if (id === undefined) missing.push(i);
+      else ids[i] = id;
+    }
     if (missing.length === 0) return ids;
+    // Sorted as the UNIQUE index orders them, so that repeats of a key are neighbours and inserts go in index order.
+    missing.sort((a, b) => compareKeys(keys[a] as SeriesKey, keys[b] as SeriesKey));
+    const unique: SeriesKey[] = [];
+    const slot: number[] = new Array<number>(missing.length);
+    missing.forEach((i, n) => {
+      const k = keys[i] as SeriesKey;
+      if (unique.length === 0 || compareKeys(unique[unique.length - 1] as SeriesKey, k) !== 0) unique.push(k);
+      slot[n] = unique.length - 1;
+    });
+    const created = this.createOrRead(unique, nowMs);
+    missing.forEach((i, n) => (ids[i] = created[slot[n] as number] as SeriesId));
+    return ids;
+  }
+
+  /** Ids of sorted keys not cached: inserted in one transaction, or read when the database cannot be written. */
+  private createOrRead(newKeys: readonly SeriesKey[], nowMs: number): SeriesId[] {
     try {
-      this.db.transaction(() => this.createMany(newKeys, nowMs))();
+      return this.db.transaction(() => this.createMany(newKeys, nowMs))();
     } catch (e) {
       // The transaction rolled back: forget the ids it handed out. A database that cannot be written (read-only,
       // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
-      for (const key of missingKeys) this.forget(key);
-      missingKeys.forEach((key, j) => {
-        const id = this.readId(key, newKeys.get(key) as SeriesKey);
+      for (const k of newKeys) this.forget(k);
+      return newKeys.map((k) => {
+        const id = this.readId(k);
         if (id === undefined) throw e;
-        ids[missing[j] as number] = id;
+        return id;
       });
-      return ids;
     }
-    // The cache holds every new key now, unless it was cleared on the way (a cycle past MAX_CACHED): read those.
-    missingKeys.forEach((key, j) => {
-      ids[missing[j] as number] = this.byKey.get(key) ?? (this.readId(key, newKeys.get(key) as SeriesKey) as SeriesId);
-    });
-    return ids;
   }
 
   /** Info of one id, from the cache or the table. */
@@ -160,48 +160,49 @@ export class SeriesRegistry {
   }
 
   /**
-   * Inserts new series (by key string), sorted as the UNIQUE index orders them, INSERT_ROWS per statement: in that order the
+   * Inserts new series, given sorted as the UNIQUE index orders them, INSERT_ROWS per statement: in that order the
    * index grows at its right edge instead of touching a random page per row, and one statement per row was most of
-   * a large cluster's first collection. Only ids come back: a row's id is assigned in VALUES order, so when every
-   * row was inserted the ids in ascending order are the keys' ids. A batch that met existing series (created by
-   * another process, or idle and not cached) reads its keys' ids instead.
+   * a large cluster's first collection. Only ids come back: a row's id is assigned in VALUES order, so when every row
+   * was inserted the ids in ascending order are the keys' ids. A batch that met existing series (created by another
+   * process, or idle and not cached) reads its keys' ids instead. Returns the ids in the order of `newKeys`.
    */
-  private createMany(newKeys: ReadonlyMap<string, SeriesKey>, nowMs: number): void {
-    const keys = [...newKeys.keys()].sort();
-    for (let at = 0; at < keys.length; at += INSERT_ROWS) {
-      const batch = keys.slice(at, at + INSERT_ROWS);
-      const parts = batch.map((key) => newKeys.get(key) as SeriesKey);
-      const args: (string | number)[] = [];
-      for (const p of parts) args.push(p.cluster, p.kind, p.entity, p.metric, nowMs);
+  private createMany(newKeys: readonly SeriesKey[], nowMs: number): SeriesId[] {
+    const out = new Array<SeriesId>(newKeys.length);
+    const args: (string | number)[] = [];
+    for (let at = 0; at < newKeys.length; at += INSERT_ROWS) {
+      const batch = newKeys.slice(at, at + INSERT_ROWS);
+      args.length = 0;
+      for (const p of batch) args.push(p.cluster, p.kind, p.entity, p.metric, nowMs);
       const inserted = (this.statement(insertSql(batch.length)).all(...args) as Array<{ id: number }>).map((r) => r.id);
       if (inserted.length === batch.length) {
         inserted.sort((x, y) => x - y);
-        parts.forEach((p, j) => this.remember(infoOf(inserted[j] as number, p), batch[j]));
+        batch.forEach((p, n) => (out[at + n] = this.remember(infoOf(inserted[n] as number, p)).id));
       } else {
-        parts.forEach((p, j) => this.readId(batch[j] as string, p));
+        batch.forEach((p, n) => (out[at + n] = this.readId(p) as SeriesId));
       }
     }
+    return out;
   }
 
   /** The id of an existing series, read from the table into the cache. */
-  private readId(key: string, k: SeriesKey): SeriesId | undefined {
+  private readId(k: SeriesKey): SeriesId | undefined {
     const row = this.selectKey.get(k.cluster, k.kind, k.entity, k.metric) as { id: number } | undefined;
-    return row === undefined ? undefined : this.remember(infoOf(row.id, k), key).id;
+    return row === undefined ? undefined : this.remember(infoOf(row.id, k)).id;
   }
 
-  private forget(key: string): void {
-    const id = this.byKey.get(key);
-    this.byKey.delete(key);
+  private forget(k: SeriesKey): void {
+    const id = this.byKey.get(k);
+    this.byKey.delete(k);
     if (id !== undefined) this.byId.delete(id);
   }
 
-  private remember(info: SeriesInfo, key = keyString(info)): SeriesInfo {
+  private remember(info: SeriesInfo): SeriesInfo {
     // A cache, not the table: under pod churn series keep being created, and everything here can be read again.
     if (this.byId.size >= MAX_CACHED) {
       this.byKey.clear();
       this.byId.clear();
     }
-    this.byKey.set(key, info.id);
+    this.byKey.set(info, info.id);
     this.byId.set(info.id, info);
     return info;
   }
