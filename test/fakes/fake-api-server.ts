@@ -33,6 +33,8 @@ export interface RecordedRequest {
   readonly headers: IncomingMessage['headers'];
   /** Common name of a client certificate the server verified (TLS mode only). */
   readonly clientCertCN?: string;
+  /** The client's port: requests with the same one came over the same connection. */
+  readonly remotePort?: number;
 }
 
 /** Serving certificate (PEM); client certificates signed by `clientCa` are verified and recorded. */
@@ -224,7 +226,7 @@ export class FakeApiServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.url);
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ path: url.pathname, query, headers: req.headers, clientCertCN: verifiedClientCN(req) });
+    this.requests.push({ path: url.pathname, query, headers: req.headers, clientCertCN: verifiedClientCN(req), remotePort: req.socket.remotePort });
     if (query.watch === 'true' || query.watch === '1') this.serveWatch(url.pathname, query, res);
     else this.serveList(url.pathname, query, res);
   }

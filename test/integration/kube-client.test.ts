@@ -70,6 +70,24 @@ test('TLS: the cluster CA verifies the server and a client certificate authentic
   assert.equal(lastRequest(secure).headers.authorization, undefined);
 });
 
+test('requests share kept-alive connections, over TLS with a client certificate and over plain HTTP', async () => {
+  const yaml = kubeconfig(
+    `clusters: [{ name: k, cluster: { server: "${secure.url}", certificate-authority-data: ${b64(certs.cert)} } }]`,
+    `users: [{ name: u, user: { client-certificate-data: ${b64(certs.clientCert)}, client-key-data: ${b64(certs.clientKey)} } }]`,
+  );
+  for (const [server, client] of [
+    [secure, createKubeClient({ kubeconfigYaml: yaml, qps: 0 })],
+    [plain, createKubeClient({ kubeconfigYaml: plain.kubeconfigYaml('sekret'), qps: 0 })],
+  ] as const) {
+    const before = server.requests.length;
+    for (let i = 0; i < 4; i++) assert.equal((await get(client)).status, 200);
+    const ports = new Set(server.requests.slice(before).map((r) => r.remotePort));
+    // One TCP connection (and one TLS handshake) for the four sequential requests, where each used to open its own.
+    assert.equal(ports.size, 1, `connections used: ${[...ports].join(', ')}`);
+    assert.equal(lastRequest(server).clientCertCN, server === secure ? 'krm-client' : undefined);
+  }
+});
+
 test('TLS: a server certificate outside the configured CA is refused', async () => {
   const other = await testCertificates();
   const yaml = kubeconfig(

@@ -15,6 +15,7 @@ import { pathWithQuery, type KubeHttp, type KubeHttpResponse } from './kube-http
 import { createRateLimiter } from './rate-limiter.ts';
 import { systemClock, type Clock } from '../../runtime/clock.ts';
 import { sleep as defaultSleep, type Sleep } from '../../runtime/sleep.ts';
+import { AgentReuse } from './agent-reuse.ts';
 
 /** Where the kubelet mounts a pod's ServiceAccount token, CA and namespace. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -188,11 +189,13 @@ export function createKubeClient(opts: KubeClientOptions = {}): KubeClient {
   const cluster = kc.getCurrentCluster() as Cluster;
   const base = cluster.server.replace(/\/+$/, '');
   const limiter = createRateLimiter({ qps: opts.qps, burst: opts.burst, clock: opts.clock, sleep: opts.sleep ?? defaultSleep });
+  const agents = new AgentReuse();
   const request: KubeHttp = async (req) => {
     await limiter.acquire(req.signal);
     req.signal.throwIfAborted();
     const options: https.RequestOptions = { headers: { Accept: 'application/json', 'User-Agent': 'kube-resource-monitor' } };
     await kc.applyToHTTPSOptions(options);
+    agents.apply(options);
     return send(new URL(base + pathWithQuery(req)), options, req.signal);
   };
   return { server: base, contextName: kc.getCurrentContext(), request };
