@@ -163,3 +163,36 @@ test('the series-id cache forgets pods gone for two generations; a pod that come
   const again = new Map((await store.findSeries({ entityPrefix: 'shop/gone-1' })).map((s) => [s.metric, s.id]));
   assert.deepEqual(again, first, 'the same series ids: nothing duplicated');
 });
+
+test('while a source reads in parts, the series of the parts it reported exist before it ends; not once they are cached', async (t) => {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+  const state = { mode: 'kubelet', active: 'kubelet', reason: 'test', sources: [] } as const;
+  const seenBeforeEnd: number[] = [];
+  const offered: boolean[] = [];
+  let cycle = 0;
+  const selector = {
+    async collect(req: { onContainers?: (c: readonly ContainerUsage[]) => void }) {
+      const ts = T0 + 60_000 * cycle++;
+      offered.push(req.onContainers !== undefined);
+      const all: ContainerUsage[] = [];
+      for (let node = 0; node < 4; node++) {
+        const part = Array.from({ length: 5 }, (_, i) => container(`p${node}-${i}`, 'app', { ts, cpu: 0.1, mem: 1e6 }));
+        all.push(...part);
+        req.onContainers?.(part);
+        await new Promise((r) => setImmediate(r));
+      }
+      // The series of the first two parts (batches of 10 containers) are in the store before the source returns.
+      seenBeforeEnd.push((await store.findSeries({ kind: 'container', metrics: [METRIC.cpuMillicores] })).length);
+      return { snapshot: { source: 'kubelet', collectedAtMs: ts, containers: all, nodes: [], volumes: [], errors: [] }, state };
+    },
+    state: () => state,
+  } as unknown as SourceSelector;
+  const collector = createCollector({ selector, store, metrics: createSelfMetrics(), log: new RecordingLogger(), clock: manualClock(T0), cluster: 'c', earlySeriesBatch: 10 });
+  await collector.collectOnce(new AbortController().signal);
+  assert.deepEqual(offered, [true]);
+  assert.equal(seenBeforeEnd[0], 20);
+  assert.equal((await store.findSeries({ kind: 'container', metrics: [METRIC.cpuMillicores] })).length, 20);
+  // Every series of the next cycle is cached: it is not asked for parts.
+  await collector.collectOnce(new AbortController().signal);
+  assert.deepEqual(offered, [true, false]);
+});

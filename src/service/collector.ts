@@ -14,7 +14,7 @@ import { METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
-import type { SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import type { CollectRequest, ContainerUsage, SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 
 export interface CollectorOptions {
@@ -27,6 +27,8 @@ export interface CollectorOptions {
   readonly cluster: string;
   /** Resolves pods to workloads; without it no workload series are written (namespace and cluster totals are). */
   readonly clusterView?: ClusterView;
+  /** Containers per early series resolve while a source reads in parts (default {@link WARM_BATCH}). */
+  readonly earlySeriesBatch?: number;
 }
 
 /** One collection cycle plus what the last one saw. */
@@ -36,7 +38,7 @@ export interface Collector extends LatestUsage {
   lastCollection(): LastCollection | undefined;
 }
 
-function containerSamples(snapshot: UsageSnapshot, out: SampleColumns): void {
+function containerSamples(snapshot: Pick<UsageSnapshot, 'containers'>, out: SampleColumns): void {
   for (const c of snapshot.containers) {
     const key = { kind: 'container' as const, entity: `${c.namespace}/${c.pod}/${c.container}`, tsMs: c.tsMs };
     out.add(key, METRIC.cpuMillicores, c.cpuCores * 1000);
@@ -169,6 +171,33 @@ function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
+/** Containers per early series resolve (about 80,000 samples: one transaction of a few hundred ms when all are new). */
+const WARM_BATCH = 20_000;
+/** A cycle that met at least this many uncached series makes the next one resolve its series early. */
+const WARM_AFTER_MISSES = 10_000;
+
+/**
+ * Resolves the series of the containers a source reports while it still reads (CollectRequest.onContainers): a
+ * cycle through 5,000 kubelets mostly waits on the rate limit and the network, and the first cycle's series
+ * creation, seconds of SQLite work at the scale envelope, fits in those waits instead of following them. Only while
+ * series are being created (the first cycles, a large rollout); otherwise the cycle's own resolve finds them cached.
+ */
+function earlySeries(ids: SeriesIdCache, batchSize: number): { request: Pick<CollectRequest, 'onContainers'>; done: () => Promise<void> } {
+  let chain = Promise.resolve();
+  if ((ids.missedLastCycle ?? Number.POSITIVE_INFINITY) < WARM_AFTER_MISSES) return { request: {}, done: () => chain };
+  let pending: ContainerUsage[] = [];
+  const onContainers = (containers: readonly ContainerUsage[]): void => {
+    for (const c of containers) pending.push(c);
+    if (pending.length < batchSize) return;
+    const cols = new SampleColumns();
+    containerSamples({ containers: pending }, cols);
+    pending = [];
+    // A failure here is the cycle's own resolve's to report: it asks for the same series again.
+    chain = chain.then(() => ids.warm(cols)).catch(() => undefined);
+  };
+  return { request: { onContainers }, done: () => chain };
+}
+
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
   const ids = new SeriesIdCache({ store: opts.store, cluster: opts.cluster });
@@ -190,7 +219,9 @@ export function createCollector(opts: CollectorOptions): Collector {
   async function collectOnce(signal: AbortSignal): Promise<void> {
     const startedAtMs = opts.clock.now();
     const endTimer = opts.metrics.collectionDuration.startTimer();
-    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal });
+    const early = earlySeries(ids, opts.earlySeriesBatch ?? WARM_BATCH);
+    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, ...early.request });
+    await early.done();
     const source = snapshot?.source ?? state.active ?? 'none';
     endTimer({ source });
     if (snapshot === undefined) {

@@ -189,6 +189,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
           const part = await readNode(name, { ...read, full });
           if (part.node) nodes.push(part.node);
           containers.push(...part.containers);
+          req.onContainers?.(part.containers);
           volumes.push(...part.volumes);
           if (part.error) errors.push(part.error);
         } catch (err) {

@@ -60,6 +60,11 @@ export interface UsageSnapshot {
 export interface CollectRequest {
   readonly nowMs: number;
   readonly signal: AbortSignal;
+  /**
+   * Called by a source that reads in parts (the kubelet, node by node) with each part's containers as it arrives, so
+   * that the caller can prepare their series while the source still waits on the rest. The snapshot holds them too.
+   */
+  readonly onContainers?: (containers: readonly ContainerUsage[]) => void;
 }
 
 /**
