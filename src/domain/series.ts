@@ -79,6 +79,12 @@ export interface Sample {
   readonly value: number;
 }
 
+/** One series as columns: ascending timestamps (ms) and the value at each, of the same length. */
+export interface SeriesColumn {
+  readonly timestampsMs: Float64Array;
+  readonly values: Float64Array;
+}
+
 /**
  * A columnar batch of samples, typically one collection cycle. The three arrays have the same length; entry i is
  * one sample of series `seriesIds[i]`. A non-finite value (NaN, ±Infinity) means "absent" and is not stored.

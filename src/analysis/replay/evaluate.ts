@@ -7,7 +7,7 @@
 import { recommend } from '../rightsizing/recommend.ts';
 import { medianStepMs } from '../rightsizing/stats.ts';
 import type { Resources, StrategyName } from '../rightsizing/types.ts';
-import type { Sample } from '../../domain/series.ts';
+import type { SeriesColumn } from '../../domain/series.ts';
 import { scoreSegment, type Segment } from './score.ts';
 import { addScore, emptyScore, type ReplayScore, type UsageTrace } from './types.ts';
 
@@ -28,10 +28,9 @@ export interface ReplayOptions {
 
 export type ReplayResult = Record<string, ReplayScore>;
 
-function samples(ts: Float64Array, values: Float64Array, to: number): Sample[] {
-  const out: Sample[] = [];
-  for (let i = 0; i < to; i++) if (Number.isFinite(values[i] as number)) out.push({ tsMs: ts[i] as number, value: values[i] as number });
-  return out;
+/** The first `to` points of a trace's column, as a view (rightsizing drops the absent, non-finite ones). */
+function head(ts: Float64Array, values: Float64Array, to: number): SeriesColumn {
+  return { timestampsMs: ts.subarray(0, to), values: values.subarray(0, to) };
 }
 
 /** The recommendation of one strategy from the samples before index `to`, or undefined when not eligible. */
@@ -40,7 +39,7 @@ export function recommendAt(trace: UsageTrace, to: number, strategy: StrategyNam
   const rec = recommend({
     nowMs,
     strategy,
-    pods: [{ pod: trace.name, cpu: samples(trace.tsMs, trace.cpu, to), memory: samples(trace.tsMs, trace.memory, to) }],
+    pods: [{ pod: trace.name, cpu: head(trace.tsMs, trace.cpu, to), memory: head(trace.tsMs, trace.memory, to) }],
     current: trace.current ?? UNKNOWN_SPEC,
     containersInPod: trace.containersInPod,
   });
@@ -48,9 +47,7 @@ export function recommendAt(trace: UsageTrace, to: number, strategy: StrategyNam
 }
 
 function stepOf(trace: UsageTrace): number {
-  const ts: Sample[] = [];
-  for (let i = 0; i < Math.min(trace.tsMs.length, 500); i++) ts.push({ tsMs: trace.tsMs[i] as number, value: 0 });
-  return medianStepMs(ts);
+  return medianStepMs(trace.tsMs.subarray(0, 500));
 }
 
 /** Index of the first sample at or after `tsMs`. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The adjustments applied after a strategy, in REQUIREMENTS §3.1's order: OOM awareness, throttling awareness, HPA
 // awareness, LimitRange clamps, rounding (CPU up to 5 m, memory up to 1 MiB).
-import { MIB, type StrategyContext } from './context.ts';
+import { MIB, pooled, type StrategyContext } from './context.ts';
 import { quantile } from './stats.ts';
 import type { LimitRange, Proposal, Resources, RightsizingInput, StrategyName } from './types.ts';
 
@@ -37,7 +37,7 @@ function applyOom(d: Draft, { input, ctx }: AdjustArgs): void {
 }
 
 function cpuQuantile(ctx: StrategyContext, q: number): number {
-  return quantile(ctx.pods.flatMap((p) => p.cpu.map((s) => s.value)), q);
+  return quantile(pooled(ctx.pods, 'cpu').values, q);
 }
 
 function applyThrottling(d: Draft, { input, ctx }: AdjustArgs): void {
@@ -59,7 +59,7 @@ function applyHpa(d: Draft, { input, ctx, strategy }: AdjustArgs): void {
   const hpa = input.hpa;
   if (hpa === undefined) return;
   const blank = strategy === 'krr-simple' && input.allowHpa !== true;
-  const meanOf = (pick: 'cpu' | 'memory'): number => quantile(ctx.pods.flatMap((p) => p[pick].map((s) => s.value)), 0.5);
+  const meanOf = (pick: 'cpu' | 'memory'): number => quantile(pooled(ctx.pods, pick).values, 0.5);
   if (hpa.cpuUtilization !== undefined && d.cpuRequest !== null) {
     if (blank) d.cpuRequest = null;
     else d.notes.push(hpaNote('CPU', hpa.cpuUtilization, (100 * meanOf('cpu')) / d.cpuRequest));

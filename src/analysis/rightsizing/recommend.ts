@@ -44,7 +44,7 @@ function savingsOf(delta: { cpuRequest?: number; memRequest?: number }, input: R
 }
 
 function pointsOf(ctx: StrategyContext): number {
-  return ctx.pods.reduce((n, p) => n + Math.max(p.cpu.length, p.memory.length), 0);
+  return ctx.pods.reduce((n, p) => n + Math.max(p.cpu.values.length, p.memory.values.length), 0);
 }
 
 function describe(rec: Resources, basis: string, notes: readonly string[]): string {
@@ -57,8 +57,8 @@ function describe(rec: Resources, basis: string, notes: readonly string[]): stri
 
 function confidence(ctx: StrategyContext, points: number, stepMs: number | undefined): Recommendation['confidence'] {
   const spanMs = ctx.lastMs - ctx.firstMs;
-  const pods = Math.max(1, ctx.pods.filter((p) => p.cpu.length + p.memory.length > 0).length);
-  const step = stepMs ?? medianStepMs(ctx.pods.find((p) => p.cpu.length > 1)?.cpu ?? []);
+  const pods = Math.max(1, ctx.pods.filter((p) => p.cpu.values.length + p.memory.values.length > 0).length);
+  const step = stepMs ?? medianStepMs(ctx.pods.find((p) => p.cpu.values.length > 1)?.cpu.timestampsMs ?? []);
   return confidenceOf(spanMs, coverageOf(points / pods, spanMs, step));
 }
 

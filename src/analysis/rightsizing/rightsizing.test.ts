@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { Sample } from '../../domain/series.ts';
-import { ascendingOrder, weightedQuantiles } from './stats.ts';
+import { ascendingOrder, clean, groupQuantiles, weightedQuantiles } from './stats.ts';
+import { cpuQuantity, memoryQuantity } from './patch.ts';
 import { DecayingHistogram } from './strategy-vpa.ts';
-import { oomBump, recommend, roundCpu, roundMemory, severityOf, type PodUsage, type RightsizingInput } from './index.ts';
+import { oomBump, recommend, resourcesPatch, roundCpu, roundMemory, severityOf, type PodUsage, type RightsizingInput } from './index.ts';
 
 const MIB = 1_048_576;
 const MIN = 60_000;
@@ -17,7 +18,7 @@ function series(n: number, f: (i: number) => number, stepMs = MIN): Sample[] {
 }
 
 /** One pod of `n` samples at `stepMs` (default one minute) ending at NOW. */
-function pod(n: number, usage: { cpu: (i: number) => number; mem: (i: number) => number }, stepMs = MIN): PodUsage {
+function pod(n: number, usage: { cpu: (i: number) => number; mem: (i: number) => number }, stepMs = MIN): PodUsage & { cpu: Sample[]; memory: Sample[] } {
   return { pod: 'web-1', cpu: series(n, usage.cpu, stepMs), memory: series(n, usage.mem, stepMs) };
 }
 
@@ -62,6 +63,29 @@ describe('eligibility', () => {
     const r = recommend(input({ strategy: 'krr-simple', pods: [withNaN] }));
     assert.deepEqual(r.recommended, clean.recommended);
     assert.equal(r.points, 300);
+  });
+
+  it('columns give what samples give, with or without holes', () => {
+    const toColumns = (samples: readonly Sample[]): { timestampsMs: Float64Array; values: Float64Array } => ({ timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) });
+    const p = pod(400, { cpu: (i) => (i % 7 === 0 ? Number.NaN : 40 + ((i * 13) % 30)), mem: (i) => (100 + (i % 17)) * MIB });
+    const pods = [p, { ...pod(300, { cpu: (i) => 90 + (i % 5), mem: () => 300 * MIB }, 2 * MIN), pod: 'web-2' }];
+    for (const strategy of ['krm', 'krr-simple', 'vpa'] as const) {
+      const fromSamples = recommend(input({ strategy, current: { cpuRequest: 50, cpuLimit: 100 }, pods }));
+      const fromColumns = recommend(input({ strategy, current: { cpuRequest: 50, cpuLimit: 100 }, pods: pods.map((q) => ({ pod: q.pod, cpu: toColumns(q.cpu), memory: toColumns(q.memory) })) }));
+      assert.equal(fromSamples.status, 'ok');
+      assert.deepEqual(fromColumns, fromSamples, strategy);
+    }
+  });
+
+  it('cleaning views the input when it keeps one run of it, and copies only around holes', () => {
+    const column = { timestampsMs: Float64Array.of(1, 2, 3, 4, 5), values: Float64Array.of(10, 20, 30, 40, 50) };
+    assert.equal(clean(column, 0, 10), column);
+    const run = clean(column, 2, 4);
+    assert.deepEqual(Array.from(run.values), [20, 30, 40]);
+    assert.equal(run.values.buffer, column.values.buffer, 'a view, not a copy');
+    const holed = clean({ timestampsMs: column.timestampsMs, values: Float64Array.of(10, Number.NaN, 30, Number.POSITIVE_INFINITY, 50) }, 0, 10);
+    assert.deepEqual([Array.from(holed.timestampsMs), Array.from(holed.values)], [[1, 3, 5], [10, 30, 50]]);
+    assert.deepEqual(clean({ timestampsMs: new Float64Array(0), values: new Float64Array(0) }, 0, 1).values.length, 0);
   });
 
   it('gaps lower the confidence', () => {
@@ -239,10 +263,13 @@ describe('weighted quantiles', () => {
   it('order values as a stable comparator sort of their positions does: ties in position order, -0 with 0', () => {
     let seed = 3;
     const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let t = 0; t < 500; t++) {
-      const values = Array.from({ length: Math.floor(rnd() * 40) }, () => {
+    for (let t = 0; t < 600; t++) {
+      // Mostly short lists, some long enough for several merge passes, a few for the radix sort.
+      const length = Math.floor(rnd() * (t % 50 === 0 ? 5000 : t % 5 === 0 ? 400 : 40));
+      const values = Array.from({ length }, () => {
         const r = rnd();
         if (r < 0.4) return Math.floor(rnd() * 4);
+        if (r < 0.42) return t % 2 === 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
         return r < 0.5 ? -0 : (rnd() - 0.2) * 1e6;
       });
       const stable = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
@@ -251,8 +278,56 @@ describe('weighted quantiles', () => {
     assert.deepEqual(Array.from(ascendingOrder([2, Number.NaN, 1])).length, 3, 'a NaN falls back to the comparator sort');
   });
 
+  it('per group from the order of the whole, as each group alone', () => {
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let t = 0; t < 50; t++) {
+      const sizes = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => (rnd() < 0.1 ? 0 : Math.floor(rnd() * 200)));
+      const n = sizes.reduce((a, b) => a + b, 0);
+      const values = Float64Array.from({ length: n }, () => Math.floor(rnd() * 50));
+      const weights = Float64Array.from({ length: n }, () => rnd());
+      const got = groupQuantiles({ values, weights, order: ascendingOrder(values) }, sizes, 0.99);
+      let at = 0;
+      sizes.forEach((size, g) => {
+        const alone = weightedQuantiles(values.subarray(at, at + size), weights.subarray(at, at + size), [0.99])[0];
+        assert.ok(Object.is(got[g], alone), `group ${g} of ${JSON.stringify(sizes)}`);
+        at += size;
+      });
+    }
+  });
+
   it('take the smallest value whose cumulative weight reaches each quantile', () => {
     assert.deepEqual(weightedQuantiles([5, 1, 3, 3], [1, 1, 1, 5], [0, 0.25, 0.5, 1]), [1, 3, 3, 5]);
     assert.deepEqual(weightedQuantiles(Float64Array.of(5, 1, 3), Float64Array.of(0, 0, 0), [0.5]), [Number.NaN]);
+  });
+});
+
+describe('patch', () => {
+  it('is what the YAML writer prints, for any name and set of quantities', () => {
+    const names = ['main', 'app', 'true', 'null', 'yes', 'on', '123', '1e3', '0x1f', 'a'.repeat(63), 'sidecar-2', 'has space', 'colon: x', '-dash', '#hash', 'ünï'];
+    const values = [undefined, 0, 1, 5, 1234.5, 1e12, -5, Number.NaN, Number.POSITIVE_INFINITY];
+    let seed = 5;
+    const pick = <T,>(list: readonly T[]): T => list[(seed = (seed * 16807) % 2147483647) % list.length] as T;
+    for (let t = 0; t < 2000; t++) {
+      const of = (): Record<string, number> => {
+        const r: Record<string, number> = {};
+        for (const k of ['cpuRequest', 'cpuLimit', 'memRequest', 'memLimit']) {
+          const v = pick(values);
+          if (v !== undefined) r[k] = k.startsWith('mem') ? v * MIB : v;
+        }
+        return r;
+      };
+      const [name, rec, current] = [pick(names), of(), of()];
+      const requests: Record<string, string> = {};
+      const limits: Record<string, string | null> = {};
+      if (rec['cpuRequest'] !== undefined) requests['cpu'] = cpuQuantity(rec['cpuRequest']);
+      if (rec['memRequest'] !== undefined) requests['memory'] = memoryQuantity(rec['memRequest']);
+      if (rec['cpuLimit'] !== undefined) limits['cpu'] = cpuQuantity(rec['cpuLimit']);
+      else if (current['cpuLimit'] !== undefined && rec['cpuRequest'] !== undefined) limits['cpu'] = null;
+      if (rec['memLimit'] !== undefined) limits['memory'] = memoryQuantity(rec['memLimit']);
+      const resources = { ...(Object.keys(requests).length > 0 ? { requests } : {}), ...(Object.keys(limits).length > 0 ? { limits } : {}) };
+      const expected = stringify({ spec: { template: { spec: { containers: [{ name, resources }] } } } });
+      assert.equal(resourcesPatch(name, rec, current), expected, JSON.stringify({ name, rec, current }));
+    }
   });
 });

@@ -12,8 +12,9 @@
 //    upper tail); memory limit: the peak envelope with the same volatility headroom above KRR's 15 %, and at least
 //    100 MiB above the request, so that a pod may return to its past peak without being OOM-killed while the
 //    scheduler reserves only what it steadily uses.
-import { DAY_MS, HOUR_MS, keepRatio, type PodSeries, type StrategyContext } from './context.ts';
-import { maxOf, weightedQuantiles } from './stats.ts';
+import type { SeriesColumn } from '../../domain/series.ts';
+import { DAY_MS, HOUR_MS, keepRatio, pooled, type StrategyContext } from './context.ts';
+import { ascendingOrder, groupQuantiles, maxOf, orderedQuantiles, weightedQuantiles } from './stats.ts';
 import type { Proposal } from './types.ts';
 
 const CPU_FLOOR_M = 5;
@@ -29,26 +30,38 @@ const YOUNG = 0.1;
 const YOUNG_MAX = 0.25;
 /** The least room between memory request and limit: the VPA's OOM-bump increment. */
 const MEM_LIMIT_ROOM_B = 100 * 1_048_576;
+const MEMORY_QS = [0.5, 0.99];
 
 function halfLifeMs(ctx: StrategyContext): number {
   const spanMs = ctx.lastMs - ctx.firstMs;
   return Math.min(3 * DAY_MS, Math.max(6 * HOUR_MS, spanMs / 3));
 }
 
-type Series = PodSeries['cpu'];
+/** The recency weight of each time, 2^(−age / half-life). */
+function decay(ts: Float64Array, nowMs: number, halfLife: number): Float64Array {
+  const weights = new Float64Array(ts.length);
+  for (let i = 0; i < ts.length; i++) weights[i] = 2 ** (((ts[i] as number) - nowMs) / halfLife);
+  return weights;
+}
 
-function quantilesOf(series: Series, ctx: StrategyContext, qs: readonly number[]): number[] {
-  const h = halfLifeMs(ctx);
-  return weightedQuantiles(
-    series.map((s) => s.value),
-    series.map((s) => 2 ** ((s.tsMs - ctx.nowMs) / h)),
-    qs,
-  );
+function sameTimes(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Each pod's recency weights, computed once: CPU and memory are usually read at the same times, and share them. */
+function podWeights(ctx: StrategyContext, halfLife: number): { cpu: Float64Array; memory: Float64Array }[] {
+  return ctx.pods.map((p) => {
+    const cpu = decay(p.cpu.timestampsMs, ctx.nowMs, halfLife);
+    return { cpu, memory: sameTimes(p.cpu.timestampsMs, p.memory.timestampsMs) ? cpu : decay(p.memory.timestampsMs, ctx.nowMs, halfLife) };
+  });
 }
 
 /** The cost-aware CPU level of one pod's series (see the file comment). */
-function cpuLevel(series: Series, ctx: StrategyContext): number {
-  const q = quantilesOf(series, ctx, CPU_LEVELS);
+function cpuLevel(values: Float64Array, weights: Float64Array): number {
+  const q = weightedQuantiles(values, weights, CPU_LEVELS);
   let level = q[0] as number;
   for (let i = 1; i < q.length; i++) {
     const percent = ((CPU_LEVELS[i] as number) - (CPU_LEVELS[i - 1] as number)) * 100;
@@ -58,24 +71,58 @@ function cpuLevel(series: Series, ctx: StrategyContext): number {
   return level;
 }
 
-function highest(ctx: StrategyContext, pick: (p: PodSeries) => Series, level: (s: Series) => number): number {
-  return maxOf(ctx.pods.map(pick).filter((s) => s.length > 0).map(level));
+type Weights = ReturnType<typeof podWeights>;
+
+/** The highest CPU level over the pods with CPU usage (NaN when none has any). */
+function highestCpu(ctx: StrategyContext, weights: Weights): number {
+  const levels: number[] = [];
+  ctx.pods.forEach((p, i) => {
+    if (p.cpu.values.length > 0) levels.push(cpuLevel(p.cpu.values, (weights[i] as Weights[number]).cpu));
+  });
+  return maxOf(levels);
 }
 
 /** Relative spread of the upper tail, (p99 − p50) ÷ p50, bounded to [0.02, 0.25]. */
-function volatility(ctx: StrategyContext): number {
-  const [p50 = Number.NaN, p99 = Number.NaN] = quantilesOf(ctx.pods.flatMap((p) => p.memory), ctx, [0.5, 0.99]);
+function volatility(p50: number, p99: number): number {
   if (!(p50 > 0)) return 0.25;
   return Math.min(0.25, Math.max(0.02, (p99 - p50) / p50));
 }
 
+/** The pods' memory weights end to end, as {@link pooled} lays their values. */
+function pooledWeights(weights: Weights): Float64Array {
+  if (weights.length === 1) return (weights[0] as Weights[number]).memory;
+  const out = new Float64Array(weights.reduce((n, w) => n + w.memory.length, 0));
+  let at = 0;
+  for (const w of weights) {
+    out.set(w.memory, at);
+    at += w.memory.length;
+  }
+  return out;
+}
+
+/**
+ * The pooled working set's (`memory`, every pod's end to end) p50 and p99 (for the volatility) and the highest of
+ * the pods' p99s, all from the pool's one order (with one pod the pool is that pod; a weighted quantile does not
+ * depend on the ones asked before it).
+ */
+function memoryQuantiles(ctx: StrategyContext, memory: SeriesColumn, weights: Weights): { p50: number; p99: number; highestP99: number } {
+  const pool = { values: memory.values, weights: pooledWeights(weights), order: ascendingOrder(memory.values) };
+  const [p50 = Number.NaN, p99 = Number.NaN] = orderedQuantiles(pool, MEMORY_QS);
+  if (ctx.pods.length === 1) return { p50, p99, highestP99: pool.values.length > 0 ? p99 : Number.NaN };
+  const sizes = ctx.pods.map((p) => p.memory.values.length);
+  const perPod = groupQuantiles(pool, sizes, 0.99).filter((_, i) => (sizes[i] as number) > 0);
+  return { p50, p99, highestP99: maxOf(perPod) };
+}
+
 export function krm(ctx: StrategyContext): Proposal {
   const days = (ctx.lastMs - ctx.firstMs) / DAY_MS;
-  const cpu = Math.max(CPU_FLOOR_M, highest(ctx, (p) => p.cpu, (s) => cpuLevel(s, ctx)) * (1 + Math.min(YOUNG / days, YOUNG_MAX)));
-  const h = volatility(ctx);
-  const memP99 = highest(ctx, (p) => p.memory, (s) => quantilesOf(s, ctx, [0.99])[0] as number);
-  const memRequest = Math.max(MEM_FLOOR_B, memP99 * (1 + h));
-  const peak = maxOf(ctx.pods.flatMap((p) => p.memory.map((s) => s.value)));
+  const weights = podWeights(ctx, halfLifeMs(ctx));
+  const cpu = Math.max(CPU_FLOOR_M, highestCpu(ctx, weights) * (1 + Math.min(YOUNG / days, YOUNG_MAX)));
+  const memory = pooled(ctx.pods, 'memory');
+  const q = memoryQuantiles(ctx, memory, weights);
+  const h = volatility(q.p50, q.p99);
+  const memRequest = Math.max(MEM_FLOOR_B, q.highestP99 * (1 + h));
+  const peak = maxOf(memory.values);
   const memLimit = Math.max(memRequest + MEM_LIMIT_ROOM_B, peak * (1.15 + h));
   return {
     cpuRequest: cpu,

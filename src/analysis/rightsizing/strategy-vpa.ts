@@ -60,7 +60,7 @@ export class DecayingHistogram {
 function cpuHistogram(ctx: StrategyContext): DecayingHistogram {
   const h = new DecayingHistogram(CPU_FIRST_M, ctx.nowMs);
   const weight = Math.max(0.1, (ctx.current.cpuRequest ?? 0) / 1000);
-  for (const p of ctx.pods) for (const s of p.cpu) h.add(s.value, weight, s.tsMs);
+  for (const { cpu } of ctx.pods) for (let i = 0; i < cpu.values.length; i++) h.add(cpu.values[i] as number, weight, cpu.timestampsMs[i] as number);
   return h;
 }
 
@@ -70,11 +70,14 @@ function memoryHistogram(ctx: StrategyContext): DecayingHistogram {
   const startMs = ctx.nowMs - MEMORY_INTERVALS * DAY_MS;
   for (const p of ctx.pods) {
     const peaks = new Map<number, { value: number; tsMs: number }>();
-    for (const s of p.memory) {
-      if (s.tsMs < startMs) continue;
-      const k = Math.floor((ctx.nowMs - s.tsMs) / DAY_MS);
+    const { timestampsMs: ts, values } = p.memory;
+    for (let i = 0; i < values.length; i++) {
+      const tsMs = ts[i] as number;
+      const value = values[i] as number;
+      if (tsMs < startMs) continue;
+      const k = Math.floor((ctx.nowMs - tsMs) / DAY_MS);
       const cur = peaks.get(k);
-      if (cur === undefined || s.value > cur.value) peaks.set(k, { value: s.value, tsMs: s.tsMs });
+      if (cur === undefined || value > cur.value) peaks.set(k, { value, tsMs });
     }
     for (const peak of peaks.values()) h.add(peak.value, 1, peak.tsMs);
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Inputs and outputs of rightsizing (REQUIREMENTS §3.1). CPU in millicores, memory in bytes, times in epoch ms.
-import type { Sample } from '../../domain/series.ts';
+import type { Sample, SeriesColumn } from '../../domain/series.ts';
 import type { Confidence } from '../confidence.ts';
 import type { Severity } from '../severity.ts';
 
@@ -15,13 +15,19 @@ export interface Resources {
   readonly memLimit?: number;
 }
 
+/**
+ * A usage series in time order, as columns (what the analysis pass reads, handed in without a copy) or as samples
+ * (small callers and tests); non-finite values are absent either way.
+ */
+export type UsageSeries = SeriesColumn | readonly Sample[];
+
 /** One pod's usage of the container being sized (all pods of the workload are pooled). */
 export interface PodUsage {
   readonly pod: string;
-  /** CPU usage in millicores, ascending; non-finite values are absent. */
-  readonly cpu: readonly Sample[];
-  /** Working set in bytes, ascending; non-finite values are absent. */
-  readonly memory: readonly Sample[];
+  /** CPU usage in millicores. */
+  readonly cpu: UsageSeries;
+  /** Working set in bytes. */
+  readonly memory: UsageSeries;
 }
 
 export interface OomKill {

@@ -2,7 +2,7 @@
 // Bulk, bounded reads of one namespace's history: one query per window and metric set, never one per series or per
 // sample. Long windows read coarse rollups (1 h points over the rightsizing window, 5 min means over the leak
 // window); only the last minutes are read raw.
-import type { ColumnField, Sample, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
+import type { ColumnField, Sample, SeriesColumn, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
 import { METRIC } from '../../domain/series.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { AnalysisSettings } from './types.ts';
@@ -13,10 +13,7 @@ const YOUNG_POINTS = 100;
 const FIVE_MIN_MS = 300_000;
 
 /** One series' steps as columns: timestamps and the one value per step an analysis reads. */
-export interface Column {
-  readonly timestampsMs: Float64Array;
-  readonly values: Float64Array;
-}
+export type Column = SeriesColumn;
 
 /** Columns per entity, then per metric. */
 export type EntitySeries = Map<string, Map<string, Column>>;

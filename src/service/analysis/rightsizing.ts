@@ -9,7 +9,7 @@ import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { ContainerSpec, Pod } from '../../domain/resources.ts';
 import type { HorizontalPodAutoscaler } from '../../domain/workload-resources.ts';
 import { METRIC } from '../../domain/series.ts';
-import { samplesOf, type EntitySeries } from './read.ts';
+import { columnOf, type EntitySeries } from './read.ts';
 import type { AnalysisSettings, RightsizingRecommendation } from './types.ts';
 
 const PAGE = 1000;
@@ -103,7 +103,7 @@ function usageOf(ctx: RightsizingContext, wc: WorkloadContainer): { pods: PodUsa
   const ooms: { tsMs: number; memLimit?: number }[] = [];
   for (const pod of wc.pods) {
     const entity = `${ctx.namespace}/${pod}/${wc.container}`;
-    pods.push({ pod, cpu: samplesOf(ctx.long, entity, METRIC.cpuMillicores), memory: samplesOf(ctx.long, entity, METRIC.memoryWorkingSetBytes) });
+    pods.push({ pod, cpu: columnOf(ctx.long, entity, METRIC.cpuMillicores), memory: columnOf(ctx.long, entity, METRIC.memoryWorkingSetBytes) });
     for (const k of ctx.oomKills.get(`${pod}/${wc.container}`) ?? []) ooms.push({ tsMs: k.atMs, ...(k.memoryLimitBytes === undefined ? {} : { memLimit: k.memoryLimitBytes }) });
   }
   return { pods, ooms };
