@@ -123,6 +123,8 @@ async function runCycles(deps: SamplingDeps & { cycles: number }, which: 'metric
       collectMs: t.lastMs(),
       storeMs: totalMs - t.lastMs(),
       totalMs,
+      rssBytes: process.memoryUsage.rss(),
+      heapUsedBytes: process.memoryUsage().heapUsed,
     });
   }
   return { cycles, collector, selector };
@@ -164,6 +166,19 @@ interface PhaseOptions {
   readonly mode: 'full' | 'sampling';
 }
 
+/**
+ * One source's cycles into a store of its own, closed afterwards. Only the reports come back: the store and the
+ * collector (which holds it) become garbage before the next source's cycles.
+ */
+async function cyclesInOwnStore(deps: Omit<SamplingDeps, 'store'> & { cycles: number; path: string }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<CycleReport[]> {
+  const store = await SqliteSampleStore.open({ path: deps.path });
+  try {
+    return (await runCycles({ ...deps, store }, which, signal)).cycles;
+  } finally {
+    await store.close();
+  }
+}
+
 async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   if (opts.mode === 'full') {
     // A watch from version 0 sends one ADDED per pod, then only churn: ask for no more events than there are pods.
@@ -172,12 +187,16 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
     console.error(`  watch replay: ${watch.events} events (${(watch.bytes / 2 ** 20).toFixed(0)} MiB) in ${watch.ms.toFixed(0)} ms wall, ${watch.cpuMs.toFixed(0)} CPU-ms`);
     await send(watch);
   }
+  // Each source writes its own store, as a monitor that runs one source does: both first cycles create every series
+  // (the kubelet's 865,000, the metrics-server's 640,000). The kubelet's store is closed before the other opens, so
+  // neither cycle runs beside the other's heads; the metrics-server's stays open for the API phase.
+  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles };
+  const kubeletCycles = await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
   try {
-    const deps = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, store, metrics: createSelfMetrics(), cycles: opts.cycles };
+    const deps = { ...base, store };
     const viaMetrics = await runCycles(deps, 'metrics-server', signal);
-    const viaKubelet = await runCycles(deps, 'kubelet', signal);
-    await send({ type: 'sampling', cycles: [...viaMetrics.cycles, ...viaKubelet.cycles] });
+    await send({ type: 'sampling', cycles: [...viaMetrics.cycles, ...kubeletCycles] });
     if (opts.mode === 'full') await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector });
   } finally {
     await store.close();

@@ -38,6 +38,9 @@ export interface CycleReport {
   /** Series resolution, append and flush into the store. */
   readonly storeMs: number;
   readonly totalMs: number;
+  /** The monitor's RSS and live heap right after the cycle (one source's store open: what a running monitor holds). */
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
 }
 
 export interface SamplingReport {

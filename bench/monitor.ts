@@ -4,8 +4,8 @@
 //      interleaved (kubectl, monitor, kubectl, monitor, …) so that machine noise hits both; medians and the ratio,
 //      and the monitor's peak RSS (its own process: the simulator runs in another);
 //   2. watch throughput: a recorded pod watch stream replayed through the real watch loop (bench/monitor-watch.ts);
-//   3. one collection cycle through metrics.k8s.io and one through the kubelet summaries (node proxy), each into
-//      a SqliteSampleStore on a temporary file (first cycle creates the series, the second is the steady state);
+//   3. collection cycles through the kubelet summaries (node proxy) and through metrics.k8s.io, each source into its own
+//      SqliteSampleStore on a temporary file (the first cycle creates every series, the later ones are the steady state);
 //   4. `/api/v1/pods` at a fixed rate against the monitor's app (bench/monitor-load.ts).
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
@@ -239,7 +239,8 @@ const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 export function samplingRows(cycles: readonly CycleReport[]): string[] {
   return cycles.map((c) => {
     const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
-    return `| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s) | < 10 s | ${mark(c.totalMs < 10_000)} |`;
+    const memory = `RSS ${fmt(c.rssBytes / 2 ** 30, 2)} GiB, heap ${fmt(c.heapUsedBytes / 2 ** 30, 2)} GiB`;
+    return `| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s; ${memory}) | < 10 s | ${mark(c.totalMs < 10_000)} |`;
   });
 }
 
