@@ -164,35 +164,54 @@ test('the series-id cache forgets pods gone for two generations; a pod that come
   assert.deepEqual(again, first, 'the same series ids: nothing duplicated');
 });
 
-test('while a source reads in parts, the series of the parts it reported exist before it ends; not once they are cached', async (t) => {
-  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+/** A kubelet-like selector: each cycle reports its containers in parts of five before it returns them all. */
+function partsSelector(onEnd: () => Promise<void>, reportParts: boolean): SourceSelector {
   const state = { mode: 'kubelet', active: 'kubelet', reason: 'test', sources: [] } as const;
-  const seenBeforeEnd: number[] = [];
-  const offered: boolean[] = [];
   let cycle = 0;
-  const selector = {
+  return {
     async collect(req: { onContainers?: (c: readonly ContainerUsage[]) => void }) {
       const ts = T0 + 60_000 * cycle++;
-      offered.push(req.onContainers !== undefined);
       const all: ContainerUsage[] = [];
       for (let node = 0; node < 4; node++) {
-        const part = Array.from({ length: 5 }, (_, i) => container(`p${node}-${i}`, 'app', { ts, cpu: 0.1, mem: 1e6 }));
+        const part = Array.from({ length: 5 }, (_, i) => container(`p${node}-${i}`, 'app', { ts, cpu: 0.1 + node, mem: 1e6 }));
         all.push(...part);
-        req.onContainers?.(part);
+        if (reportParts) req.onContainers?.(part);
         await new Promise((r) => setImmediate(r));
       }
-      // The series of the first two parts (batches of 10 containers) are in the store before the source returns.
-      seenBeforeEnd.push((await store.findSeries({ kind: 'container', metrics: [METRIC.cpuMillicores] })).length);
+      await onEnd();
       return { snapshot: { source: 'kubelet', collectedAtMs: ts, containers: all, nodes: [], volumes: [], errors: [] }, state };
     },
     state: () => state,
   } as unknown as SourceSelector;
-  const collector = createCollector({ selector, store, metrics: createSelfMetrics(), log: new RecordingLogger(), clock: manualClock(T0), cluster: 'c', earlySeriesBatch: 10 });
-  await collector.collectOnce(new AbortController().signal);
-  assert.deepEqual(offered, [true]);
-  assert.equal(seenBeforeEnd[0], 20);
-  assert.equal((await store.findSeries({ kind: 'container', metrics: [METRIC.cpuMillicores] })).length, 20);
-  // Every series of the next cycle is cached: it is not asked for parts.
-  await collector.collectOnce(new AbortController().signal);
-  assert.deepEqual(offered, [true, false]);
+}
+
+test('containers a source reports while it reads are stored before it ends, each sample once', async (t) => {
+  const cpuSeries = { kind: 'container' as const, metrics: [METRIC.cpuMillicores] };
+  const run = async (reportParts: boolean): Promise<{ before: number[]; samples: number[]; points: number[] }> => {
+    const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+    const before: number[] = [];
+    const onEnd = async (): Promise<void> => {
+      // What the store holds when the source returns: the series of the two full batches of ten, with their sample.
+      const series = await store.findSeries(cpuSeries);
+      const read = await store.query({ seriesIds: series.map((s) => s.id), fromMs: T0, toMs: T0 + 3_600_000 });
+      before.push(read.series.reduce((n, s) => n + s.points.length, 0));
+    };
+    const log = new RecordingLogger();
+    const collector = createCollector({ selector: partsSelector(onEnd, reportParts), store, metrics: createSelfMetrics(), log, clock: manualClock(T0), cluster: 'c', earlyBatch: 10 });
+    for (let i = 0; i < 2; i++) await collector.collectOnce(new AbortController().signal);
+    const samples = log.entries.filter((e) => e.fields['event'] === 'collection.done').map((e) => Number(e.fields['samples']));
+    const series = await store.findSeries(cpuSeries);
+    const read = await store.query({ seriesIds: series.map((s) => s.id), fromMs: T0, toMs: T0 + 3_600_000 });
+    return { before, samples, points: read.series.map((s) => s.points.length) };
+  };
+  const parts = await run(true);
+  const whole = await run(false);
+  // Cycle 1: 20 early samples before the end; cycle 2: those 20 plus 20 more.
+  assert.deepEqual(parts.before, [20, 40]);
+  assert.deepEqual(whole.before, [0, 20]);
+  // The same samples are stored either way, and every container series has one point per cycle.
+  assert.deepEqual(parts.samples, whole.samples);
+  assert.ok(parts.samples.length === 2 && parts.samples.every((n) => n > 60), String(parts.samples));
+  assert.equal(parts.points.length, 20);
+  assert.ok(parts.points.every((n) => n === 2));
 });

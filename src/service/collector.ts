@@ -14,7 +14,8 @@ import { METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
-import type { CollectRequest, ContainerUsage, SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import type { ContainerUsage, SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import { EarlyAppend } from './early-append.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 
 export interface CollectorOptions {
@@ -27,8 +28,8 @@ export interface CollectorOptions {
   readonly cluster: string;
   /** Resolves pods to workloads; without it no workload series are written (namespace and cluster totals are). */
   readonly clusterView?: ClusterView;
-  /** Containers per early series resolve while a source reads in parts (default {@link WARM_BATCH}). */
-  readonly earlySeriesBatch?: number;
+  /** Containers per early append while a source reads in parts (default {@link EARLY_BATCH}). */
+  readonly earlyBatch?: number;
 }
 
 /** One collection cycle plus what the last one saw. */
@@ -46,6 +47,13 @@ function containerSamples(snapshot: Pick<UsageSnapshot, 'containers'>, out: Samp
     out.add(key, METRIC.memoryRssBytes, c.memoryRssBytes);
     out.add(key, METRIC.throttleRatio, c.throttledRatio);
   }
+}
+
+/** The samples of some containers, in a batch of their own. */
+function columnsOf(containers: readonly ContainerUsage[]): SampleColumns {
+  const out = new SampleColumns();
+  containerSamples({ containers }, out);
+  return out;
 }
 
 function nodeAndVolumeSamples(snapshot: UsageSnapshot, out: SampleColumns): void {
@@ -158,10 +166,10 @@ function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; wo
   totalsSamples(cluster.values(), out);
 }
 
-/** Every sample of the cycle: containers, nodes, volumes and the totals. */
-function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1]): SampleColumns {
+/** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
+function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): SampleColumns {
   const out = new SampleColumns();
-  containerSamples(snapshot, out);
+  containerSamples({ containers: ctx.early.rest(snapshot.containers) }, out);
   nodeAndVolumeSamples(snapshot, out);
   aggregateSamples(podSums, ctx, out);
   return out;
@@ -169,33 +177,6 @@ function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: 
 
 function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
-}
-
-/** Containers per early series resolve (about 80,000 samples: one transaction of a few hundred ms when all are new). */
-const WARM_BATCH = 20_000;
-/** A cycle that met at least this many uncached series makes the next one resolve its series early. */
-const WARM_AFTER_MISSES = 10_000;
-
-/**
- * Resolves the series of the containers a source reports while it still reads (CollectRequest.onContainers): a
- * cycle through 5,000 kubelets mostly waits on the rate limit and the network, and the first cycle's series
- * creation, seconds of SQLite work at the scale envelope, fits in those waits instead of following them. Only while
- * series are being created (the first cycles, a large rollout); otherwise the cycle's own resolve finds them cached.
- */
-function earlySeries(ids: SeriesIdCache, batchSize: number): { request: Pick<CollectRequest, 'onContainers'>; done: () => Promise<void> } {
-  let chain = Promise.resolve();
-  if ((ids.missedLastCycle ?? Number.POSITIVE_INFINITY) < WARM_AFTER_MISSES) return { request: {}, done: () => chain };
-  let pending: ContainerUsage[] = [];
-  const onContainers = (containers: readonly ContainerUsage[]): void => {
-    for (const c of containers) pending.push(c);
-    if (pending.length < batchSize) return;
-    const cols = new SampleColumns();
-    containerSamples({ containers: pending }, cols);
-    pending = [];
-    // A failure here is the cycle's own resolve's to report: it asks for the same series again.
-    chain = chain.then(() => ids.warm(cols)).catch(() => undefined);
-  };
-  return { request: { onContainers }, done: () => chain };
 }
 
 /** Creates the collector; nothing runs until `collectOnce`. */
@@ -206,21 +187,21 @@ export function createCollector(opts: CollectorOptions): Collector {
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
 
-  async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>): Promise<number> {
-    const samples = samplesOf(snapshot, podSums, aggregation);
+  async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, early: EarlyAppend): Promise<number> {
+    const samples = samplesOf(snapshot, podSums, { ...aggregation, early });
     const seriesIds = await ids.resolve(samples);
     await opts.store.append({ seriesIds, timestampsMs: samples.timestampsMs, values: samples.values });
     // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
     // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
     await opts.store.flush().catch(() => undefined);
-    return samples.length;
+    return early.samples + samples.length;
   }
 
   async function collectOnce(signal: AbortSignal): Promise<void> {
     const startedAtMs = opts.clock.now();
     const endTimer = opts.metrics.collectionDuration.startTimer();
-    const early = earlySeries(ids, opts.earlySeriesBatch ?? WARM_BATCH);
-    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, ...early.request });
+    const early = new EarlyAppend({ ids, store: opts.store, columnsOf, ...(opts.earlyBatch === undefined ? {} : { batchSize: opts.earlyBatch }) });
+    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, onContainers: early.onContainers });
     await early.done();
     const source = snapshot?.source ?? state.active ?? 'none';
     endTimer({ source });
@@ -231,7 +212,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
     const podSums = podUsage(snapshot);
-    const stored = await store(snapshot, podSums);
+    const stored = await store(snapshot, podSums, early);
     pods = podSums;
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);

@@ -43,8 +43,6 @@ export class SeriesIdCache {
   private current: IdsByEntity = new Map();
   private previous: IdsByEntity = new Map();
   private cycles = 0;
-  /** Keys the last cycle's resolve did not find cached (undefined before the first cycle). */
-  missedLastCycle: number | undefined;
 
   constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {}
 
@@ -54,15 +52,11 @@ export class SeriesIdCache {
       this.previous = this.current;
       this.current = new Map();
     }
-    return this.lookup(cols, true);
+    return this.resolvePart(cols);
   }
 
-  /** Resolves (and caches) the series of some samples ahead of their cycle's resolve; not counted as a cycle. */
-  async warm(cols: SampleColumns): Promise<void> {
-    await this.lookup(cols, false);
-  }
-
-  private async lookup(cols: SampleColumns, cycle: boolean): Promise<number[]> {
+  /** The series ids of some of a cycle's samples, resolved before the cycle's own {@link resolve}. */
+  async resolvePart(cols: SampleColumns): Promise<number[]> {
     const out = new Array<number>(cols.length);
     // Samples whose series is not cached; the store resolves repeats of a key to one series.
     const missing: number[] = [];
@@ -71,7 +65,6 @@ export class SeriesIdCache {
       if (id === undefined) missing.push(i);
       else out[i] = id;
     }
-    if (cycle) this.missedLastCycle = missing.length;
     if (missing.length === 0) return out;
     const keys = missing.map((i) => ({ cluster: this.deps.cluster, kind: cols.kinds[i] as EntityKind, entity: cols.entities[i] as string, metric: cols.metrics[i] as string }));
     const resolved = await this.deps.store.resolveSeries(keys);
