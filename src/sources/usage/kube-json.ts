@@ -35,15 +35,10 @@ export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise
 /** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */
 export async function getKubeJson(http: KubeHttp, req: KubeJsonRequest): Promise<unknown> {
   const { status, text } = await getKubeText(http, req);
-  return parseKubeJson(text, req.path, status);
-}
-
-/** Parses an answer's body; a KubeApiError `KRM_KUBE_BAD_RESPONSE` when it is not JSON. */
-export function parseKubeJson(text: string, path: string, status = 200): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${path}: the body is not JSON`, { status, cause });
+    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${req.path}: the body is not JSON`, { status, cause });
   }
 }
 

@@ -48,25 +48,3 @@ test('a non-2xx answer rejects with a typed KubeApiError', async () => {
   const source = createMetricsServerSource({ http: fakeHttp({ pods: () => ({ kind: 'Status', code: 404, message: 'the server could not find the requested resource' }), status: 404 }) });
   await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_NOT_FOUND');
 });
-
-test('the answer is read the same pretty-printed, with escaped names, labels and fields in any order; bad JSON is a typed error', async () => {
-  const list = {
-    kind: 'PodMetricsList',
-    metadata: { resourceVersion: '' },
-    items: [
-      { timestamp: '2026-01-15T10:00:00Z', containers: [{ usage: { memory: '1Mi', cpu: '2m' }, name: 'a\u00e9"b' }], metadata: { labels: { app: 'x', 'a/b': '{"[' }, namespace: 'ns\\1', name: 'p' }, window: '15s' },
-      { metadata: { name: 'q', namespace: 'ns' }, timestamp: 'not a time', containers: [{ name: 'c', usage: { cpu: 'bad', memory: '1Gi' } }, { name: 'd', usage: { cpu: '1', memory: '0' } }] },
-    ],
-  };
-  const read = async (text: string) => {
-    const http: KubeHttp = async (req) => ({ status: 200, body: (async function* (): AsyncGenerator<Uint8Array> {})(), text: async () => (req.path === METRICS_SERVER_PODS_PATH ? text : JSON.stringify(nodeMetrics)), discard: () => undefined });
-    return (await createMetricsServerSource({ http }).collect({ nowMs: 7, signal })).containers;
-  };
-  const expected = [
-    { namespace: 'ns\\1', pod: 'p', container: 'a\u00e9"b', tsMs: Date.parse('2026-01-15T10:00:00Z'), cpuCores: 0.002, memoryWorkingSetBytes: 2 ** 20 },
-    { namespace: 'ns', pod: 'q', container: 'd', tsMs: 7, cpuCores: 1, memoryWorkingSetBytes: 0 },
-  ];
-  assert.deepEqual(await read(JSON.stringify(list)), expected);
-  assert.deepEqual(await read(JSON.stringify(list, null, 2)), expected);
-  await assert.rejects(read(JSON.stringify(list).slice(0, -3)), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_BAD_RESPONSE');
-});
