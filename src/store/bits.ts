@@ -5,8 +5,24 @@
 const TWO_32 = 2 ** 32;
 const POW2: readonly number[] = Array.from({ length: 33 }, (_, i) => 2 ** i);
 
+/** Where bits are written: a {@link BitWriter}, or a head's chunk encoder writing into its arena slot. */
+export interface BitSink {
+  /** Writes the low `n` bits of `v` (0 ≤ n ≤ 32). */
+  writeBits(v: number, n: number): void;
+}
+
+/** Writes a non-negative integer `v` < 2^53 in `n` bits (0 ≤ n ≤ 53). */
+export function writeWideTo(w: BitSink, v: number, n: number): void {
+  if (n > 32) {
+    w.writeBits(Math.floor(v / TWO_32), n - 32);
+    w.writeBits(v >>> 0, 32);
+  } else {
+    w.writeBits(v >>> 0, n);
+  }
+}
+
 /** Appends bits to a growable byte buffer. */
-export class BitWriter {
+export class BitWriter implements BitSink {
   private buf: Uint8Array;
   private byteIndex = 0;
   /** Pending bits not yet in `buf` (fewer than 8 between calls), right-aligned. */
@@ -42,12 +58,7 @@ export class BitWriter {
 
   /** Writes a non-negative integer `v` < 2^53 in `n` bits (0 ≤ n ≤ 53). */
   writeWide(v: number, n: number): void {
-    if (n > 32) {
-      this.writeBits(Math.floor(v / TWO_32), n - 32);
-      this.writeBits(v >>> 0, 32);
-    } else {
-      this.writeBits(v >>> 0, n);
-    }
+    writeWideTo(this, v, n);
   }
 
   /** Writes a non-negative integer < 2^53 as 7-bit groups with a continuation bit (LEB128 order). */
@@ -67,14 +78,19 @@ export class BitWriter {
 
   /** Appends all bits of another writer. */
   append(other: BitWriter): void {
-    if (this.accBits === 0) {
-      while (this.byteIndex + other.byteIndex > this.buf.length) this.grow();
-      this.buf.set(other.buf.subarray(0, other.byteIndex), this.byteIndex);
-      this.byteIndex += other.byteIndex;
-    } else {
-      for (let i = 0; i < other.byteIndex; i++) this.writeBits(other.buf[i] as number, 8);
-    }
+    this.appendBytes(other.buf, 0, other.byteIndex);
     if (other.accBits > 0) this.writeBits(other.acc, other.accBits);
+  }
+
+  /** Appends the whole bytes `src[from, to)`. */
+  appendBytes(src: Uint8Array, from: number, to: number): void {
+    if (this.accBits === 0) {
+      while (this.byteIndex + to - from > this.buf.length) this.grow();
+      this.buf.set(src.subarray(from, to), this.byteIndex);
+      this.byteIndex += to - from;
+    } else {
+      for (let i = from; i < to; i++) this.writeBits(src[i] as number, 8);
+    }
   }
 
   /** Copy of the written bytes; the last byte is zero-padded. */

@@ -10,63 +10,232 @@
 // for page-granular memory) with adaptive Rice codes; or float64 XOR (Gorilla) when the series is exact or out of
 // range. When a new sample breaks the current unit or factor, the chunk is re-encoded with the gcd (bounded by log2
 // of the unit). Unit and factor settle in a chunk's first few samples, when nearly every sample would break them (the
-// gcd of two irregular offsets is small): those samples are kept as numbers and encoded once, YOUNG_SAMPLES in.
-import { BitReader, BitWriter } from './bits.ts';
-import { readFloat64, readXor, writeFloat64, writeXor, XorState } from './float-xor.ts';
-import { fromScaled, gcd, MAX_SCALED, toScaled } from './precision.ts';
-import { readSignedRice, RiceState, writeSignedRice } from './rice.ts';
+// gcd of two irregular offsets is small): those samples are kept as raw float64 pairs and encoded once,
+// YOUNG_SAMPLES in.
+import { BitWriter, zigzag, type BitSink } from './bits.ts';
+import { ByteArena } from './byte-arena.ts';
+import { CHUNK_VERSION, decodeChunk, MODE_FLOAT, MODE_INT, tsUnitOf, valueFactorOf } from './chunk-format.ts';
+import { floatHalves, writeFloat64, writeXor, type XorFields } from './float-xor.ts';
+import { gcd, MAX_SCALED, toScaled } from './precision.ts';
+import { RICE_RESET_COUNT, riceK, writeRiceK } from './rice.ts';
 
-const CHUNK_VERSION = 1;
-const MODE_INT = 0;
-const MODE_FLOAT = 1;
-
-/** Samples decoded from a chunk: ascending timestamps (ms) and values. */
-export interface DecodedChunk {
-  readonly timestampsMs: Float64Array;
-  readonly values: Float64Array;
-}
+export { decodeChunk, type DecodedChunk } from './chunk-format.ts';
 
 /**
  * Samples a chunk keeps unencoded before it settles its unit and factor: re-encoding on every early sample was most of
  * a collection's store time while the heads were young (four of five appends rebuilt the chunk).
  */
 const YOUNG_SAMPLES = 8;
+/** Bytes of a young sample in the slot: timestamp and value as float64. */
+const YOUNG_BYTES = 16;
+const pairScratch = new Float64Array(2);
+const pairBytes = new Uint8Array(pairScratch.buffer);
+/** Slots of the short-lived encoders that encode a young chunk for {@link ChunkEncoder.toBytes}. */
+const copyArena = new ByteArena();
 
-/** Incremental encoder of one raw chunk. Samples must arrive with strictly increasing timestamps. */
-export class ChunkEncoder {
+/**
+ * A set of encoders' states as numbers, `f64Stride` float64 and `i32Stride` int32 per slot (at least
+ * {@link STATE_F64} and {@link STATE_I32}; the set may keep its own numbers after them), in pages of
+ * {@link STATE_PAGE_SLOTS} slots. The open heads are kept so (head-set.ts): close to a million encoder objects cost
+ * hundreds of bytes each and were most of what every major garbage collection had to trace. Pages rather than one
+ * growing array: a copy of a growing array is external memory that makes V8 collect the whole heap.
+ */
+export interface StateColumns {
+  readonly f64: Float64Array[];
+  readonly i32: Int32Array[];
+  readonly f64Stride: number;
+  readonly i32Stride: number;
+}
+
+/** Slots per page of {@link StateColumns}. */
+export const STATE_PAGE_SLOTS = 4096;
+const PAGE_SHIFT = 12;
+const SLOT_MASK = STATE_PAGE_SLOTS - 1;
+
+/** Float64 numbers of an encoder's state (the ones that can pass 2^31). */
+export const STATE_F64 = 13;
+/** Int32 numbers of an encoder's state. */
+export const STATE_I32 = 12;
+const F_FIRST_TS = 0;
+const F_LAST_TS = 1;
+const F_DECIMALS = 12;
+const I_COUNT = 0;
+const FLAG_YOUNG = 1;
+const FLAG_FLOAT = 2;
+const FLAG_XOR = 4;
+
+/** First timestamp of the encoder state in a slot. */
+export function stateFirstTs(c: StateColumns, slot: number): number {
+  return (c.f64[slot >>> PAGE_SHIFT] as Float64Array)[(slot & SLOT_MASK) * c.f64Stride + F_FIRST_TS] as number;
+}
+
+/** Last timestamp of the encoder state in a slot. */
+export function stateLastTs(c: StateColumns, slot: number): number {
+  return (c.f64[slot >>> PAGE_SHIFT] as Float64Array)[(slot & SLOT_MASK) * c.f64Stride + F_LAST_TS] as number;
+}
+
+/** Number of samples of the encoder state in a slot. */
+export function stateCount(c: StateColumns, slot: number): number {
+  return (c.i32[slot >>> PAGE_SHIFT] as Int32Array)[(slot & SLOT_MASK) * c.i32Stride + I_COUNT] as number;
+}
+
+/**
+ * Incremental encoder of one raw chunk. Samples must arrive with strictly increasing timestamps.
+ *
+ * The bit writer, the two Rice states and the XOR state are the encoder's own number fields, and its bytes live in
+ * a slot of a {@link ByteArena} (young samples as raw float64 pairs, then the encoded body): so that its whole state
+ * is numbers, which a set of heads keeps in {@link StateColumns} and one encoder loads, appends to and saves back.
+ */
+export class ChunkEncoder implements BitSink, XorFields {
   count = 0;
   firstTs = 0;
   lastTs = 0;
-  // Allocated when the chunk settles (encodeAll): a young head is three objects instead of eight for the garbage
-  // collector to trace, at a million heads.
-  private body!: BitWriter;
-  private tsRice!: RiceState;
-  private valRice!: RiceState;
+  private dec = 0;
+  /** Size class and offset of the slot in the arena (class -1: none yet). */
+  private cls = -1;
+  private base = 0;
+  private byteIndex = 0;
+  /** Pending bits not yet in the slot (fewer than 8 between calls), right-aligned. */
+  private acc = 0;
+  private accBits = 0;
+  /** The samples are raw pairs in the slot (until YOUNG_SAMPLES of them). */
+  private young = true;
+  private tsSum = 4;
+  private tsN = 1;
+  private valSum = 4;
+  private valN = 1;
   private tsUnit = 0;
   private prevUnits = 0;
   private prevDelta = 0;
-  private floatMode: boolean;
+  private floatMode = false;
+  private xorMode = false;
   private firstInt = 0;
   private prevInt = 0;
   private valueFactor = 0;
   private firstFloat = 0;
-  private xor: XorState | null = null;
-  /** Timestamp and value pairs while the chunk is young; null once encoded. */
-  private young: number[] | null = [];
+  /** XOR state (see float-xor.ts), used in float mode. */
+  hi = 0;
+  lo = 0;
+  lead = -1;
+  trail = 0;
 
-  /** `decimals` null stores exact float64 values. */
-  constructor(readonly decimals: number | null) {
+  /** `decimals` null stores exact float64 values; without an arena the encoder has one of its own. */
+  constructor(
+    decimals: number | null,
+    private readonly arena: ByteArena = new ByteArena(0),
+  ) {
+    this.clear(decimals);
+  }
+
+  /** Storage precision (null: exact float64). */
+  get decimals(): number | null {
+    return Number.isNaN(this.dec) ? null : this.dec;
+  }
+
+  /** Decimals of the scaled integers (0 for exact float64 values, which never scale). */
+  private get scaleDecimals(): number {
+    return Number.isNaN(this.dec) ? 0 : this.dec;
+  }
+
+  /** Makes this a new empty encoder (its slot, if any, must have been released or saved elsewhere). */
+  clear(decimals: number | null): void {
+    this.dec = decimals ?? NaN;
+    this.count = 0;
+    this.firstTs = 0;
+    this.lastTs = 0;
+    this.cls = -1;
+    this.base = 0;
+    this.byteIndex = 0;
+    this.acc = 0;
+    this.accBits = 0;
+    this.young = true;
+    this.resetCodes();
+    this.tsUnit = 0;
     this.floatMode = decimals === null;
+    this.xorMode = false;
+    this.firstInt = 0;
+    this.prevInt = 0;
+    this.valueFactor = 0;
+    this.firstFloat = 0;
+    this.hi = 0;
+    this.lo = 0;
+    this.lead = -1;
+    this.trail = 0;
+  }
+
+  /** Saves the state into a slot of the columns. */
+  saveState(c: StateColumns, slot: number): void {
+    const f = c.f64[slot >>> PAGE_SHIFT] as Float64Array;
+    const fi = (slot & SLOT_MASK) * c.f64Stride;
+    f[fi] = this.firstTs;
+    f[fi + 1] = this.lastTs;
+    f[fi + 2] = this.firstInt;
+    f[fi + 3] = this.prevInt;
+    f[fi + 4] = this.valueFactor;
+    f[fi + 5] = this.firstFloat;
+    f[fi + 6] = this.tsSum;
+    f[fi + 7] = this.valSum;
+    f[fi + 8] = this.base;
+    f[fi + 9] = this.tsUnit;
+    f[fi + 10] = this.prevUnits;
+    f[fi + 11] = this.prevDelta;
+    f[fi + F_DECIMALS] = this.dec;
+    const i = c.i32[slot >>> PAGE_SHIFT] as Int32Array;
+    const ii = (slot & SLOT_MASK) * c.i32Stride;
+    i[ii] = this.count;
+    i[ii + 1] = this.cls;
+    i[ii + 2] = this.byteIndex;
+    i[ii + 3] = this.acc;
+    i[ii + 4] = this.accBits;
+    i[ii + 5] = (this.young ? FLAG_YOUNG : 0) | (this.floatMode ? FLAG_FLOAT : 0) | (this.xorMode ? FLAG_XOR : 0);
+    i[ii + 6] = this.tsN;
+    i[ii + 7] = this.valN;
+    i[ii + 8] = this.hi;
+    i[ii + 9] = this.lo;
+    i[ii + 10] = this.lead;
+    i[ii + 11] = this.trail;
+  }
+
+  /** Loads the state saved in a slot of the columns (by an encoder on the same arena). */
+  loadState(c: StateColumns, slot: number): void {
+    const f = c.f64[slot >>> PAGE_SHIFT] as Float64Array;
+    const fi = (slot & SLOT_MASK) * c.f64Stride;
+    this.firstTs = f[fi] as number;
+    this.lastTs = f[fi + 1] as number;
+    this.firstInt = f[fi + 2] as number;
+    this.prevInt = f[fi + 3] as number;
+    this.valueFactor = f[fi + 4] as number;
+    this.firstFloat = f[fi + 5] as number;
+    this.tsSum = f[fi + 6] as number;
+    this.valSum = f[fi + 7] as number;
+    this.base = f[fi + 8] as number;
+    this.tsUnit = f[fi + 9] as number;
+    this.prevUnits = f[fi + 10] as number;
+    this.prevDelta = f[fi + 11] as number;
+    this.dec = f[fi + F_DECIMALS] as number;
+    const i = c.i32[slot >>> PAGE_SHIFT] as Int32Array;
+    const ii = (slot & SLOT_MASK) * c.i32Stride;
+    this.count = i[ii] as number;
+    this.cls = i[ii + 1] as number;
+    this.byteIndex = i[ii + 2] as number;
+    this.acc = i[ii + 3] as number;
+    this.accBits = i[ii + 4] as number;
+    const flags = i[ii + 5] as number;
+    this.young = (flags & FLAG_YOUNG) !== 0;
+    this.floatMode = (flags & FLAG_FLOAT) !== 0;
+    this.xorMode = (flags & FLAG_XOR) !== 0;
+    this.tsN = i[ii + 6] as number;
+    this.valN = i[ii + 7] as number;
+    this.hi = i[ii + 8] as number;
+    this.lo = i[ii + 9] as number;
+    this.lead = i[ii + 10] as number;
+    this.trail = i[ii + 11] as number;
   }
 
   /** Appends a finite sample with a timestamp after {@link lastTs}; the caller checks both. */
   append(tsMs: number, value: number): void {
     if (this.young) {
-      if (this.count === 0) this.firstTs = tsMs;
-      this.young.push(tsMs, value);
-      this.lastTs = tsMs;
-      this.count++;
-      if (this.count >= YOUNG_SAMPLES) this.settle();
+      this.appendYoung(tsMs, value);
       return;
     }
     const offset = tsMs - this.firstTs;
@@ -87,12 +256,13 @@ export class ChunkEncoder {
   /** The chunk so far: header plus body. A young chunk is encoded into a copy and stays young. */
   toBytes(): Uint8Array {
     if (this.young) {
-      const copy = new ChunkEncoder(this.decimals);
-      copy.young = null;
-      copy.encodeAll(this.young);
-      return copy.toBytes();
+      const copy = new ChunkEncoder(this.decimals, copyArena);
+      copy.encodeAll(this.youngPairs());
+      const bytes = copy.toBytes();
+      copy.release();
+      return bytes;
     }
-    const out = new BitWriter(16 + Math.ceil(this.body.bitLength / 8));
+    const out = new BitWriter(16 + this.byteIndex + 1);
     out.writeVarUint(CHUNK_VERSION);
     out.writeBits(this.floatMode ? MODE_FLOAT : MODE_INT, 8);
     out.writeVarUint(this.count);
@@ -101,18 +271,94 @@ export class ChunkEncoder {
     if (this.floatMode) {
       writeFloat64(out, this.firstFloat);
     } else {
-      out.writeVarInt(this.decimals ?? 0);
+      out.writeVarInt(this.scaleDecimals);
       out.writeVarUint(this.valueFactor);
       out.writeVarInt(this.firstInt);
     }
-    out.append(this.body);
+    if (this.cls >= 0) {
+      const at = this.arena.at(this.cls, this.base);
+      out.appendBytes(this.arena.page(this.cls, this.base), at, at + this.byteIndex);
+    }
+    if (this.accBits > 0) out.writeBits(this.acc, this.accBits);
     return out.toBytes();
   }
 
   /** Approximate encoded size in bytes. */
   get sizeBytes(): number {
     // A young chunk: a few bits per sample once encoded, as a settled one.
-    return 16 + (this.young ? this.count : this.body.bitLength >>> 3);
+    return 16 + (this.young ? this.count : this.byteIndex);
+  }
+
+  /** Gives the slot back to the arena; the encoder is not used afterwards. */
+  release(): void {
+    if (this.cls >= 0) this.arena.release(this.cls, this.base);
+    this.cls = -1;
+  }
+
+  /** Writes the low `n` bits of `v` (0 ≤ n ≤ 32) into the slot, as BitWriter does. */
+  writeBits(v: number, n: number): void {
+    if (n > 24) {
+      // Keep the accumulator within 31 bits: at most 7 pending plus 24 new.
+      this.writeBits(v >>> 16, n - 16);
+      this.writeBits(v & 0xffff, 16);
+      return;
+    }
+    this.acc = (this.acc << n) | (v & ((1 << n) - 1));
+    this.accBits += n;
+    if (this.accBits >= 8) this.flushAcc();
+    this.acc &= (1 << this.accBits) - 1;
+  }
+
+  private flushAcc(): void {
+    if (this.byteIndex + 4 > ByteArena.slotSize(this.cls)) this.grow(this.byteIndex + 4);
+    const page = this.arena.page(this.cls, this.base);
+    const at = this.arena.at(this.cls, this.base);
+    while (this.accBits >= 8) {
+      this.accBits -= 8;
+      page[at + this.byteIndex++] = (this.acc >>> this.accBits) & 0xff;
+    }
+  }
+
+  /** Moves the slot's first `byteIndex` bytes to a slot of at least `bytes` bytes. */
+  private grow(bytes: number): void {
+    const cls = ByteArena.classFor(Math.max(bytes, this.byteIndex * 2));
+    const base = this.arena.alloc(cls);
+    if (this.cls >= 0) {
+      const from = this.arena.at(this.cls, this.base);
+      const bytes = this.arena.page(this.cls, this.base).subarray(from, from + this.byteIndex);
+      this.arena.page(cls, base).set(bytes, this.arena.at(cls, base));
+      this.arena.release(this.cls, this.base);
+    }
+    this.cls = cls;
+    this.base = base;
+  }
+
+  private appendYoung(tsMs: number, value: number): void {
+    if (this.count === 0) this.firstTs = tsMs;
+    const at = this.count * YOUNG_BYTES;
+    // One slot for the young samples that the encoded body then starts in: a slot per size on the way up would
+    // leave a class of slots that every head used once, at start, and none needs again.
+    if (this.cls < 0) this.grow(YOUNG_SAMPLES * YOUNG_BYTES);
+    pairScratch[0] = tsMs;
+    pairScratch[1] = value;
+    this.arena.page(this.cls, this.base).set(pairBytes, this.arena.at(this.cls, this.base) + at);
+    this.lastTs = tsMs;
+    this.count++;
+    if (this.count >= YOUNG_SAMPLES) this.encodeAll(this.youngPairs());
+  }
+
+  /** The young samples as timestamp and value pairs. */
+  private youngPairs(): number[] {
+    const pairs: number[] = [];
+    if (this.cls < 0) return pairs;
+    const page = this.arena.page(this.cls, this.base);
+    const start = this.arena.at(this.cls, this.base);
+    for (let i = 0; i < this.count; i++) {
+      const at = start + i * YOUNG_BYTES;
+      for (let b = 0; b < YOUNG_BYTES; b++) pairBytes[b] = page[at + b] as number;
+      pairs.push(pairScratch[0] as number, pairScratch[1] as number);
+    }
+    return pairs;
   }
 
   private writeFirst(tsMs: number, value: number): void {
@@ -120,7 +366,7 @@ export class ChunkEncoder {
     this.lastTs = tsMs;
     this.count = 1;
     if (!this.floatMode) {
-      const n = toScaled(value, this.decimals ?? 0);
+      const n = toScaled(value, this.scaleDecimals);
       if (Math.abs(n) <= MAX_SCALED) {
         this.firstInt = n;
         this.prevInt = n;
@@ -129,12 +375,17 @@ export class ChunkEncoder {
       this.floatMode = true;
     }
     this.firstFloat = value;
-    this.xor = new XorState(value);
+    this.xorMode = true;
+    const [hi, lo] = floatHalves(value);
+    this.hi = hi | 0;
+    this.lo = lo | 0;
+    this.lead = -1;
+    this.trail = 0;
   }
 
   /** The value factor that fits `value` (-1: float mode needed); sets a first factor in place when possible. */
   private fitValue(value: number): number {
-    const n = toScaled(value, this.decimals ?? 0);
+    const n = toScaled(value, this.scaleDecimals);
     if (Math.abs(n) > MAX_SCALED) return -1;
     const diff = Math.abs(n - this.firstInt);
     if (diff === 0) return this.valueFactor;
@@ -149,25 +400,40 @@ export class ChunkEncoder {
   private writeNext(tsMs: number, value: number): void {
     const units = (tsMs - this.firstTs) / this.tsUnit;
     const delta = units - this.prevUnits;
-    writeSignedRice(this.body, this.tsRice, delta - this.prevDelta);
+    this.writeTsCode(delta - this.prevDelta);
     this.prevUnits = units;
     this.prevDelta = delta;
     this.lastTs = tsMs;
     this.count++;
-    if (this.xor) {
-      writeXor(this.body, this.xor, value);
+    if (this.xorMode) {
+      writeXor(this, this, value);
       return;
     }
-    const n = toScaled(value, this.decimals ?? 0);
-    writeSignedRice(this.body, this.valRice, this.valueFactor === 0 ? 0 : (n - this.prevInt) / this.valueFactor);
+    const n = toScaled(value, this.scaleDecimals);
+    this.writeValueCode(this.valueFactor === 0 ? 0 : (n - this.prevInt) / this.valueFactor);
     this.prevInt = n;
   }
 
-  /** Encodes the young samples, with the unit and factor that fit them all. */
-  private settle(): void {
-    const pairs = this.young ?? [];
-    this.young = null;
-    this.encodeAll(pairs);
+  /** A signed Rice code of the timestamp column (as writeSignedRice with a RiceState). */
+  private writeTsCode(v: number): void {
+    const u = zigzag(v);
+    writeRiceK(this, riceK(this.tsSum, this.tsN), u);
+    this.tsSum += u;
+    if (++this.tsN >= RICE_RESET_COUNT) {
+      this.tsSum = Math.floor(this.tsSum / 2);
+      this.tsN = RICE_RESET_COUNT / 2;
+    }
+  }
+
+  /** A signed Rice code of the value column. */
+  private writeValueCode(v: number): void {
+    const u = zigzag(v);
+    writeRiceK(this, riceK(this.valSum, this.valN), u);
+    this.valSum += u;
+    if (++this.valN >= RICE_RESET_COUNT) {
+      this.valSum = Math.floor(this.valSum / 2);
+      this.valN = RICE_RESET_COUNT / 2;
+    }
   }
 
   /** Re-encodes every sample with the unit, factor and mode that fit the new one too, then appends it. */
@@ -179,13 +445,29 @@ export class ChunkEncoder {
     this.encodeAll(pairs);
   }
 
+  /** Starts an empty body, in the slot it has when that holds about three bytes a sample. */
   private reset(samples: number): void {
-    this.body = new BitWriter(Math.max(32, samples * 3));
-    this.tsRice = new RiceState();
-    this.valRice = new RiceState();
+    this.young = false;
+    this.byteIndex = 0;
+    this.acc = 0;
+    this.accBits = 0;
+    const bytes = Math.max(16, samples * 3);
+    if (this.cls < 0 || ByteArena.slotSize(this.cls) < bytes) {
+      this.release();
+      this.grow(bytes);
+    }
+    this.resetCodes();
+    this.count = 0;
+  }
+
+  /** The Rice statistics and timestamp deltas of an empty body. */
+  private resetCodes(): void {
+    this.tsSum = 4;
+    this.tsN = 1;
+    this.valSum = 4;
+    this.valN = 1;
     this.prevUnits = 0;
     this.prevDelta = 0;
-    this.count = 0;
   }
 
   /** Encodes timestamp and value pairs from scratch (the encoder's body is replaced), with the gcd unit and factor. */
@@ -194,7 +476,7 @@ export class ChunkEncoder {
     this.reset(n);
     if (n === 0) return;
     const tsUnit = tsUnitOf(pairs);
-    const valueFactor = this.floatMode ? 0 : valueFactorOf(pairs, this.decimals ?? 0);
+    const valueFactor = this.floatMode ? 0 : valueFactorOf(pairs, this.scaleDecimals);
     if (valueFactor < 0) this.floatMode = true;
     // writeFirst keeps float mode once it is on, and starts a fresh XOR state for it.
     this.writeFirst(pairs[0] as number, pairs[1] as number);
@@ -202,84 +484,6 @@ export class ChunkEncoder {
     this.valueFactor = Math.max(0, valueFactor);
     for (let i = 1; i < n; i++) this.writeNext(pairs[2 * i] ?? 0, pairs[2 * i + 1] ?? 0);
   }
-}
-
-function gcdOrFirst(acc: number, x: number): number {
-  if (x === 0) return acc;
-  return acc === 0 ? x : gcd(acc, x);
-}
-
-/** The gcd of the timestamps' offsets from the first (0 for one sample). */
-function tsUnitOf(pairs: readonly number[]): number {
-  const first = pairs[0] ?? 0;
-  let unit = 0;
-  for (let i = 2; i < pairs.length; i += 2) unit = gcdOrFirst(unit, (pairs[i] ?? 0) - first);
-  return unit;
-}
-
-/** The gcd of the scaled values' offsets from the first (0: all equal); -1 when one is out of the integer range. */
-function valueFactorOf(pairs: readonly number[], decimals: number): number {
-  const first = toScaled(pairs[1] ?? 0, decimals);
-  if (Math.abs(first) > MAX_SCALED) return -1;
-  let factor = 0;
-  for (let i = 3; i < pairs.length; i += 2) {
-    const n = toScaled(pairs[i] ?? 0, decimals);
-    if (Math.abs(n) > MAX_SCALED) return -1;
-    factor = gcdOrFirst(factor, Math.abs(n - first));
-  }
-  return factor;
-}
-
-interface Header {
-  readonly count: number;
-  readonly firstTs: number;
-  readonly tsUnit: number;
-  readonly floatMode: boolean;
-  readonly decimals: number;
-  readonly valueFactor: number;
-  readonly first: number;
-}
-
-function readHeader(r: BitReader): Header {
-  const version = r.readVarUint();
-  if (version !== CHUNK_VERSION) throw new RangeError(`unsupported chunk version ${version}`);
-  const floatMode = r.readBits(8) === MODE_FLOAT;
-  const count = r.readVarUint();
-  const firstTs = r.readVarInt();
-  const tsUnit = r.readVarUint();
-  if (floatMode) return { count, firstTs, tsUnit, floatMode, decimals: 0, valueFactor: 0, first: readFloat64(r) };
-  const decimals = r.readVarInt();
-  const valueFactor = r.readVarUint();
-  return { count, firstTs, tsUnit, floatMode, decimals, valueFactor, first: r.readVarInt() };
-}
-
-/** Decodes a chunk written by {@link ChunkEncoder}. Throws RangeError on an unknown version. */
-export function decodeChunk(bytes: Uint8Array): DecodedChunk {
-  const r = new BitReader(bytes);
-  const h = readHeader(r);
-  const timestampsMs = new Float64Array(h.count);
-  const values = new Float64Array(h.count);
-  if (h.count === 0) return { timestampsMs, values };
-  timestampsMs[0] = h.firstTs;
-  values[0] = h.floatMode ? h.first : fromScaled(h.first, h.decimals);
-  const tsRice = new RiceState();
-  const valRice = new RiceState();
-  const xor = h.floatMode ? new XorState(h.first) : null;
-  let units = 0;
-  let delta = 0;
-  let n = h.first;
-  for (let i = 1; i < h.count; i++) {
-    delta += readSignedRice(r, tsRice);
-    units += delta;
-    timestampsMs[i] = h.firstTs + units * h.tsUnit;
-    if (xor) {
-      values[i] = readXor(r, xor);
-    } else {
-      n += readSignedRice(r, valRice) * h.valueFactor;
-      values[i] = fromScaled(n, h.decimals);
-    }
-  }
-  return { timestampsMs, values };
 }
 
 /** Encodes samples (strictly ascending, finite) as one chunk. */

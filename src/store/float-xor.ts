@@ -3,7 +3,7 @@
 // one; an identical value costs 1 bit, otherwise the meaningful bits of the XOR are written inside a window of
 // leading/trailing zeros that is reused while it fits. This is the fallback for series that cannot be stored as
 // scaled integers (exact policy, values beyond ±2^50 after scaling). 64-bit words are handled as two 32-bit halves.
-import type { BitReader, BitWriter } from './bits.ts';
+import type { BitReader, BitSink } from './bits.ts';
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -21,7 +21,7 @@ export function floatFromHalves(hi: number, lo: number): number {
 }
 
 /** Writes a float64 verbatim (64 bits). */
-export function writeFloat64(w: BitWriter, v: number): void {
+export function writeFloat64(w: BitSink, v: number): void {
   const [hi, lo] = floatHalves(v);
   w.writeBits(hi, 32);
   w.writeBits(lo, 32);
@@ -37,8 +37,16 @@ function trailingZeros32(x: number): number {
   return x === 0 ? 32 : 31 - Math.clz32(x & -x);
 }
 
+/** The XOR state's fields, which a head's chunk encoder keeps as its own rather than as one more object per head. */
+export interface XorFields {
+  hi: number;
+  lo: number;
+  lead: number;
+  trail: number;
+}
+
 /** XOR state shared by encoder and decoder: previous value bits and the current zero window. */
-export class XorState {
+export class XorState implements XorFields {
   hi = 0;
   lo = 0;
   lead = -1;
@@ -50,7 +58,7 @@ export class XorState {
 }
 
 /** Writes the n-bit slice of (hi:lo) that starts `shift` bits from the right. */
-function writeSlice(w: BitWriter, word: [number, number], slice: { shift: number; n: number }): void {
+function writeSlice(w: BitSink, word: [number, number], slice: { shift: number; n: number }): void {
   const [hi, lo] = word;
   const { shift, n } = slice;
   let h: number;
@@ -83,12 +91,13 @@ function readSlice(r: BitReader, shift: number, n: number): [number, number] {
 }
 
 /** Encodes the next value against the state. */
-export function writeXor(w: BitWriter, s: XorState, v: number): void {
+export function writeXor(w: BitSink, s: XorFields, v: number): void {
   const [hi, lo] = floatHalves(v);
   const xh = (hi ^ s.hi) >>> 0;
   const xl = (lo ^ s.lo) >>> 0;
-  s.hi = hi;
-  s.lo = lo;
+  // Kept as int32, the same bits (only XOR reads them here): a head's state keeps them in an Int32Array.
+  s.hi = hi | 0;
+  s.lo = lo | 0;
   if (xh === 0 && xl === 0) {
     w.writeBits(0, 1);
     return;

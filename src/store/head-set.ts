@@ -4,58 +4,95 @@
 // becomes a raw chunk row plus rollup rows. flush() checkpoints dirty heads into `head_chunks` (a slice of them per
 // call, the sample log covering the rest), and open() reloads them and replays the log, so a restart resumes the
 // same chunks instead of writing small ones.
-import { ChunkEncoder, decodeChunk, type DecodedChunk } from './chunk-codec.ts';
+//
+// There are close to a million heads at the scale envelope, so a head is no object: it is a slot of number columns
+// (its encoder's state, series and window, dirty flag) and a slot of bytes in an arena, and one encoder loads a
+// head's state, appends and saves it back. The garbage collector sees a few large arrays instead of millions of
+// small objects, and a head costs about 165 bytes of state plus its slot of bytes (128 at first).
+import { ByteArena } from './byte-arena.ts';
+import {
+  ChunkEncoder,
+  decodeChunk,
+  STATE_F64,
+  STATE_I32,
+  STATE_PAGE_SLOTS,
+  stateCount,
+  stateLastTs,
+  stateFirstTs,
+  type DecodedChunk,
+  type StateColumns,
+} from './chunk-codec.ts';
 import type { HeadRow } from './chunk-repo.ts';
 import { MAX_CHUNK_SAMPLES, RAW_WINDOW_MS, rawWindowStart } from './tiers.ts';
 
-/** One open chunk. */
-export interface Head {
+/** A head that was cut: its chunk, encoded, and where it was. */
+export interface CutHead {
   readonly seriesId: number;
   readonly windowStartMs: number;
-  readonly encoder: ChunkEncoder;
-  /** Changed since the last checkpoint. */
-  dirty: boolean;
-  /** A checkpoint row holds (some of) this head. */
-  checkpointed: boolean;
+  readonly firstTs: number;
+  readonly lastTs: number;
+  readonly count: number;
+  readonly decimals: number | null;
+  readonly data: Uint8Array;
 }
 
 /** Result of appending one sample. */
 export type HeadAppend = 'ok' | 'late' | 'unknown';
 
+/** The head set's own numbers after each slot's encoder state. */
+const F_WINDOW = STATE_F64;
+const I_DIRTY = STATE_I32;
+
+/** Page of a slot in the columns. */
+const pageOf = (slot: number): number => Math.floor(slot / STATE_PAGE_SLOTS);
+/** First number of a slot in its page. */
+const rowOf = (slot: number, stride: number): number => (slot % STATE_PAGE_SLOTS) * stride;
+
 /** All heads of the store. */
 export class HeadSet {
-  private readonly heads = new Map<number, Head>();
-  private cuts: Head[] = [];
+  /** Slot of each series' head. */
+  private readonly slots = new Map<number, number>();
+  /** Slots given back by cut heads, for reuse. */
+  private readonly freeSlots: number[] = [];
+  private usedSlots = 0;
+  private readonly cols: StateColumns = { f64: [], i32: [], f64Stride: STATE_F64 + 1, i32Stride: STATE_I32 + 1 };
+  private readonly arena = new ByteArena();
+  /** The encoder every head's state passes through. */
+  private readonly enc = new ChunkEncoder(null, this.arena);
+  private cuts: CutHead[] = [];
 
   /** `decimalsOf` gives the storage precision of a series (from its metric), undefined for an unknown series. */
   constructor(private readonly decimalsOf: (seriesId: number) => number | null | undefined) {}
 
   get size(): number {
-    return this.heads.size;
+    return this.slots.size;
   }
 
   /** Appends a finite sample. A head that the sample closes is kept for {@link takeCuts}. */
   append(seriesId: number, tsMs: number, value: number): HeadAppend {
-    let head = this.heads.get(seriesId);
-    if (head && tsMs <= head.encoder.lastTs) return 'late';
-    if (head && (tsMs >= head.windowStartMs + RAW_WINDOW_MS || head.encoder.count >= MAX_CHUNK_SAMPLES)) {
-      this.cuts.push(head);
-      this.heads.delete(seriesId);
-      head = undefined;
+    let slot = this.slots.get(seriesId);
+    if (slot !== undefined) {
+      if (tsMs <= stateLastTs(this.cols, slot)) return 'late';
+      if (tsMs >= this.windowOf(slot) + RAW_WINDOW_MS || stateCount(this.cols, slot) >= MAX_CHUNK_SAMPLES) {
+        this.cuts.push(this.cut(seriesId, slot));
+        slot = undefined;
+      }
     }
-    if (!head) {
+    if (slot === undefined) {
       const decimals = this.decimalsOf(seriesId);
       if (decimals === undefined) return 'unknown';
-      head = { seriesId, windowStartMs: rawWindowStart(seriesId, tsMs), encoder: new ChunkEncoder(decimals), dirty: true, checkpointed: false };
-      this.heads.set(seriesId, head);
+      slot = this.open(seriesId, { windowStartMs: rawWindowStart(seriesId, tsMs), decimals });
+    } else {
+      this.enc.loadState(this.cols, slot);
     }
-    head.encoder.append(tsMs, value);
-    head.dirty = true;
+    this.enc.append(tsMs, value);
+    this.enc.saveState(this.cols, slot);
+    this.setDirty(slot, 1);
     return 'ok';
   }
 
   /** Heads cut by {@link append} since the last call. */
-  takeCuts(): Head[] {
+  takeCuts(): CutHead[] {
     const cuts = this.cuts;
     this.cuts = [];
     return cuts;
@@ -63,39 +100,48 @@ export class HeadSet {
 
   /** Samples buffered for a series. */
   samples(seriesId: number): DecodedChunk | undefined {
-    const head = this.heads.get(seriesId);
-    return head && head.encoder.count > 0 ? decodeChunk(head.encoder.toBytes()) : undefined;
+    const slot = this.slots.get(seriesId);
+    if (slot === undefined || stateCount(this.cols, slot) === 0) return undefined;
+    this.enc.loadState(this.cols, slot);
+    return decodeChunk(this.enc.toBytes());
   }
 
   /** First buffered timestamp of a series. */
   firstTs(seriesId: number): number | undefined {
-    return this.heads.get(seriesId)?.encoder.firstTs;
+    const slot = this.slots.get(seriesId);
+    return slot === undefined ? undefined : stateFirstTs(this.cols, slot);
   }
 
   /** Removes and returns the heads whose window ended at or before `nowMs`. */
-  cutClosed(nowMs: number): Head[] {
-    const out: Head[] = [];
-    for (const [id, head] of this.heads) {
-      if (head.windowStartMs + RAW_WINDOW_MS <= nowMs) {
-        out.push(head);
-        this.heads.delete(id);
-      }
+  cutClosed(nowMs: number): CutHead[] {
+    const out: CutHead[] = [];
+    for (const [id, slot] of this.slots) {
+      if (this.windowOf(slot) + RAW_WINDOW_MS <= nowMs) out.push(this.cut(id, slot));
     }
     return out;
   }
 
-  /** Heads changed since their last checkpoint; with `slice`, only those whose id is `index` modulo `of`. */
-  dirtyHeads(slice?: { readonly index: number; readonly of: number }): Head[] {
-    const out: Head[] = [];
-    for (const h of this.heads.values()) {
-      if (h.dirty && (!slice || h.seriesId % slice.of === slice.index)) out.push(h);
+  /** Series whose heads changed since their last checkpoint; with `slice`, only ids that are `index` modulo `of`. */
+  dirtyIds(slice?: { readonly index: number; readonly of: number }): number[] {
+    const out: number[] = [];
+    for (const [id, slot] of this.slots) {
+      if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
     }
     return out;
   }
 
-  /** Checkpoint row of a head. */
-  static toRow(head: Head): HeadRow {
-    return { seriesId: head.seriesId, windowStartMs: head.windowStartMs, data: head.encoder.toBytes() };
+  /** Checkpoint row of a series' head (an empty tombstone when it has none). */
+  toRow(seriesId: number): HeadRow {
+    const slot = this.slots.get(seriesId);
+    if (slot === undefined) return { seriesId, windowStartMs: 0, data: new Uint8Array(0) };
+    this.enc.loadState(this.cols, slot);
+    return { seriesId, windowStartMs: this.windowOf(slot), data: this.enc.toBytes() };
+  }
+
+  /** Marks a series' head as checkpointed as it is now. */
+  markClean(seriesId: number): void {
+    const slot = this.slots.get(seriesId);
+    if (slot !== undefined) this.setDirty(slot, 0);
   }
 
   /** Reloads checkpointed heads (at open); tombstones (empty rows) are skipped. */
@@ -103,15 +149,53 @@ export class HeadSet {
     for (const row of rows) {
       if (row.data.length === 0) continue;
       const samples = decodeChunk(row.data);
-      const encoder = new ChunkEncoder(this.decimalsOf(row.seriesId) ?? null);
-      for (let i = 0; i < samples.values.length; i++) encoder.append(samples.timestampsMs[i] ?? 0, samples.values[i] ?? 0);
-      this.heads.set(row.seriesId, {
-        seriesId: row.seriesId,
-        windowStartMs: row.windowStartMs,
-        encoder,
-        dirty: false,
-        checkpointed: true,
-      });
+      const decimals = this.decimalsOf(row.seriesId) ?? null;
+      const slot = this.open(row.seriesId, { windowStartMs: row.windowStartMs, decimals });
+      for (let i = 0; i < samples.values.length; i++) this.enc.append(samples.timestampsMs[i] ?? 0, samples.values[i] ?? 0);
+      this.enc.saveState(this.cols, slot);
     }
+  }
+
+  private windowOf(slot: number): number {
+    return (this.cols.f64[pageOf(slot)] as Float64Array)[rowOf(slot, this.cols.f64Stride) + F_WINDOW] as number;
+  }
+
+  private isDirty(slot: number): boolean {
+    return (this.cols.i32[pageOf(slot)] as Int32Array)[rowOf(slot, this.cols.i32Stride) + I_DIRTY] === 1;
+  }
+
+  private setDirty(slot: number, dirty: 0 | 1): void {
+    (this.cols.i32[pageOf(slot)] as Int32Array)[rowOf(slot, this.cols.i32Stride) + I_DIRTY] = dirty;
+  }
+
+  /** A slot for a new empty head of the series, with the encoder cleared for it (not dirty: nothing appended yet). */
+  private open(seriesId: number, head: { readonly windowStartMs: number; readonly decimals: number | null }): number {
+    const slot = this.freeSlots.pop() ?? this.newSlot();
+    this.slots.set(seriesId, slot);
+    this.enc.clear(head.decimals);
+    (this.cols.f64[pageOf(slot)] as Float64Array)[rowOf(slot, this.cols.f64Stride) + F_WINDOW] = head.windowStartMs;
+    this.setDirty(slot, 0);
+    return slot;
+  }
+
+  private newSlot(): number {
+    const slot = this.usedSlots++;
+    const c = this.cols;
+    if (slot >= c.f64.length * STATE_PAGE_SLOTS) {
+      c.f64.push(new Float64Array(STATE_PAGE_SLOTS * c.f64Stride));
+      c.i32.push(new Int32Array(STATE_PAGE_SLOTS * c.i32Stride));
+    }
+    return slot;
+  }
+
+  /** Encodes a head leaving the set and frees its slots. */
+  private cut(seriesId: number, slot: number): CutHead {
+    this.enc.loadState(this.cols, slot);
+    const data = this.enc.toBytes();
+    this.enc.release();
+    this.slots.delete(seriesId);
+    this.freeSlots.push(slot);
+    const { firstTs, lastTs, count, decimals } = this.enc;
+    return { seriesId, windowStartMs: this.windowOf(slot), firstTs, lastTs, count, decimals, data };
   }
 }

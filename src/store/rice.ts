@@ -3,10 +3,11 @@
 // mean of recent values, so noisy deltas cost about log2(mean) + 2 bits and runs of zeros cost one bit each. Encoder
 // and decoder update the same state, so nothing but the bits is stored. Values far above the running mean are
 // escaped (ESCAPE_ONES ones, a 6-bit length, the value) so one spike never costs more than ~70 bits.
-import { bitLength, type BitReader, type BitWriter } from './bits.ts';
+import { bitLength, writeWideTo, type BitReader, type BitSink } from './bits.ts';
 
 const ESCAPE_ONES = 12;
-const RESET_COUNT = 16;
+/** Values after which the running sum and count are halved. */
+export const RICE_RESET_COUNT = 16;
 const MAX_K = 52;
 const POW2: readonly number[] = Array.from({ length: 64 }, (_, i) => 2 ** i);
 
@@ -23,35 +24,47 @@ export class RiceState {
 
   /** Current Rice parameter: the smallest k with n·2^k ≥ sum, i.e. 2^k ≥ ceil(sum / n). */
   k(): number {
-    if (this.sum <= this.n) return 0;
-    return Math.min(MAX_K, bitLength(Math.ceil(this.sum / this.n) - 1));
+    return riceK(this.sum, this.n);
   }
 
   update(u: number): void {
     this.sum += u;
     this.n++;
-    if (this.n >= RESET_COUNT) {
+    if (this.n >= RICE_RESET_COUNT) {
       this.sum = Math.floor(this.sum / 2);
-      this.n = RESET_COUNT / 2;
+      this.n = RICE_RESET_COUNT / 2;
     }
   }
 }
 
+/** The Rice parameter of a running sum and count (see {@link RiceState}). */
+export function riceK(sum: number, n: number): number {
+  if (sum <= n) return 0;
+  return Math.min(MAX_K, bitLength(Math.ceil(sum / n) - 1));
+}
+
 /** Writes a non-negative integer u < 2^53. */
-export function writeRice(w: BitWriter, state: RiceState, u: number): void {
-  const k = state.k();
+export function writeRice(w: BitSink, state: RiceState, u: number): void {
+  writeRiceK(w, state.k(), u);
+  state.update(u);
+}
+
+/**
+ * Writes u < 2^53 with Rice parameter k; the caller keeps the running statistics (a head's encoder keeps them as
+ * its own fields, rather than as two more objects per head).
+ */
+export function writeRiceK(w: BitSink, k: number, u: number): void {
   const q = Math.floor(u / (POW2[k] ?? 1));
   if (q < ESCAPE_ONES) {
     // q ones then a zero, in one call (q + 1 ≤ 13 bits).
     w.writeBits(((1 << q) - 1) << 1, q + 1);
-    w.writeWide(u - q * (POW2[k] ?? 1), k);
+    writeWideTo(w, u - q * (POW2[k] ?? 1), k);
   } else {
     w.writeBits((1 << ESCAPE_ONES) - 1, ESCAPE_ONES);
     const len = bitLength(u);
     w.writeBits(len, 6);
-    w.writeWide(u, len);
+    writeWideTo(w, u, len);
   }
-  state.update(u);
 }
 
 /** Reads a value written by {@link writeRice} with the same state history. */
@@ -74,7 +87,7 @@ export function readRice(r: BitReader, state: RiceState): number {
 }
 
 /** Writes a signed integer (|v| < 2^52) via zigzag. */
-export function writeSignedRice(w: BitWriter, state: RiceState, v: number): void {
+export function writeSignedRice(w: BitSink, state: RiceState, v: number): void {
   writeRice(w, state, v >= 0 ? v * 2 : -v * 2 - 1);
 }
 

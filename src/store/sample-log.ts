@@ -6,7 +6,7 @@
 // is deleted, which bounds the log to about one round. open() restores the checkpoints and replays the log; a cut
 // head leaves a tombstone so that replay does not rebuild a window that is already a raw chunk. docs/store.md.
 import type { ChunkRepo, Tombstone } from './chunk-repo.ts';
-import { HeadSet, type Head } from './head-set.ts';
+import type { CutHead, HeadSet } from './head-set.ts';
 import { decodeLogRow, encodeLogRow, type DecodedLogRow, type LogSamples } from './sample-log-codec.ts';
 import type { StoreError } from './store-error.ts';
 import type { WriteQueue } from './write-queue.ts';
@@ -78,8 +78,8 @@ export class SampleLog {
   }
 
   /** The tombstone of a cut head: every log row that can hold its samples is already numbered. */
-  tombstone(head: Head): Tombstone {
-    return { seriesId: head.seriesId, windowStartMs: head.windowStartMs, cutUntilMs: head.encoder.lastTs, cutLogId: this.lastId };
+  tombstone(head: CutHead): Tombstone {
+    return { seriesId: head.seriesId, windowStartMs: head.windowStartMs, cutUntilMs: head.lastTs, cutLogId: this.lastId };
   }
 
   /**
@@ -91,20 +91,17 @@ export class SampleLog {
     const all = full || queue.logOverflowed;
     const index = this.round % this.slices;
     // In id order: the rows then go into head_chunks' rowid tree page by page instead of at random.
-    const dirty = heads.dirtyHeads(all ? undefined : { index, of: this.slices }).sort((a, b) => a.seriesId - b.seriesId);
+    const dirty = heads.dirtyIds(all ? undefined : { index, of: this.slices }).sort((a, b) => a - b);
     const upTo = this.lastId;
     const covered = this.covered.map((c, i) => (all || i === index ? upTo : c));
     const known = covered.filter((c): c is number => c !== undefined);
     const truncateTo = known.length === this.slices ? Math.min(...known) : undefined;
     const err = queue.commit((repo) => {
-      for (const head of dirty) repo.saveHead(HeadSet.toRow(head));
+      for (const id of dirty) repo.saveHead(heads.toRow(id));
       if (truncateTo !== undefined) repo.truncateLog(truncateTo);
     }, true);
     if (err) return err;
-    for (const head of dirty) {
-      head.dirty = false;
-      head.checkpointed = true;
-    }
+    for (const id of dirty) heads.markClean(id);
     covered.forEach((c, i) => (this.covered[i] = c));
     if (all) queue.logOverflowed = false;
     this.round++;

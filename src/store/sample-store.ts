@@ -28,7 +28,7 @@ import { cleanHistory, rawRows, rollupRows } from './build-rows.ts';
 import { decodeChunk } from './chunk-codec.ts';
 import type { ChunkRow } from './chunk-repo.ts';
 import { SqliteFindingStore } from './finding-repo.ts';
-import { HeadSet, type Head } from './head-set.ts';
+import { HeadSet, type CutHead } from './head-set.ts';
 import { SqliteHistoryStore } from './history-store.ts';
 import { runColumnQuery, runQuery, type QuerySources } from './query.ts';
 import { AcceptedSamples, SampleLog, type ReplayReport } from './sample-log.ts';
@@ -287,12 +287,11 @@ export class SqliteSampleStore implements SampleStore {
     return info ? this.p.policy(info.metric) : undefined;
   }
 
-  private enqueueCuts(cuts: readonly Head[]): void {
+  private enqueueCuts(cuts: readonly CutHead[]): void {
     if (cuts.length === 0) return;
     const rows: ChunkRow[] = [];
     for (const head of cuts) {
-      const data = head.encoder.toBytes();
-      const { firstTs, lastTs, count, decimals } = head.encoder;
+      const { firstTs, lastTs, count, decimals, data } = head;
       rows.push({ tier: 'raw', seriesId: head.seriesId, startMs: firstTs, endMs: lastTs, count, partial: false, data });
       const samples = decodeChunk(data);
       rows.push(...rollupRows({ seriesId: head.seriesId, decimals, samples }, this.p.tiers, true));

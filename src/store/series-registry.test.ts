@@ -65,3 +65,27 @@ test('many new series in one call, in any order and with repeats, each get the i
     assert.equal(registry.info(ids[0] as number)?.entity, keys[0]?.entity);
   });
 });
+
+test('the identities of cached series come back whole: cluster, kind, entity and metric per id', () => {
+  withDb((path) => {
+    const registry = new SeriesRegistry(new Database(path));
+    const keys = [
+      { cluster: 'a', kind: 'container' as const, entity: 'ns/p/c', metric: 'cpu_m' },
+      { cluster: 'a', kind: 'container' as const, entity: 'ns/p/c', metric: 'mem_b' },
+      { cluster: 'b', kind: 'container' as const, entity: 'ns/p/c', metric: 'cpu_m' },
+      { cluster: 'a', kind: 'node' as const, entity: 'n1', metric: 'cpu_m' },
+    ];
+    const ids = registry.resolve(keys, 1);
+    const cold = new SeriesRegistry(new Database(path));
+    ids.forEach((id, i) => {
+      assert.deepEqual(registry.info(id), { id, ...keys[i] }, 'cached when created');
+      assert.deepEqual(cold.info(id), { id, ...keys[i] }, 'read from the table, then cached');
+      assert.deepEqual(cold.info(id), { id, ...keys[i] });
+    });
+    assert.deepEqual(
+      registry.find({ cluster: 'a', entity: 'ns/p/c' }).map((s) => s.metric),
+      ['cpu_m', 'mem_b'],
+    );
+    assert.equal(registry.info(999), undefined);
+  });
+});
