@@ -100,7 +100,7 @@ async function freshCycle(collector: Collector, signal: AbortSignal): Promise<{ 
   }
 }
 
-async function runCycles(deps: SamplingDeps & { cycles: number }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
+async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: number }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
   const nodes = (): string[] => deps.cache.list('nodes').map((n) => n.name);
   const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes });
   const t = timed(inner);
@@ -125,7 +125,11 @@ async function runCycles(deps: SamplingDeps & { cycles: number }, which: 'metric
       totalMs,
       rssBytes: process.memoryUsage.rss(),
       heapUsedBytes: process.memoryUsage().heapUsed,
+      // maxRSS is in KiB.
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     });
+    // Like the service, which starts a cycle every collection interval and is idle in between.
+    if (cycle < deps.cycles) await sleep(Math.max(0, deps.intervalMs - totalMs));
   }
   return { cycles, collector, selector };
 }
@@ -162,6 +166,8 @@ interface PhaseOptions {
   readonly dataDir: string;
   readonly watchEvents: number;
   readonly cycles: number;
+  /** Time from one cycle's start to the next's (0: back to back). */
+  readonly intervalMs: number;
   /** `sampling`: the collection cycles alone (no watch replay, no API load), for work on the sampling path. */
   readonly mode: 'full' | 'sampling';
 }
@@ -170,7 +176,7 @@ interface PhaseOptions {
  * One source's cycles into a store of its own, closed afterwards. Only the reports come back: the store and the
  * collector (which holds it) become garbage before the next source's cycles.
  */
-async function cyclesInOwnStore(deps: Omit<SamplingDeps, 'store'> & { cycles: number; path: string }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<CycleReport[]> {
+async function cyclesInOwnStore(deps: Omit<SamplingDeps, 'store'> & { cycles: number; intervalMs: number; path: string }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<CycleReport[]> {
   const store = await SqliteSampleStore.open({ path: deps.path });
   try {
     return (await runCycles({ ...deps, store }, which, signal)).cycles;
@@ -190,7 +196,7 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   // Each source writes its own store, as a monitor that runs one source does: both first cycles create every series
   // (the kubelet's 865,000, the metrics-server's 640,000). The kubelet's store is closed before the other opens, so
   // neither cycle runs beside the other's heads; the metrics-server's stays open for the API phase.
-  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles };
+  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs };
   const kubeletCycles = await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
   try {
@@ -211,6 +217,7 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       'watch-events': { type: 'string', default: '60000' },
       cycles: { type: 'string', default: '3' },
+      'interval-ms': { type: 'string', default: '0' },
     },
   });
   // The service's defaults: kube.qps and kube.burst for the watch loops, collection.kubeletQps for the proxy.
@@ -224,7 +231,7 @@ async function main(): Promise<void> {
   await send(report);
   try {
     if (values.mode === 'full' || values.mode === 'sampling') {
-      const phases = { mode: values.mode, cycles: Number(values.cycles), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) } as const;
+      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) } as const;
       await full({ http: client.request, proxyHttp: proxyClient.request, cache, ...phases }, ac.signal);
     }
   } finally {

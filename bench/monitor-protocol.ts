@@ -41,6 +41,8 @@ export interface CycleReport {
   /** The monitor's RSS and live heap right after the cycle (one source's store open: what a running monitor holds). */
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** The monitor process's peak RSS so far (VmHWM). */
+  readonly peakRssBytes: number;
 }
 
 export interface SamplingReport {

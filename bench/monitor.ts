@@ -10,8 +10,9 @@
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
 // Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
-//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--only-sampling] [--out bench/results/monitor-<scenario>.json]
-// `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path.
+//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--interval 0] [--only-sampling] [--out bench/results/monitor-<scenario>.json]
+// `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path;
+// `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ export interface MonitorBenchOptions {
   readonly pin?: boolean;
   /** Collection cycles per source (the first creates the series; default 3). */
   readonly cycles?: number;
+  /** Seconds from one cycle's start to the next's, as the service's collection interval (default 0: back to back). */
+  readonly interval?: number;
 }
 
 export interface MonitorBenchResult {
@@ -157,7 +160,7 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
     kubectlMs.push(await timeKubectl(kubeconfig));
     console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
     const mode = run === opts.runs ? 'full' : 'sync';
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3)]);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000)]);
     if (mode === 'full') {
       last = await fullRun(ch, opts);
       syncs.push(last.sync);
@@ -190,7 +193,7 @@ async function startSim(opts: MonitorBenchOptions) {
 export async function benchSampling(opts: MonitorBenchOptions): Promise<readonly CycleReport[]> {
   const { dir, kubeconfig, sim } = await startSim(opts);
   try {
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3)]);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000)]);
     await ch.next('synced');
     const { cycles } = await ch.next('sampling');
     await ch.next('done');
@@ -239,7 +242,7 @@ const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 export function samplingRows(cycles: readonly CycleReport[]): string[] {
   return cycles.map((c) => {
     const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
-    const memory = `RSS ${fmt(c.rssBytes / 2 ** 30, 2)} GiB, heap ${fmt(c.heapUsedBytes / 2 ** 30, 2)} GiB`;
+    const memory = `RSS ${fmt(c.rssBytes / 2 ** 30, 2)} GiB (peak so far ${fmt(c.peakRssBytes / 2 ** 30, 2)}), heap ${fmt(c.heapUsedBytes / 2 ** 30, 2)} GiB`;
     return `| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s; ${memory}) | < 10 s | ${mark(c.totalMs < 10_000)} |`;
   });
 }
@@ -274,10 +277,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       cycles: { type: 'string', default: '3' },
+      interval: { type: 'string', default: '0' },
       'only-sampling': { type: 'boolean', default: false },
     },
   });
-  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles) };
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles), interval: Number(values.interval) };
   if (values['only-sampling']) {
     console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));
     process.exit(0);

@@ -21,22 +21,14 @@ export function writeWideTo(w: BitSink, v: number, n: number): void {
   }
 }
 
-/** Appends bits to a growable byte buffer. */
-export class BitWriter implements BitSink {
-  private buf: Uint8Array;
-  private byteIndex = 0;
-  /** Pending bits not yet in `buf` (fewer than 8 between calls), right-aligned. */
-  private acc = 0;
-  private accBits = 0;
-
-  constructor(capacityBytes = 64) {
-    this.buf = new Uint8Array(Math.max(8, capacityBytes));
-  }
-
-  /** Number of bits written. */
-  get bitLength(): number {
-    return this.byteIndex * 8 + this.accBits;
-  }
+/**
+ * The bit accumulator both writers share (a {@link BitWriter}, and a head's chunk encoder writing into its arena
+ * slot): bits gather in `acc`, and whole bytes go to the writer's own storage in {@link flushBytes}.
+ */
+export abstract class BitAccumulator implements BitSink {
+  /** Pending bits not yet written out (fewer than 8 between calls), right-aligned. */
+  protected acc = 0;
+  protected accBits = 0;
 
   /** Writes the low `n` bits of `v` (0 ≤ n ≤ 32); bits of `v` above `n` are ignored. */
   writeBits(v: number, n: number): void {
@@ -48,12 +40,35 @@ export class BitWriter implements BitSink {
     }
     this.acc = (this.acc << n) | (v & ((1 << n) - 1));
     this.accBits += n;
+    if (this.accBits >= 8) this.flushBytes();
+    this.acc &= (1 << this.accBits) - 1;
+  }
+
+  /** Writes out the whole bytes of `acc` (while `accBits` ≥ 8), leaving the rest. */
+  protected abstract flushBytes(): void;
+}
+
+/** Appends bits to a growable byte buffer. */
+export class BitWriter extends BitAccumulator {
+  private buf: Uint8Array;
+  private byteIndex = 0;
+
+  constructor(capacityBytes = 64) {
+    super();
+    this.buf = new Uint8Array(Math.max(8, capacityBytes));
+  }
+
+  /** Number of bits written. */
+  get bitLength(): number {
+    return this.byteIndex * 8 + this.accBits;
+  }
+
+  protected flushBytes(): void {
     while (this.accBits >= 8) {
       this.accBits -= 8;
       if (this.byteIndex >= this.buf.length) this.grow();
       this.buf[this.byteIndex++] = (this.acc >>> this.accBits) & 0xff;
     }
-    this.acc &= (1 << this.accBits) - 1;
   }
 
   /** Writes a non-negative integer `v` < 2^53 in `n` bits (0 ≤ n ≤ 53). */

@@ -12,7 +12,7 @@
 // of the unit). Unit and factor settle in a chunk's first few samples, when nearly every sample would break them (the
 // gcd of two irregular offsets is small): those samples are kept as raw float64 pairs and encoded once,
 // YOUNG_SAMPLES in.
-import { BitWriter, zigzag, type BitSink } from './bits.ts';
+import { BitAccumulator, BitWriter, zigzag } from './bits.ts';
 import { ByteArena } from './byte-arena.ts';
 import { CHUNK_VERSION, decodeChunk, MODE_FLOAT, MODE_INT, tsUnitOf, valueFactorOf } from './chunk-format.ts';
 import { floatHalves, writeFloat64, writeXor, type XorFields } from './float-xor.ts';
@@ -86,7 +86,7 @@ export function stateCount(c: StateColumns, slot: number): number {
  * a slot of a {@link ByteArena} (young samples as raw float64 pairs, then the encoded body): so that its whole state
  * is numbers, which a set of heads keeps in {@link StateColumns} and one encoder loads, appends to and saves back.
  */
-export class ChunkEncoder implements BitSink, XorFields {
+export class ChunkEncoder extends BitAccumulator implements XorFields {
   count = 0;
   firstTs = 0;
   lastTs = 0;
@@ -95,9 +95,6 @@ export class ChunkEncoder implements BitSink, XorFields {
   private cls = -1;
   private base = 0;
   private byteIndex = 0;
-  /** Pending bits not yet in the slot (fewer than 8 between calls), right-aligned. */
-  private acc = 0;
-  private accBits = 0;
   /** The samples are raw pairs in the slot (until YOUNG_SAMPLES of them). */
   private young = true;
   private tsSum = 4;
@@ -124,6 +121,7 @@ export class ChunkEncoder implements BitSink, XorFields {
     decimals: number | null,
     private readonly arena: ByteArena = new ByteArena(0),
   ) {
+    super();
     this.clear(decimals);
   }
 
@@ -295,21 +293,7 @@ export class ChunkEncoder implements BitSink, XorFields {
     this.cls = -1;
   }
 
-  /** Writes the low `n` bits of `v` (0 ≤ n ≤ 32) into the slot, as BitWriter does. */
-  writeBits(v: number, n: number): void {
-    if (n > 24) {
-      // Keep the accumulator within 31 bits: at most 7 pending plus 24 new.
-      this.writeBits(v >>> 16, n - 16);
-      this.writeBits(v & 0xffff, 16);
-      return;
-    }
-    this.acc = (this.acc << n) | (v & ((1 << n) - 1));
-    this.accBits += n;
-    if (this.accBits >= 8) this.flushAcc();
-    this.acc &= (1 << this.accBits) - 1;
-  }
-
-  private flushAcc(): void {
+  protected flushBytes(): void {
     if (this.byteIndex + 4 > ByteArena.slotSize(this.cls)) this.grow(this.byteIndex + 4);
     const page = this.arena.page(this.cls, this.base);
     const at = this.arena.at(this.cls, this.base);
