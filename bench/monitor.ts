@@ -119,7 +119,7 @@ class ChildChannel {
 
 function startChild(args: string[]): ChildChannel {
   // With the young generation the `krm` command starts Node with (bin/krm.js, the image, `npm start`).
-  const [cmd, cmdArgs] = onCore(0, process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
+  const [cmd, cmdArgs] = onCore(0, process.execPath, ['--max-semi-space-size=64', '--heap-growing-percent=30', '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
   return new ChildChannel(child);
 }
