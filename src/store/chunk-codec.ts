@@ -12,7 +12,9 @@
 // of the unit). Unit and factor settle in a chunk's first few samples, when nearly every sample would break them (the
 // gcd of two irregular offsets is small): those samples are kept as raw float64 pairs and encoded once,
 // YOUNG_SAMPLES in.
-import { BitAccumulator, BitWriter, zigzag } from './bits.ts';
+import { ArenaBody, YOUNG_BYTES } from './arena-body.ts';
+import { F_DECIMALS, f64Base, f64Page, FLAG_FLOAT, FLAG_XOR, FLAG_YOUNG, i32Base, i32Page, type StateColumns } from './head-state.ts';
+import { BitWriter, zigzag } from './bits.ts';
 import { ByteArena } from './byte-arena.ts';
 import { CHUNK_VERSION, decodeChunk, MODE_FLOAT, MODE_INT, tsUnitOf, valueFactorOf } from './chunk-format.ts';
 import { floatHalves, writeFloat64, writeXor, type XorFields } from './float-xor.ts';
@@ -26,58 +28,8 @@ export { decodeChunk, type DecodedChunk } from './chunk-format.ts';
  * a collection's store time while the heads were young (four of five appends rebuilt the chunk).
  */
 const YOUNG_SAMPLES = 8;
-/** Bytes of a young sample in the slot: timestamp and value as float64. */
-const YOUNG_BYTES = 16;
-const pairScratch = new Float64Array(2);
-const pairBytes = new Uint8Array(pairScratch.buffer);
 /** Slots of the short-lived encoders that encode a young chunk for {@link ChunkEncoder.toBytes}. */
 const copyArena = new ByteArena();
-
-/**
- * A set of encoders' states as numbers, `f64Stride` float64 and `i32Stride` int32 per slot (at least
- * {@link STATE_F64} and {@link STATE_I32}; the set may keep its own numbers after them), in pages of
- * {@link STATE_PAGE_SLOTS} slots. The open heads are kept so (head-set.ts): close to a million encoder objects cost
- * hundreds of bytes each and were most of what every major garbage collection had to trace. Pages rather than one
- * growing array: a copy of a growing array is external memory that makes V8 collect the whole heap.
- */
-export interface StateColumns {
-  readonly f64: Float64Array[];
-  readonly i32: Int32Array[];
-  readonly f64Stride: number;
-  readonly i32Stride: number;
-}
-
-/** Slots per page of {@link StateColumns}. */
-export const STATE_PAGE_SLOTS = 4096;
-const PAGE_SHIFT = 12;
-const SLOT_MASK = STATE_PAGE_SLOTS - 1;
-
-/** Float64 numbers of an encoder's state (the ones that can pass 2^31). */
-export const STATE_F64 = 13;
-/** Int32 numbers of an encoder's state. */
-export const STATE_I32 = 12;
-const F_FIRST_TS = 0;
-const F_LAST_TS = 1;
-const F_DECIMALS = 12;
-const I_COUNT = 0;
-const FLAG_YOUNG = 1;
-const FLAG_FLOAT = 2;
-const FLAG_XOR = 4;
-
-/** First timestamp of the encoder state in a slot. */
-export function stateFirstTs(c: StateColumns, slot: number): number {
-  return (c.f64[slot >>> PAGE_SHIFT] as Float64Array)[(slot & SLOT_MASK) * c.f64Stride + F_FIRST_TS] as number;
-}
-
-/** Last timestamp of the encoder state in a slot. */
-export function stateLastTs(c: StateColumns, slot: number): number {
-  return (c.f64[slot >>> PAGE_SHIFT] as Float64Array)[(slot & SLOT_MASK) * c.f64Stride + F_LAST_TS] as number;
-}
-
-/** Number of samples of the encoder state in a slot. */
-export function stateCount(c: StateColumns, slot: number): number {
-  return (c.i32[slot >>> PAGE_SHIFT] as Int32Array)[(slot & SLOT_MASK) * c.i32Stride + I_COUNT] as number;
-}
 
 /**
  * Incremental encoder of one raw chunk. Samples must arrive with strictly increasing timestamps.
@@ -86,15 +38,11 @@ export function stateCount(c: StateColumns, slot: number): number {
  * a slot of a {@link ByteArena} (young samples as raw float64 pairs, then the encoded body): so that its whole state
  * is numbers, which a set of heads keeps in {@link StateColumns} and one encoder loads, appends to and saves back.
  */
-export class ChunkEncoder extends BitAccumulator implements XorFields {
+export class ChunkEncoder extends ArenaBody implements XorFields {
   count = 0;
   firstTs = 0;
   lastTs = 0;
   private dec = 0;
-  /** Size class and offset of the slot in the arena (class -1: none yet). */
-  private cls = -1;
-  private base = 0;
-  private byteIndex = 0;
   /** The samples are raw pairs in the slot (until YOUNG_SAMPLES of them). */
   private young = true;
   private tsSum = 4;
@@ -117,11 +65,8 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
   trail = 0;
 
   /** `decimals` null stores exact float64 values; without an arena the encoder has one of its own. */
-  constructor(
-    decimals: number | null,
-    private readonly arena: ByteArena = new ByteArena(0),
-  ) {
-    super();
+  constructor(decimals: number | null, arena: ByteArena = new ByteArena(0)) {
+    super(arena);
     this.clear(decimals);
   }
 
@@ -163,8 +108,8 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
 
   /** Saves the state into a slot of the columns. */
   saveState(c: StateColumns, slot: number): void {
-    const f = c.f64[slot >>> PAGE_SHIFT] as Float64Array;
-    const fi = (slot & SLOT_MASK) * c.f64Stride;
+    const f = f64Page(c, slot);
+    const fi = f64Base(c, slot);
     f[fi] = this.firstTs;
     f[fi + 1] = this.lastTs;
     f[fi + 2] = this.firstInt;
@@ -178,8 +123,8 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
     f[fi + 10] = this.prevUnits;
     f[fi + 11] = this.prevDelta;
     f[fi + F_DECIMALS] = this.dec;
-    const i = c.i32[slot >>> PAGE_SHIFT] as Int32Array;
-    const ii = (slot & SLOT_MASK) * c.i32Stride;
+    const i = i32Page(c, slot);
+    const ii = i32Base(c, slot);
     i[ii] = this.count;
     i[ii + 1] = this.cls;
     i[ii + 2] = this.byteIndex;
@@ -196,8 +141,8 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
 
   /** Loads the state saved in a slot of the columns (by an encoder on the same arena). */
   loadState(c: StateColumns, slot: number): void {
-    const f = c.f64[slot >>> PAGE_SHIFT] as Float64Array;
-    const fi = (slot & SLOT_MASK) * c.f64Stride;
+    const f = f64Page(c, slot);
+    const fi = f64Base(c, slot);
     this.firstTs = f[fi] as number;
     this.lastTs = f[fi + 1] as number;
     this.firstInt = f[fi + 2] as number;
@@ -211,8 +156,8 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
     this.prevUnits = f[fi + 10] as number;
     this.prevDelta = f[fi + 11] as number;
     this.dec = f[fi + F_DECIMALS] as number;
-    const i = c.i32[slot >>> PAGE_SHIFT] as Int32Array;
-    const ii = (slot & SLOT_MASK) * c.i32Stride;
+    const i = i32Page(c, slot);
+    const ii = i32Base(c, slot);
     this.count = i[ii] as number;
     this.cls = i[ii + 1] as number;
     this.byteIndex = i[ii + 2] as number;
@@ -273,11 +218,7 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
       out.writeVarUint(this.valueFactor);
       out.writeVarInt(this.firstInt);
     }
-    if (this.cls >= 0) {
-      const at = this.arena.at(this.cls, this.base);
-      out.appendBytes(this.arena.page(this.cls, this.base), at, at + this.byteIndex);
-    }
-    if (this.accBits > 0) out.writeBits(this.acc, this.accBits);
+    this.copyBodyTo(out);
     return out.toBytes();
   }
 
@@ -287,45 +228,12 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
     return 16 + (this.young ? this.count : this.byteIndex);
   }
 
-  /** Gives the slot back to the arena; the encoder is not used afterwards. */
-  release(): void {
-    if (this.cls >= 0) this.arena.release(this.cls, this.base);
-    this.cls = -1;
-  }
-
-  protected flushBytes(): void {
-    if (this.byteIndex + 4 > ByteArena.slotSize(this.cls)) this.grow(this.byteIndex + 4);
-    const page = this.arena.page(this.cls, this.base);
-    const at = this.arena.at(this.cls, this.base);
-    while (this.accBits >= 8) {
-      this.accBits -= 8;
-      page[at + this.byteIndex++] = (this.acc >>> this.accBits) & 0xff;
-    }
-  }
-
-  /** Moves the slot's first `byteIndex` bytes to a slot of at least `bytes` bytes. */
-  private grow(bytes: number): void {
-    const cls = ByteArena.classFor(Math.max(bytes, this.byteIndex * 2));
-    const base = this.arena.alloc(cls);
-    if (this.cls >= 0) {
-      const from = this.arena.at(this.cls, this.base);
-      const bytes = this.arena.page(this.cls, this.base).subarray(from, from + this.byteIndex);
-      this.arena.page(cls, base).set(bytes, this.arena.at(cls, base));
-      this.arena.release(this.cls, this.base);
-    }
-    this.cls = cls;
-    this.base = base;
-  }
-
   private appendYoung(tsMs: number, value: number): void {
     if (this.count === 0) this.firstTs = tsMs;
-    const at = this.count * YOUNG_BYTES;
     // One slot for the young samples that the encoded body then starts in: a slot per size on the way up would
     // leave a class of slots that every head used once, at start, and none needs again.
     if (this.cls < 0) this.grow(YOUNG_SAMPLES * YOUNG_BYTES);
-    pairScratch[0] = tsMs;
-    pairScratch[1] = value;
-    this.arena.page(this.cls, this.base).set(pairBytes, this.arena.at(this.cls, this.base) + at);
+    this.putPair(this.count, tsMs, value);
     this.lastTs = tsMs;
     this.count++;
     if (this.count >= YOUNG_SAMPLES) this.encodeAll(this.youngPairs());
@@ -333,16 +241,7 @@ export class ChunkEncoder extends BitAccumulator implements XorFields {
 
   /** The young samples as timestamp and value pairs. */
   private youngPairs(): number[] {
-    const pairs: number[] = [];
-    if (this.cls < 0) return pairs;
-    const page = this.arena.page(this.cls, this.base);
-    const start = this.arena.at(this.cls, this.base);
-    for (let i = 0; i < this.count; i++) {
-      const at = start + i * YOUNG_BYTES;
-      for (let b = 0; b < YOUNG_BYTES; b++) pairBytes[b] = page[at + b] as number;
-      pairs.push(pairScratch[0] as number, pairScratch[1] as number);
-    }
-    return pairs;
+    return this.pairs(this.count);
   }
 
   private writeFirst(tsMs: number, value: number): void {

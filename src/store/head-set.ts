@@ -10,18 +10,8 @@
 // head's state, appends and saves it back. The garbage collector sees a few large arrays instead of millions of
 // small objects, and a head costs about 165 bytes of state plus its slot of bytes (128 at first).
 import { ByteArena } from './byte-arena.ts';
-import {
-  ChunkEncoder,
-  decodeChunk,
-  STATE_F64,
-  STATE_I32,
-  STATE_PAGE_SLOTS,
-  stateCount,
-  stateLastTs,
-  stateFirstTs,
-  type DecodedChunk,
-  type StateColumns,
-} from './chunk-codec.ts';
+import { ChunkEncoder, decodeChunk, type DecodedChunk } from './chunk-codec.ts';
+import { STATE_F64, STATE_I32, STATE_PAGE_SLOTS, stateCount, stateFirstTs, stateLastTs, type StateColumns } from './head-state.ts';
 import type { HeadRow } from './chunk-repo.ts';
 import { MAX_CHUNK_SAMPLES, RAW_WINDOW_MS, rawWindowStart } from './tiers.ts';
 
