@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The collection cycle: the source selector's snapshot becomes one sample batch in the store (series resolved once
-// and cached), the self-metrics are updated, and the cycle's per-pod and per-node usage is kept in memory for the
+// The collection cycle: the source selector's snapshot becomes sample batches in the store (series resolved once
+// and cached; a source that reads node by node hands over its containers while it reads, early-append.ts, and the
+// cycle stores the rest), the self-metrics are updated, and the cycle's per-pod and per-node usage is kept in memory for the
 // API (`/api/v1/pods`, `/api/v1/nodes`, `/api/v1/cluster`). Besides the per-container series, each cycle writes
 // per-workload, per-namespace and cluster totals (CPU, working set, pod count): a workload's pods are renamed by
 // every rollout, so its history has to be kept under the workload's own key rather than rebuilt from pod series.
