@@ -3,6 +3,7 @@
 // the scale envelope holds about 700,000 samples: an object per sample (and a spread per metric) made the garbage
 // collector the largest cost of the cycle, so each sample is one entry in five parallel arrays instead.
 import type { EntityKind, SeriesKey } from '../domain/series.ts';
+import { mapIn } from '../domain/maps.ts';
 import type { SampleStore } from '../domain/ports.ts';
 
 export class SampleColumns {
@@ -85,9 +86,7 @@ export class SeriesIdCache {
   }
 
   private byKind(kind: EntityKind): Map<string, Map<string, number>> {
-    let m = this.current.get(kind);
-    if (m === undefined) this.current.set(kind, (m = new Map()));
-    return m;
+    return mapIn(this.current, kind);
   }
 
   private remember(k: { kind: EntityKind; entity: string; metric: string }, id: number): void {

@@ -2,6 +2,7 @@
 // Series ids by key, nested by cluster, kind, entity and metric. A first collection at the scale envelope resolves
 // some 640,000 new keys: a joined key string per lookup cost a concatenation and a full hash of a fresh string each
 // (a second of the cycle), while nested maps hash the collector's own strings, whose hashes V8 keeps on them.
+import { mapIn } from '../domain/maps.ts';
 import type { SeriesKey } from '../domain/series.ts';
 
 type ByMetric = Map<string, number>;
@@ -36,13 +37,7 @@ export class SeriesKeyIndex {
   }
 
   private metricsOf(k: SeriesKey): ByMetric {
-    let kinds = this.byCluster.get(k.cluster);
-    if (kinds === undefined) this.byCluster.set(k.cluster, (kinds = new Map()));
-    let entities = kinds.get(k.kind);
-    if (entities === undefined) kinds.set(k.kind, (entities = new Map()));
-    let metrics = entities.get(k.entity);
-    if (metrics === undefined) entities.set(k.entity, (metrics = new Map()));
-    return metrics;
+    return mapIn(mapIn(mapIn(this.byCluster, k.cluster), k.kind), k.entity);
   }
 }
 

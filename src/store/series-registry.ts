@@ -3,6 +3,7 @@
 // millions of times per hour, the table only when a series is new.
 import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from '../domain/series.ts';
 import type { Statement } from 'better-sqlite3';
+import { mapIn } from '../domain/maps.ts';
 import type { Db } from './db.ts';
 import { compareKeys, SeriesKeyIndex } from './series-key-index.ts';
 
@@ -90,10 +91,7 @@ class IdentityCache {
   }
 
   private groupOf(k: SeriesGroup): SeriesGroup {
-    let kinds = this.groupIndex.get(k.cluster);
-    if (kinds === undefined) this.groupIndex.set(k.cluster, (kinds = new Map()));
-    let byMetric = kinds.get(k.kind);
-    if (byMetric === undefined) kinds.set(k.kind, (byMetric = new Map()));
+    const byMetric = mapIn(mapIn(this.groupIndex, k.cluster), k.kind);
     let group = byMetric.get(k.metric);
     if (group === undefined) byMetric.set(k.metric, (group = { cluster: k.cluster, kind: k.kind, metric: k.metric }));
     return group;

@@ -4,6 +4,7 @@
 // window); only the last minutes are read raw.
 import type { ColumnField, Sample, SeriesColumn, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
 import { METRIC } from '../../domain/series.ts';
+import { mapIn } from '../../domain/maps.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { AnalysisSettings } from './types.ts';
 
@@ -43,12 +44,7 @@ interface ReadOpts {
 type Pick = (s: SeriesColumns) => Float64Array;
 
 function put(target: EntitySeries, key: { entity: string; metric: string }, samples: Column): void {
-  let byMetric = target.get(key.entity);
-  if (byMetric === undefined) {
-    byMetric = new Map();
-    target.set(key.entity, byMetric);
-  }
-  byMetric.set(key.metric, samples);
+  mapIn(target, key.entity).set(key.metric, samples);
 }
 
 /**
