@@ -14,7 +14,7 @@
 // `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path;
 // `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,9 +117,15 @@ class ChildChannel {
   }
 }
 
+/** The Node flags the `krm` command starts with: those of bin/krm.js's `#!/usr/bin/env -S node …` line. */
+function krmNodeFlags(): string[] {
+  const shebang = readFileSync(join(ROOT, 'bin', 'krm.js'), 'utf8').split('\n', 1)[0] ?? '';
+  return shebang.replace(/^#!.*?\bnode\b/, '').trim().split(/\s+/).filter((f) => f.startsWith('--'));
+}
+
 function startChild(args: string[]): ChildChannel {
-  // With the young generation the `krm` command starts Node with (bin/krm.js, the image, `npm start`).
-  const [cmd, cmdArgs] = onCore(0, process.execPath, ['--max-semi-space-size=64', '--heap-growing-percent=30', '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
+  // The monitor runs with the young generation and heap growth `krm` runs with.
+  const [cmd, cmdArgs] = onCore(0, process.execPath, [...krmNodeFlags(), '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
   return new ChildChannel(child);
 }
