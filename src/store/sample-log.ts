@@ -90,8 +90,7 @@ export class SampleLog {
     const { heads, queue } = this.deps;
     const all = full || queue.logOverflowed;
     const index = this.round % this.slices;
-    // In id order: the rows then go into head_chunks' rowid tree page by page instead of at random.
-    const dirty = heads.dirtyIds(all ? undefined : { index, of: this.slices }).sort((a, b) => a - b);
+    const dirty = heads.dirtyIds(all ? undefined : { index, of: this.slices });
     const upTo = this.lastId;
     const covered = this.covered.map((c, i) => (all || i === index ? upTo : c));
     const known = covered.filter((c): c is number => c !== undefined);
