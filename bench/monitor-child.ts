@@ -170,6 +170,8 @@ interface PhaseOptions {
   readonly intervalMs: number;
   /** `sampling`: the collection cycles alone (no watch replay, no API load), for work on the sampling path. */
   readonly mode: 'full' | 'sampling';
+  /** `sampling` only: the one source to run (a service runs one at a time), or both in turn. */
+  readonly source: 'both' | 'kubelet' | 'metrics-server';
 }
 
 /**
@@ -197,7 +199,8 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   // (the kubelet's 865,000, the metrics-server's 640,000). The kubelet's store is closed before the other opens, so
   // neither cycle runs beside the other's heads; the metrics-server's stays open for the API phase.
   const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs };
-  const kubeletCycles = await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
+  const kubeletCycles = opts.source === 'metrics-server' ? [] : await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
+  if (opts.mode === 'sampling' && opts.source === 'kubelet') return send({ type: 'sampling', cycles: kubeletCycles });
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
   try {
     const deps = { ...base, store };
@@ -209,6 +212,11 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   }
 }
 
+function sourceOf(v: string): PhaseOptions['source'] {
+  if (v === 'both' || v === 'kubelet' || v === 'metrics-server') return v;
+  throw new Error(`--source must be both, kubelet or metrics-server, not ${v}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -218,6 +226,7 @@ async function main(): Promise<void> {
       'watch-events': { type: 'string', default: '60000' },
       cycles: { type: 'string', default: '3' },
       'interval-ms': { type: 'string', default: '0' },
+      source: { type: 'string', default: 'both' },
     },
   });
   // The service's defaults: kube.qps and kube.burst for the watch loops, collection.kubeletQps for the proxy.
@@ -231,7 +240,7 @@ async function main(): Promise<void> {
   await send(report);
   try {
     if (values.mode === 'full' || values.mode === 'sampling') {
-      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']) } as const;
+      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source) } as const;
       await full({ http: client.request, proxyHttp: proxyClient.request, cache, ...phases }, ac.signal);
     }
   } finally {

@@ -10,8 +10,10 @@
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
 // Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
-//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--interval 0] [--only-sampling] [--out bench/results/monitor-<scenario>.json]
+//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--interval 0] [--only-sampling [--source kubelet|metrics-server]]
+//        [--out bench/results/monitor-<scenario>.json]
 // `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path;
+// `--source` runs one source's cycles alone, in a process that ran no other (its memory is that source's);
 // `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,8 @@ export interface MonitorBenchOptions {
   readonly cycles?: number;
   /** Seconds from one cycle's start to the next's, as the service's collection interval (default 0: back to back). */
   readonly interval?: number;
+  /** `--only-sampling`: one source alone, or both in turn (default). */
+  readonly source?: string;
 }
 
 export interface MonitorBenchResult {
@@ -199,7 +203,7 @@ async function startSim(opts: MonitorBenchOptions) {
 export async function benchSampling(opts: MonitorBenchOptions): Promise<readonly CycleReport[]> {
   const { dir, kubeconfig, sim } = await startSim(opts);
   try {
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000)]);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--source', opts.source ?? 'both']);
     await ch.next('synced');
     const { cycles } = await ch.next('sampling');
     await ch.next('done');
@@ -285,9 +289,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       cycles: { type: 'string', default: '3' },
       interval: { type: 'string', default: '0' },
       'only-sampling': { type: 'boolean', default: false },
+      source: { type: 'string', default: 'both' },
     },
   });
-  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles), interval: Number(values.interval) };
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles), interval: Number(values.interval), source: values.source };
   if (values['only-sampling']) {
     console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));
     process.exit(0);

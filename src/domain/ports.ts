@@ -7,6 +7,7 @@ import type { Severity } from '../analysis/severity.ts';
 import type {
   ColumnQuery,
   ColumnQueryResult,
+  EntityKind,
   HistoryBatch,
   SampleBatch,
   SeriesId,
@@ -119,6 +120,12 @@ export interface SampleStore {
   resolveSeries(keys: readonly SeriesKey[]): Promise<SeriesId[]>;
   /** Series matching a selector. */
   findSeries(selector: SeriesSelector): Promise<SeriesInfo[]>;
+  /**
+   * The ids of one entity's series by metric as far as the store knows them without I/O (a local store's in-memory
+   * index), or undefined. Optional: a caller that resolves the same keys every cycle (the collector) uses it instead
+   * of a cache of its own, so that a local store's identities are held once; a remote store leaves it out.
+   */
+  seriesOfEntity?(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined;
   /** Buffers a batch of samples in the heads; durable once it returns (the SQLite store's sample log) or after {@link flush}. */
   append(batch: SampleBatch): Promise<AppendResult>;
   /** Writes history straight into chunks and rollups (demo start-up, backfill). Must not overlap stored data. */

@@ -126,7 +126,7 @@ test('without a cluster view, namespace and cluster totals are still written', a
   assert.deepEqual(byMetric, { [METRIC.cpuMillicores]: [500], [METRIC.memoryWorkingSetBytes]: [15], [METRIC.pods]: [2] });
 });
 
-test('the series-id cache forgets pods gone for two generations; a pod that comes back resolves to the same series', async (t) => {
+test('a pod gone for two cache generations resolves to the same series when it comes back, from the store\'s own index', async (t) => {
   const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
   const asked: string[] = [];
   const spy = new Proxy(store, {
@@ -159,7 +159,10 @@ test('the series-id cache forgets pods gone for two generations; a pod that come
   const goneAsks = asked.filter((k) => k.startsWith('shop/gone-1/app|'));
   const steadyAsks = asked.filter((k) => k.startsWith('shop/web-aaa-1/app|'));
   assert.equal(steadyAsks.length, new Set(steadyAsks).size, 'a pod collected every cycle is asked for once');
-  assert.equal(goneAsks.length, 2 * new Set(goneAsks).size, 'forgotten after two generations, asked again on return');
+  // The SQLite store answers from its own index (SeriesIdCache keeps no copy; sample-columns.test.ts covers the
+  // generations of the cache kept for a store without one): the returning pod is not asked for again.
+  assert.equal(goneAsks.length, new Set(goneAsks).size, 'asked for once');
+  assert.ok(goneAsks.length > 0);
   const again = new Map((await store.findSeries({ entityPrefix: 'shop/gone-1' })).map((s) => [s.metric, s.id]));
   assert.deepEqual(again, first, 'the same series ids: nothing duplicated');
 });

@@ -14,6 +14,7 @@ import type {
 import type {
   ColumnQuery,
   ColumnQueryResult,
+  EntityKind,
   HistoryBatch,
   SampleBatch,
   SeriesId,
@@ -99,6 +100,10 @@ export class SqliteSampleStore implements SampleStore {
     } catch (e) {
       throw toStoreError(e, 'cannot register series') ?? e;
     }
+  }
+
+  seriesOfEntity(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined {
+    return this.p.registry.cachedOfEntity(cluster, kind, entity);
   }
 
   async findSeries(selector: SeriesSelector): Promise<SeriesInfo[]> {

@@ -17,7 +17,12 @@ export class SeriesKeyIndex {
   }
 
   get(k: SeriesKey): number | undefined {
-    return this.byCluster.get(k.cluster)?.get(k.kind)?.get(k.entity)?.get(k.metric);
+    return this.entity(k.cluster, k.kind, k.entity)?.get(k.metric);
+  }
+
+  /** The ids of one entity's series by metric (the index's own map: read it, do not keep it across writes). */
+  entity(cluster: string, kind: string, entity: string): ReadonlyMap<string, number> | undefined {
+    return this.byCluster.get(cluster)?.get(kind)?.get(entity);
   }
 
   set(k: SeriesKey, id: number): void {

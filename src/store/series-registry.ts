@@ -159,6 +159,11 @@ export class SeriesRegistry {
   }
 
   /** Info of one id, from the cache or the table. */
+  /** The cached ids of one entity's series by metric (no I/O; a miss says nothing about the table). */
+  cachedOfEntity(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined {
+    return this.byKey.entity(cluster, kind, entity);
+  }
+
   info(id: SeriesId): SeriesInfo | undefined {
     const cached = this.byId.get(id);
     if (cached) return cached;
