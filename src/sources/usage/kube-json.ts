@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One JSON GET through the API server with a per-request timeout, failing with a typed KubeApiError.
-import type { KubeHttp } from '../kube/kube-http.ts';
+import type { KubeHttp, KubeHttpResponse } from '../kube/kube-http.ts';
 import { errorFromResponse, KubeApiError, toKubeError } from '../kube/kube-errors.ts';
 import type { CollectError } from './types.ts';
 
@@ -15,21 +15,37 @@ function combinedSignal(signal: AbortSignal, timeoutMs: number | undefined): Abo
   return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
 }
 
-/** GETs `path` and returns the body as text (the kubelet's Prometheus endpoints). Rejects like {@link getKubeJson}. */
-export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise<{ status: number; text: string }> {
+/** GETs `path` and returns the body, read by `read`. Rejects like {@link getKubeJson}. */
+async function getKubeBody<T>(http: KubeHttp, req: KubeJsonRequest, read: (res: KubeHttpResponse) => Promise<T>): Promise<{ status: number; body: T }> {
   const signal = combinedSignal(req.signal, req.timeoutMs);
-  let text: string;
-  let status: number;
   try {
     const res = await http({ path: req.path, signal });
-    status = res.status;
-    text = await res.text();
+    return { status: res.status, body: await read(res) };
   } catch (err) {
     req.signal.throwIfAborted();
     throw toKubeError(err);
   }
+}
+
+/** GETs `path` and returns the body as text (the kubelet's Prometheus endpoints). Rejects like {@link getKubeJson}. */
+export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise<{ status: number; text: string }> {
+  const { status, body: text } = await getKubeBody(http, req, (res) => res.text());
   if (status < 200 || status >= 300) throw errorFromResponse(status, text);
   return { status, text };
+}
+
+/**
+ * GETs `path` and returns the body as bytes, for a caller that parses it piece by piece (metrics-server's list).
+ * A non-2xx status rejects with the error its Status body describes, as {@link getKubeJson} does.
+ */
+export async function getKubeBytes(http: KubeHttp, req: KubeJsonRequest): Promise<Buffer> {
+  const { status, body } = await getKubeBody(http, req, async (res) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of res.body) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  });
+  if (status < 200 || status >= 300) throw errorFromResponse(status, body.toString('utf8'));
+  return body;
 }
 
 /** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */

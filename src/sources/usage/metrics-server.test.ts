@@ -22,7 +22,13 @@ const nodeMetrics = { items: [{ metadata: { name: 'n1' }, timestamp: '2026-01-15
 function fakeHttp(bodies: { pods: () => unknown; status?: number }): KubeHttp {
   return async (req: KubeHttpRequest): Promise<KubeHttpResponse> => {
     const text = JSON.stringify(req.path === METRICS_SERVER_PODS_PATH ? bodies.pods() : nodeMetrics);
-    const body = (async function* (): AsyncGenerator<Uint8Array> {})();
+    // Two chunks, as a socket delivers a body: the source joins them before it parses.
+    const bytes = Buffer.from(text);
+    const half = Math.floor(bytes.length / 2);
+    const body = (async function* (): AsyncGenerator<Uint8Array> {
+      yield bytes.subarray(0, half);
+      yield bytes.subarray(half);
+    })();
     return { status: bodies.status ?? 200, body, text: async () => text, discard: () => undefined };
   };
 }
@@ -47,4 +53,11 @@ test('parses quantities and skips pods whose timestamp did not change since the 
 test('a non-2xx answer rejects with a typed KubeApiError', async () => {
   const source = createMetricsServerSource({ http: fakeHttp({ pods: () => ({ kind: 'Status', code: 404, message: 'the server could not find the requested resource' }), status: 404 }) });
   await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_NOT_FOUND');
+});
+
+test('a body that is not a JSON list rejects with KRM_KUBE_BAD_RESPONSE', async () => {
+  for (const pods of [() => ({ kind: 'PodMetricsList' }), () => 'not json']) {
+    const source = createMetricsServerSource({ http: fakeHttp({ pods }) });
+    await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_BAD_RESPONSE');
+  }
 });

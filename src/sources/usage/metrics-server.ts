@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Usage from metrics-server (`metrics.k8s.io/v1beta1`): one cluster-wide GET of PodMetrics (metrics-server does not
-// paginate) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
+// paginate; its items are parsed one at a time, json-items.ts says why) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
 // filesystems and volumes stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
 import { parseBytes, parseQuantity } from '../../domain/quantity.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, obj, str } from '../kube/raw-access.ts';
-import { getKubeJson } from './kube-json.ts';
+import { KubeApiError } from '../kube/kube-errors.ts';
+import { eachJsonItem } from './json-items.ts';
+import { getKubeBytes, getKubeJson } from './kube-json.ts';
 import type { CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot } from './types.ts';
 
 export const METRICS_SERVER_PODS_PATH = '/apis/metrics.k8s.io/v1beta1/pods';
@@ -63,33 +65,44 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   /** `namespace/pod` → the timestamp of its last accepted sample. */
   let lastSeen = new Map<string, number>();
 
-  function containersOf(list: unknown, nowMs: number): ContainerUsage[] {
+  function containersOf(body: Buffer, nowMs: number): ContainerUsage[] {
     const seen = new Map<string, number>();
     const out: ContainerUsage[] = [];
-    for (const raw of arr(obj(list).items)) {
+    eachJsonItem(body, (raw) => {
       const item = obj(raw);
       const meta = obj(item.metadata);
       const key = `${str(meta.namespace) ?? ''}/${str(meta.name) ?? ''}`;
       const tsMs = timestampMs(item, nowMs);
       seen.set(key, tsMs);
-      if (lastSeen.get(key) === tsMs) continue;
-      out.push(...podContainers(item, tsMs));
-    }
+      if (lastSeen.get(key) !== tsMs) out.push(...podContainers(item, tsMs));
+    });
     lastSeen = seen;
     return out;
+  }
+
+  async function podsBody(signal: AbortSignal): Promise<Buffer> {
+    return getKubeBytes(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs });
+  }
+
+  function parsedContainers(body: Buffer, nowMs: number): ContainerUsage[] {
+    try {
+      return containersOf(body, nowMs);
+    } catch (cause) {
+      throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list`, { status: 200, cause });
+    }
   }
 
   return {
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const [pods, nodes] = await Promise.all([
-        getKubeJson(opts.http, { path: METRICS_SERVER_PODS_PATH, signal: req.signal, timeoutMs }),
+        podsBody(req.signal),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
       const nodeUsage = arr(obj(nodes).items)
         .map((n) => nodeOf(n, req.nowMs))
         .filter((n): n is NodeUsage => n !== undefined);
-      const containers = containersOf(pods, req.nowMs);
+      const containers = parsedContainers(pods, req.nowMs);
       return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
