@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eachJsonItem } from './json-items.ts';
+import { eachJsonItem, JsonItemStream } from './json-items.ts';
 
 function items(body: string): unknown[] {
   const out: unknown[] = [];
@@ -46,4 +46,18 @@ test('a body given as a view into a larger buffer is read from its own bytes onl
   const out: unknown[] = [];
   eachJsonItem(whole.subarray(4, whole.length - 4), (item) => out.push(item));
   assert.deepEqual(out, [{ n: 1 }]);
+});
+
+test('fed in chunks of any size, the stream gives the same elements as the whole body', () => {
+  const body = Buffer.from(JSON.stringify(tricky));
+  for (let size = 1; size <= 64; size++) {
+    const out: unknown[] = [];
+    const stream = new JsonItemStream((item) => out.push(item));
+    for (let at = 0; at < body.length; at += size) stream.push(body.subarray(at, at + size));
+    stream.end();
+    assert.deepEqual(out, tricky.items, `chunks of ${size} bytes`);
+  }
+  const truncated = new JsonItemStream(() => undefined);
+  truncated.push(body.subarray(0, body.length - 40));
+  assert.throws(() => truncated.end(), SyntaxError);
 });

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The elements of a JSON list's top-level `items` array, each parsed on its own. metrics-server answers 150,000 pods
-// in one unpaginated body of about 50 MB: JSON.parse of the whole body builds every object at once, all of them live
-// until the parse ends, so they are promoted to the old generation and stay in memory until a full collection (the
-// monitor's RSS while sampling). Parsed one at a time, an item's objects die young. The scan only tracks strings and
-// nesting; JSON.parse still validates each item, and the scan checks the structure around them.
+// The elements of a JSON list's top-level `items` array, each parsed on its own as the body streams in.
+// metrics-server answers 150,000 pods in one unpaginated body of about 50 MB. Read whole and given to JSON.parse, the
+// body is a 50 MB string and every object of the list is built at once, all live until the parse ends, so they are
+// promoted to the old generation and stay until a full collection: that was the monitor's largest memory peak while
+// sampling. Here only the element being read is held, and its objects die young. The scan tracks strings, escapes
+// and nesting only; JSON.parse still validates each element, and the scan checks the structure around them.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -11,30 +12,7 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-
-/** Where a scan stands: position, and whether it is inside a string. */
-interface Cursor {
-  at: number;
-  inString: boolean;
-}
-
-/** What the byte at a cursor is: inside a string (or its closing quote), a string's opening quote, or structure. */
-const IN_STRING = 0;
-const STRING_OPENS = 1;
-const STRUCTURE = 2;
-
-/** Classifies the byte at the cursor, keeping track of strings (an escaped byte is skipped). */
-function step(bytes: Uint8Array, c: Cursor): number {
-  const b = bytes[c.at] as number;
-  if (c.inString) {
-    if (b === BACKSLASH) c.at++;
-    else if (b === QUOTE) c.inString = false;
-    return IN_STRING;
-  }
-  if (b !== QUOTE) return STRUCTURE;
-  c.inString = true;
-  return STRING_OPENS;
-}
+const ITEMS_KEY = 'items';
 
 /** +1 for an opening brace or bracket, −1 for a closing one, 0 for anything else. */
 function nesting(b: number): number {
@@ -42,45 +20,108 @@ function nesting(b: number): number {
   return b === CLOSE_BRACE || b === CLOSE_BRACKET ? -1 : 0;
 }
 
-/** The position just past the `[` of the top-level object's `items` key, or -1. */
-function itemsStart(bytes: Buffer): number {
-  const c: Cursor = { at: 0, inString: false };
-  let depth = 0;
-  // The opening quote of the last string at the top level: the key, when an array follows it.
-  let lastString = -1;
-  for (; c.at < bytes.length; c.at++) {
-    const kind = step(bytes, c);
-    if (kind === STRING_OPENS && depth === 1) lastString = c.at;
-    if (kind !== STRUCTURE) continue;
-    if (depth === 1 && bytes[c.at] === OPEN_BRACKET && isItemsKey(bytes, lastString)) return c.at + 1;
-    depth += nesting(bytes[c.at] as number);
-  }
-  return -1;
-}
+/** Strings and escapes across chunk boundaries. */
+class Strings {
+  inString = false;
+  private escaped = false;
 
-/** True when the string opening at `quoteAt` is exactly `"items"`. */
-function isItemsKey(bytes: Buffer, quoteAt: number): boolean {
-  return quoteAt >= 0 && bytes.toString('latin1', quoteAt, quoteAt + 7) === '"items"';
+  /** True when `b` is structural (outside every string); updates the state for it. */
+  structural(b: number): boolean {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (b === BACKSLASH) this.escaped = true;
+      else if (b === QUOTE) this.inString = false;
+      return false;
+    }
+    if (b === QUOTE) this.inString = true;
+    return !this.inString;
+  }
 }
 
 /**
- * Calls `each` with every element of the body's top-level `items` array, parsed one at a time. Throws a SyntaxError
- * when the body has no such array, an element is not valid JSON, or the array is not closed (a truncated body).
+ * Feeds a body chunk by chunk (`push`, then `end`); calls `each` with every element of the top-level `items` array
+ * as soon as its last byte arrives. `push` and `end` throw a SyntaxError when the body has no such array, an element
+ * is not valid JSON, or the array is not closed by the end (a truncated body).
  */
-export function eachJsonItem(body: Uint8Array, each: (item: unknown) => void): void {
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const from = itemsStart(bytes);
-  if (from < 0) throw new SyntaxError('the body has no top-level "items" array');
-  const c: Cursor = { at: from, inString: false };
-  let depth = 0;
-  let start = -1;
-  for (; c.at < bytes.length; c.at++) {
-    if (step(bytes, c) !== STRUCTURE) continue;
-    const d = nesting(bytes[c.at] as number);
-    if (d > 0 && depth++ === 0) start = c.at;
-    if (d >= 0) continue;
-    if (depth === 0) return;
-    if (--depth === 0) each(JSON.parse(bytes.toString('utf8', start, c.at + 1)));
+export class JsonItemStream {
+  private readonly strings = new Strings();
+  private phase: 'seek' | 'items' | 'done' = 'seek';
+  private depth = 0;
+  /** Seeking: the bytes of the current top-level string (up to one more than the key's length), and the last one. */
+  private key: number[] | null = null;
+  private lastKey = '';
+  /** Reading items: the earlier chunks' parts of the element being read. */
+  private carry: Uint8Array[] = [];
+
+  constructor(private readonly each: (item: unknown) => void) {}
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    if (this.phase === 'seek') at = this.seek(chunk);
+    if (this.phase === 'items') this.items(chunk, at);
   }
-  throw new SyntaxError('the "items" array is not closed (truncated body)');
+
+  end(): void {
+    if (this.phase === 'seek') throw new SyntaxError('the body has no top-level "items" array');
+    if (this.phase === 'items') throw new SyntaxError('the "items" array is not closed (truncated body)');
+  }
+
+  /** Scans for `"items": [` at the top level; returns the position past the `[` (or the chunk's end). */
+  private seek(chunk: Uint8Array): number {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      const wasString = this.strings.inString;
+      if (!this.strings.structural(b)) {
+        this.trackKey(b, wasString);
+        continue;
+      }
+      if (b === OPEN_BRACKET && this.depth === 1 && this.lastKey === ITEMS_KEY) {
+        this.phase = 'items';
+        this.depth = 0;
+        return i + 1;
+      }
+      this.depth += nesting(b);
+    }
+    return chunk.length;
+  }
+
+  /** Collects the top-level strings' bytes (a few at most), to know the key an array follows. */
+  private trackKey(b: number, wasString: boolean): void {
+    if (this.depth !== 1) return;
+    if (!wasString) this.key = [];
+    else if (!this.strings.inString) this.lastKey = this.key?.length === ITEMS_KEY.length ? String.fromCharCode(...this.key) : '';
+    else if (this.key && this.key.length <= ITEMS_KEY.length) this.key.push(b);
+  }
+
+  /** Reads elements from `from`; an element still open at the chunk's end is carried to the next one. */
+  private items(chunk: Uint8Array, from: number): void {
+    let start = this.depth > 0 ? 0 : -1;
+    for (let i = from; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (!this.strings.structural(b)) continue;
+      const d = nesting(b);
+      if (d > 0 && this.depth++ === 0) start = i;
+      if (d >= 0) continue;
+      if (this.depth === 0) {
+        this.phase = 'done';
+        return;
+      }
+      if (--this.depth === 0) this.emit(chunk.subarray(start, i + 1));
+    }
+    if (this.depth > 0) this.carry.push(chunk.subarray(start));
+  }
+
+  private emit(last: Uint8Array): void {
+    const parts = this.carry.length === 0 ? [last] : [...this.carry, last];
+    this.carry = [];
+    const text = parts.length === 1 ? Buffer.from(last.buffer, last.byteOffset, last.byteLength).toString('utf8') : Buffer.concat(parts).toString('utf8');
+    this.each(JSON.parse(text));
+  }
+}
+
+/** Every element of the top-level `items` array of a whole body (see {@link JsonItemStream}). */
+export function eachJsonItem(body: Uint8Array, each: (item: unknown) => void): void {
+  const stream = new JsonItemStream(each);
+  stream.push(body);
+  stream.end();
 }

@@ -35,17 +35,27 @@ export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise
 }
 
 /**
- * GETs `path` and returns the body as bytes, for a caller that parses it piece by piece (metrics-server's list).
- * A non-2xx status rejects with the error its Status body describes, as {@link getKubeJson} does.
+ * GETs `path` and hands the body's chunks to `sink` as they arrive, for a parser that reads a large body piece by
+ * piece (metrics-server's list). Rejects like {@link getKubeJson}; an error `sink` throws stops the read and rejects
+ * as it is.
  */
-export async function getKubeBytes(http: KubeHttp, req: KubeJsonRequest): Promise<Buffer> {
+export async function getKubeChunks(http: KubeHttp, req: KubeJsonRequest, sink: (chunk: Uint8Array) => void): Promise<void> {
+  let sinkError: unknown;
   const { status, body } = await getKubeBody(http, req, async (res) => {
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of res.body) chunks.push(chunk);
-    return Buffer.concat(chunks);
+    if (res.status < 200 || res.status >= 300) return res.text();
+    for await (const chunk of res.body) {
+      try {
+        sink(chunk);
+      } catch (err) {
+        sinkError = err;
+        res.discard();
+        break;
+      }
+    }
+    return '';
   });
-  if (status < 200 || status >= 300) throw errorFromResponse(status, body.toString('utf8'));
-  return body;
+  if (status < 200 || status >= 300) throw errorFromResponse(status, body);
+  if (sinkError !== undefined) throw sinkError;
 }
 
 /** GETs `path` and parses the body as JSON. Rejects with a KubeApiError (a non-2xx status, a bad body, a timeout). */

@@ -61,3 +61,14 @@ test('a body that is not a JSON list rejects with KRM_KUBE_BAD_RESPONSE', async 
     await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_BAD_RESPONSE');
   }
 });
+
+test('a collect that fails on the nodes list skips nothing in the next one', async () => {
+  let nodesFail = true;
+  const ok = fakeHttp({ pods: () => podMetrics('2026-01-15T10:00:00Z') });
+  const failing = fakeHttp({ pods: () => ({ kind: 'Status', code: 503, message: 'unavailable' }), status: 503 });
+  const http: KubeHttp = async (req) => (nodesFail && req.path !== METRICS_SERVER_PODS_PATH ? failing(req) : ok(req));
+  const source = createMetricsServerSource({ http });
+  await assert.rejects(source.collect({ nowMs: 0, signal }), KubeApiError);
+  nodesFail = false;
+  assert.deepEqual((await source.collect({ nowMs: 1, signal })).containers.map((c) => c.pod), ['web-1', 'db-0']);
+});

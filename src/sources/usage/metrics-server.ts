@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Usage from metrics-server (`metrics.k8s.io/v1beta1`): one cluster-wide GET of PodMetrics (metrics-server does not
-// paginate; its items are parsed one at a time, json-items.ts says why) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
+// paginate; its items are parsed one at a time as the body streams in, json-items.ts says why) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
 // filesystems and volumes stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
 import { parseBytes, parseQuantity } from '../../domain/quantity.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, obj, str } from '../kube/raw-access.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
-import { eachJsonItem } from './json-items.ts';
-import { getKubeBytes, getKubeJson } from './kube-json.ts';
+import { JsonItemStream } from './json-items.ts';
+import { getKubeChunks, getKubeJson } from './kube-json.ts';
 import type { CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot } from './types.ts';
 
 export const METRICS_SERVER_PODS_PATH = '/apis/metrics.k8s.io/v1beta1/pods';
@@ -65,10 +65,11 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   /** `namespace/pod` → the timestamp of its last accepted sample. */
   let lastSeen = new Map<string, number>();
 
-  function containersOf(body: Buffer, nowMs: number): ContainerUsage[] {
+  /** Reads the PodMetrics list as it streams in, one pod at a time; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
+  async function readContainers(signal: AbortSignal, nowMs: number): Promise<{ containers: ContainerUsage[]; seen: Map<string, number> }> {
     const seen = new Map<string, number>();
     const out: ContainerUsage[] = [];
-    eachJsonItem(body, (raw) => {
+    const stream = new JsonItemStream((raw) => {
       const item = obj(raw);
       const meta = obj(item.metadata);
       const key = `${str(meta.namespace) ?? ''}/${str(meta.name) ?? ''}`;
@@ -76,33 +77,29 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       seen.set(key, tsMs);
       if (lastSeen.get(key) !== tsMs) out.push(...podContainers(item, tsMs));
     });
-    lastSeen = seen;
-    return out;
-  }
-
-  async function podsBody(signal: AbortSignal): Promise<Buffer> {
-    return getKubeBytes(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs });
-  }
-
-  function parsedContainers(body: Buffer, nowMs: number): ContainerUsage[] {
     try {
-      return containersOf(body, nowMs);
+      await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, (chunk) => stream.push(chunk));
+      stream.end();
     } catch (cause) {
-      throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list`, { status: 200, cause });
+      if (!(cause instanceof SyntaxError)) throw cause;
+      throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list (${cause.message})`, { status: 200, cause });
     }
+    return { containers: out, seen };
   }
 
   return {
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const [pods, nodes] = await Promise.all([
-        podsBody(req.signal),
+        readContainers(req.signal, req.nowMs),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
       const nodeUsage = arr(obj(nodes).items)
         .map((n) => nodeOf(n, req.nowMs))
         .filter((n): n is NodeUsage => n !== undefined);
-      const containers = parsedContainers(pods, req.nowMs);
+      // Taken as seen only once the whole collect succeeds: a failed one stores nothing, so nothing may be skipped.
+      lastSeen = pods.seen;
+      const containers = pods.containers;
       return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
