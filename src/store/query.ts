@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Range queries: choose the tier, read the rows of the series (stored and still pending; one bulk read per batch of
 // series where the source has one), merge the in-memory head, and fold everything into steps: rollup buckets
-// through a dense per-step accumulator (sketches decoded only for quantiles), raw samples sparsely (raw-points.ts).
+// through a dense per-step accumulator (only the asked columns decoded; sketches only for quantiles that the rows
+// do not store), raw samples sparsely (raw-points.ts).
 import type {
   ColumnField,
   ColumnQuery,
@@ -17,8 +18,8 @@ import type {
 import type { BulkRowRead, RowsBySeries } from './bulk-rows.ts';
 import { decodeChunk, type DecodedChunk } from './chunk-codec.ts';
 import { pointColumns, rawPoints } from './raw-points.ts';
-import { decodeRollupColumns } from './rollup-codec.ts';
-import type { RollupBucket } from './rollup.ts';
+import { decodeRollupColumns, type RollupWant } from './rollup-codec.ts';
+import { STORED_QUANTILES } from './rollup-sketch-columns.ts';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch.ts';
 import { ColumnSlab, StepAccumulator, type QuantileMode, type StepGrid } from './step-accumulator.ts';
 import { chooseTier, type TierSpec } from './tiers.ts';
@@ -83,23 +84,6 @@ function addSamples(acc: StepAccumulator, c: DecodedChunk): void {
   for (let i = 0; i < c.values.length; i++) acc.addSample(c.timestampsMs[i] as number, c.values[i] as number);
 }
 
-/** One bucket object reused for every decoded bucket: the accumulator reads it and keeps nothing but its sketch. */
-type ScratchBucket = { -readonly [K in keyof RollupBucket]: RollupBucket[K] };
-
-function addRollups(acc: StepAccumulator, blob: Uint8Array, o: { bucketFromMs: number; scratch: ScratchBucket }): void {
-  const c = decodeRollupColumns(blob, acc.wantsSketches);
-  const b = o.scratch;
-  for (let i = 0; i < c.starts.length; i++) {
-    b.startMs = c.starts[i] as number;
-    b.count = c.counts[i] as number;
-    b.min = c.mins[i] as number;
-    b.max = c.maxs[i] as number;
-    b.sum = c.sums[i] as number;
-    b.sketch = c.sketches ? (c.sketches[i] ?? null) : null;
-    acc.addBucket(b, o.bucketFromMs);
-  }
-}
-
 interface Target {
   readonly tier: TierSpec;
   readonly grid: StepGrid;
@@ -113,10 +97,10 @@ function rowRange(t: Target): { fromMs: number; toMs: number } {
 }
 
 /** Folds one series' rollup rows and head into its accumulator. */
-function foldRollups(src: QuerySources, t: Target & { acc: StepAccumulator; id: number; blobs: readonly Uint8Array[] }): void {
-  const { acc, blobs } = t;
-  const o = { bucketFromMs: rowRange(t).fromMs, scratch: { startMs: 0, count: 0, min: 0, max: 0, sum: 0, sketch: null } };
-  for (const blob of blobs) addRollups(acc, blob, o);
+function foldRollups(src: QuerySources, t: Target & { acc: StepAccumulator; id: number; blobs: readonly Uint8Array[]; want: RollupWant }): void {
+  const { acc, want } = t;
+  const bucketFromMs = rowRange(t).fromMs;
+  for (const blob of t.blobs) acc.addRollups(decodeRollupColumns(blob, want), { bucketFromMs, blob });
   const head = src.head(t.id);
   if (head) addSamples(acc, head);
 }
@@ -157,9 +141,23 @@ interface Plan {
   readonly grid: StepGrid;
   readonly mode: QuantileMode;
   readonly quantiles: readonly number[];
+  /** The columns of the rollup rows to decode. */
+  readonly want: RollupWant;
 }
 
-function planOf(src: QuerySources, q: SeriesQuery, series: readonly SeriesInfo[]): Plan {
+/**
+ * The rollup columns a query needs: min and max for its fields or as the bounds of its quantiles, sum for the mean,
+ * and for quantiles the stored ordinals when the rows store every asked one, else the sketches.
+ */
+function rollupWant(p: { mode: QuantileMode; quantiles: readonly number[] }, fields: readonly ColumnField[] | undefined): RollupWant {
+  const sketch = p.mode === 'sketch';
+  const stored = p.quantiles.map((q) => STORED_QUANTILES.indexOf(q));
+  const fromStored = sketch && stored.every((k) => k >= 0);
+  const has = (f: ColumnField) => fields === undefined || fields.includes(f);
+  return { min: sketch || has('min'), max: sketch || has('max'), sum: has('mean'), sketches: sketch && !fromStored, quantiles: fromStored ? stored : [] };
+}
+
+function planOf(src: QuerySources, q: SeriesQuery & { fields?: readonly ColumnField[] }, series: readonly SeriesInfo[]): Plan {
   const step = requestedStep(q);
   const tier = pickTier({ src, q, series }, step);
   const stepMs = tier.resolutionMs > 0 ? Math.ceil(step / tier.resolutionMs) * tier.resolutionMs : step;
@@ -169,7 +167,8 @@ function planOf(src: QuerySources, q: SeriesQuery, series: readonly SeriesInfo[]
   const quantiles = q.quantiles ?? [];
   let mode: QuantileMode = 'none';
   if (quantiles.length > 0) mode = tier.resolutionMs === 0 ? 'exact' : 'sketch';
-  return { tier, grid: { fromMs: q.fromMs, toMs: q.toMs, alignedFromMs, stepMs, steps }, mode, quantiles };
+  const want = rollupWant({ mode, quantiles }, q.fields);
+  return { tier, grid: { fromMs: q.fromMs, toMs: q.toMs, alignedFromMs, stepMs, steps }, mode, quantiles, want };
 }
 
 /** One series' output from its rows: points or columns. */

@@ -110,25 +110,38 @@ function isAscending(xs: readonly number[]): boolean {
   return true;
 }
 
-/** One pass over the bins: per quantile (lower rank), the value of the bin holding its rank, clamped to bounds. */
-function walk(bins: Bins, qs: readonly number[], bounds: { min: number; max: number }): number[] {
-  const { counts } = bins;
+/**
+ * One pass over bin counts: per quantile (lower rank floor(q·(total − 1))), the index of the bin holding its rank;
+ * null when the bins are empty. The one rank and bin choice of every quantile, shared by the walk of a query and by
+ * the rollup encoder, which stores the chosen bin's ordinal so that a query answers the same without the sketch.
+ */
+export function quantileBins(counts: ArrayLike<number>, qs: readonly number[]): number[] | null {
   let total = 0;
   for (let i = 0; i < counts.length; i++) total += counts[i] as number;
-  if (total === 0) return qs.map(() => NaN);
+  if (total === 0) return null;
   const ranks = qs.map((q) => Math.floor(Math.min(1, Math.max(0, q)) * (total - 1)));
   const order = ranks.map((_, i) => i);
   if (!isAscending(ranks)) order.sort((a, b) => (ranks[a] as number) - (ranks[b] as number));
-  const out = ranks.map(() => bounds.max);
+  const out = ranks.map(() => -1);
   let seen = 0;
   let k = 0;
   for (let i = 0; i < counts.length && k < order.length; i++) {
     seen += counts[i] as number;
-    if (seen <= (ranks[order[k] as number] as number)) continue;
-    const v = Math.min(bounds.max, Math.max(bounds.min, ordinalValue(binOrdinal(bins, i))));
-    while (k < order.length && seen > (ranks[order[k] as number] as number)) out[order[k++] as number] = v;
+    while (k < order.length && seen > (ranks[order[k] as number] as number)) out[order[k++] as number] = i;
   }
   return out;
+}
+
+/** The answer of a bin: its representative value clamped to the known [min, max] (NaN for a NaN ordinal). */
+export function ordinalAnswer(ordinal: number, bounds: { min: number; max: number }): number {
+  return Math.min(bounds.max, Math.max(bounds.min, ordinalValue(ordinal)));
+}
+
+/** Per quantile, the answer of the bin holding its rank (the max when none does); NaN when empty. */
+function walk(bins: Bins, qs: readonly number[], bounds: { min: number; max: number }): number[] {
+  const at = quantileBins(bins.counts, qs);
+  if (!at) return qs.map(() => NaN);
+  return at.map((i) => (i < 0 ? bounds.max : ordinalAnswer(binOrdinal(bins, i), bounds)));
 }
 
 /** Quantiles (each in [0, 1], lower rank) of a sketch, clamped to the known [min, max]; NaN when empty. */

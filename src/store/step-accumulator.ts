@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Server-side downsampling: folds raw samples and rollup buckets of one series into fixed steps. Quantiles are exact
-// (sorted samples) on the raw tier and come from merged sketches on rollup tiers.
+// (sorted samples) on the raw tier and come from merged sketches on rollup tiers, or, for a step of one bucket and
+// stored quantiles, from the ordinals its row stores (the answer its sketch alone would give, without decoding it).
 import type { ColumnField, SeriesColumns, SeriesPoint } from '../domain/series.ts';
-import type { RollupBucket } from './rollup.ts';
-import { exactQuantile, SketchAccumulator, sketchOrdinal, sketchQuantiles, type Sketch } from './sketch.ts';
+import { decodeRollupColumns, type RollupColumns, type RollupWant } from './rollup-codec.ts';
+import { STORED_QUANTILES } from './rollup-sketch-columns.ts';
+import { exactQuantile, ordinalAnswer, SketchAccumulator, sketchOrdinal, sketchQuantiles, type Sketch } from './sketch.ts';
 
 /** The output grid: step i covers `[alignedFromMs + i·stepMs, … + stepMs)`; samples outside `[fromMs, toMs)` skip. */
 export interface StepGrid {
@@ -48,6 +50,18 @@ export class ColumnSlab {
   }
 }
 
+/** A row read with stored quantile ordinals instead of sketches; the sketches are decoded once a step must merge. */
+interface StoredRow {
+  readonly blob: Uint8Array;
+  readonly ordinals: ReadonlyArray<readonly number[] | null>;
+  sketches: readonly Sketch[] | null;
+}
+
+/** A step holding one bucket that answers from its row's stored ordinals (`refRow`, `refBucket`). */
+const STORED = null;
+const SKETCHES_ONLY: RollupWant = { min: false, max: false, sum: false, sketches: true, quantiles: [] };
+const EMPTY_SKETCH: Sketch = { ordinals: [], counts: [] };
+
 /** Per-step aggregates of one series. */
 export class StepAccumulator {
   private readonly count: Float64Array;
@@ -55,8 +69,14 @@ export class StepAccumulator {
   private readonly max: Float64Array;
   private readonly sum: Float64Array;
   private readonly exact: Array<number[] | undefined> | null;
-  /** Per step: its one sketch as it is, or an accumulator once a second one (or a raw sample) arrives. */
-  private readonly sketches: Array<Sketch | SketchAccumulator | undefined> | null;
+  /**
+   * Per step: its one sketch as it is, {@link STORED} for one bucket of a stored row, or an accumulator once a second
+   * bucket (or a raw sample) arrives.
+   */
+  private readonly sketches: Array<Sketch | SketchAccumulator | typeof STORED | undefined> | null;
+  private readonly refRow: Int32Array;
+  private readonly refBucket: Int32Array;
+  private readonly rows: StoredRow[] = [];
 
   constructor(
     private readonly grid: StepGrid,
@@ -67,7 +87,9 @@ export class StepAccumulator {
     this.max = new Float64Array(grid.steps).fill(-Infinity);
     this.sum = new Float64Array(grid.steps);
     this.exact = mode === 'exact' ? new Array<number[] | undefined>(grid.steps) : null;
-    this.sketches = mode === 'sketch' ? new Array<Sketch | SketchAccumulator | undefined>(grid.steps) : null;
+    this.sketches = mode === 'sketch' ? new Array<Sketch | SketchAccumulator | typeof STORED | undefined>(grid.steps) : null;
+    this.refRow = new Int32Array(mode === 'sketch' ? grid.steps : 0);
+    this.refBucket = new Int32Array(mode === 'sketch' ? grid.steps : 0);
   }
 
   /** Empties every step, so that the next series of a query reuses the arrays. */
@@ -78,6 +100,7 @@ export class StepAccumulator {
     this.sum.fill(0);
     this.exact?.fill(undefined);
     this.sketches?.fill(undefined);
+    this.rows.length = 0;
   }
 
   /** True when rollup buckets should be read with their sketches. */
@@ -94,17 +117,61 @@ export class StepAccumulator {
     else if (this.sketches) this.sketchOf(i).addOrdinal(sketchOrdinal(value));
   }
 
-  /** Adds one rollup bucket, by its start time; `bucketFromMs` is the range start aligned to the bucket width. */
-  addBucket(b: RollupBucket, bucketFromMs: number): void {
-    if (b.startMs < bucketFromMs || b.startMs >= this.grid.toMs) return;
-    const i = Math.floor((b.startMs - this.grid.alignedFromMs) / this.grid.stepMs);
-    this.fold(i, b);
-    if (this.sketches && b.sketch && i >= 0 && i < this.grid.steps) {
-      // A step of one rollup bucket (hourly points over the 1 h tier) keeps its sketch: no accumulator per step.
-      const held = this.sketches[i];
-      if (held === undefined) this.sketches[i] = b.sketch;
-      else this.sketchOf(i).addSketch(b.sketch);
+  /**
+   * Adds the buckets of one decoded rollup row, by start time; `bucketFromMs` is the range start aligned to the bucket
+   * width. Columns the reader skipped (empty) are not folded. With quantile ordinals and no sketches, a step keeps a
+   * reference to its bucket; `blob` is the row, decoded again for its sketches if a second bucket joins the step.
+   */
+  addRollups(c: RollupColumns, o: { bucketFromMs: number; blob: Uint8Array }): void {
+    const row = this.storedRow(c, o.blob);
+    const { alignedFromMs, stepMs, steps, toMs } = this.grid;
+    for (let j = 0; j < c.starts.length; j++) {
+      const start = c.starts[j] as number;
+      if (start < o.bucketFromMs || start >= toMs) continue;
+      const i = Math.floor((start - alignedFromMs) / stepMs);
+      if (i < 0 || i >= steps) continue;
+      this.foldBucket(i, c, j);
+      if (this.sketches) this.addBucketSketch(i, { c, row, j });
     }
+  }
+
+  private foldBucket(i: number, c: RollupColumns, j: number): void {
+    this.count[i] = (this.count[i] ?? 0) + (c.counts[j] as number);
+    if (c.mins.length > 0 && (c.mins[j] as number) < (this.min[i] ?? Infinity)) this.min[i] = c.mins[j] as number;
+    if (c.maxs.length > 0 && (c.maxs[j] as number) > (this.max[i] ?? -Infinity)) this.max[i] = c.maxs[j] as number;
+    if (c.sums.length > 0) this.sum[i] = (this.sum[i] ?? 0) + (c.sums[j] as number);
+  }
+
+  /** Index of the row in {@link rows} when its buckets answer from stored ordinals, else −1. */
+  private storedRow(c: RollupColumns, blob: Uint8Array): number {
+    if (!this.sketches || c.sketches || !c.quantileOrdinals) return -1;
+    this.rows.push({ blob, ordinals: c.quantileOrdinals, sketches: null });
+    return this.rows.length - 1;
+  }
+
+  private addBucketSketch(i: number, o: { c: RollupColumns; row: number; j: number }): void {
+    const sketches = this.sketches as Array<Sketch | SketchAccumulator | typeof STORED | undefined>;
+    const s = o.c.sketches?.[o.j];
+    if (s !== undefined) {
+      // A step of one rollup bucket (hourly points over the 1 h tier) keeps its sketch: no accumulator per step.
+      if (sketches[i] === undefined) sketches[i] = s;
+      else this.sketchOf(i).addSketch(s);
+    } else if (o.row >= 0) {
+      if (sketches[i] !== undefined) {
+        this.sketchOf(i).addSketch(this.rowSketch(o.row, o.j));
+        return;
+      }
+      sketches[i] = STORED;
+      this.refRow[i] = o.row;
+      this.refBucket[i] = o.j;
+    }
+  }
+
+  /** Bucket `j`'s sketch of a stored row, the row's sketches decoded on first need. */
+  private rowSketch(row: number, j: number): Sketch {
+    const r = this.rows[row] as StoredRow;
+    r.sketches ??= decodeRollupColumns(r.blob, SKETCHES_ONLY).sketches ?? [];
+    return r.sketches[j] ?? EMPTY_SKETCH;
   }
 
   /** Points of the steps that have samples. */
@@ -169,8 +236,25 @@ export class StepAccumulator {
     }
     const acc = this.sketches?.[i];
     if (acc === undefined) return qs.map(() => NaN);
+    if (acc === STORED) return this.storedQuantiles(i, qs, bounds) ?? this.sketchOf(i).quantiles(qs, bounds);
     // A lone sketch answers as an accumulator holding only it does (SketchAccumulator.quantiles).
     return acc instanceof SketchAccumulator ? acc.quantiles(qs, bounds) : sketchQuantiles(acc, qs, bounds);
+  }
+
+  /**
+   * The quantiles of a step of one stored bucket: each the clamped value of the stored ordinal, as the walk of that
+   * bucket's sketch alone answers; null when a quantile is not stored (the sketch then answers).
+   */
+  private storedQuantiles(i: number, qs: readonly number[], bounds: { min: number; max: number }): number[] | null {
+    const row = this.rows[this.refRow[i] as number] as StoredRow;
+    const j = this.refBucket[i] as number;
+    const out = new Array<number>(qs.length);
+    for (let k = 0; k < qs.length; k++) {
+      const col = row.ordinals[STORED_QUANTILES.indexOf(qs[k] as number)];
+      if (!col) return null;
+      out[k] = ordinalAnswer(col[j] as number, bounds);
+    }
+    return out;
   }
 
   private fold(i: number, a: { count: number; min: number; max: number; sum: number }): void {
@@ -187,11 +271,12 @@ export class StepAccumulator {
   }
 
   private sketchOf(i: number): SketchAccumulator {
-    const sketches = this.sketches as Array<Sketch | SketchAccumulator | undefined>;
+    const sketches = this.sketches as Array<Sketch | SketchAccumulator | typeof STORED | undefined>;
     const held = sketches[i];
     if (held instanceof SketchAccumulator) return held;
     const acc = new SketchAccumulator();
-    if (held !== undefined) acc.addSketch(held);
+    if (held === STORED) acc.addSketch(this.rowSketch(this.refRow[i] as number, this.refBucket[i] as number));
+    else if (held !== undefined) acc.addSketch(held);
     sketches[i] = acc;
     return acc;
   }

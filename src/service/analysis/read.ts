@@ -80,19 +80,33 @@ async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries
 /**
  * Series too young for hourly points to show their history (rightsizing counts points: it needs 100) are read
  * again in 5-minute means over the few days they exist, so that a container of half a day gets a recommendation.
- * Only young series are, so the read stays bounded.
+ * Only young series are, so the read stays bounded; and each over no more than its age rounded up to a power of two
+ * hours (one query per such window), since a query's cost is its steps times its series, data or not.
  */
 async function refineYoung(o: ReadOpts, long: EntitySeries, ids: ReadonlyMap<string, number>): Promise<void> {
-  const young: number[] = [];
+  const byWindow = new Map<number, number[]>();
   for (const [entity, byMetric] of long) {
     for (const [metric, column] of byMetric) {
       const id = ids.get(`${entity}|${metric}`);
-      if (id !== undefined && column.values.length < YOUNG_POINTS) young.push(id);
+      if (id === undefined || column.values.length >= YOUNG_POINTS) continue;
+      const windowMs = youngWindowMs(o.nowMs, column);
+      const group = byWindow.get(windowMs);
+      if (group === undefined) byWindow.set(windowMs, [id]);
+      else group.push(id);
     }
   }
-  if (young.length === 0) return;
-  const fromMs = o.nowMs - YOUNG_POINTS * HOUR_MS;
-  await read(o, { seriesIds: young, fields: ['mean'], fromMs, toMs: o.nowMs + 1, stepMs: FIVE_MIN_MS, tier: '5m', into: long }, mean);
+  for (const [windowMs, young] of byWindow) {
+    await read(o, { seriesIds: young, fields: ['mean'], fromMs: o.nowMs - windowMs, toMs: o.nowMs + 1, stepMs: FIVE_MIN_MS, tier: '5m', into: long }, mean);
+  }
+}
+
+/** The window a young series is read again over: its age (from its first hourly point) rounded up, at most 100 h. */
+function youngWindowMs(nowMs: number, column: Column): number {
+  const longest = YOUNG_POINTS * HOUR_MS;
+  const first = column.timestampsMs[0];
+  if (first === undefined) return longest;
+  const ageHours = Math.max(1, Math.ceil((nowMs + 1 - first) / HOUR_MS));
+  return Math.min(longest, 2 ** Math.ceil(Math.log2(ageHours)) * HOUR_MS);
 }
 
 async function readLong(o: ReadOpts): Promise<EntitySeries> {
