@@ -72,3 +72,21 @@ test('a collect that fails on the nodes list skips nothing in the next one', asy
   nodesFail = false;
   assert.deepEqual((await source.collect({ nowMs: 1, signal })).containers.map((c) => c.pod), ['web-1', 'db-0']);
 });
+
+test('the pods are reported as the body streams in, and the snapshot holds the same containers', async () => {
+  const parts: string[][] = [];
+  const text = JSON.stringify(podMetrics('2026-01-15T10:00:00Z'));
+  // Two chunks, the first ending just after the first pod: each chunk's pods are reported on their own.
+  const cut = text.indexOf('{"metadata":{"name":"db-0"');
+  const http: KubeHttp = async (req) => {
+    if (req.path !== METRICS_SERVER_PODS_PATH) return fakeHttp({ pods: () => ({}) })(req);
+    const body = (async function* (): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(text.slice(0, cut));
+      yield Buffer.from(text.slice(cut));
+    })();
+    return { status: 200, body, text: async () => text, discard: () => undefined };
+  };
+  const snap = await createMetricsServerSource({ http }).collect({ nowMs: 0, signal, onContainers: (cs) => parts.push(cs.map((c) => c.pod)) });
+  assert.deepEqual(parts, [['web-1'], ['db-0']]);
+  assert.deepEqual(snap.containers.map((c) => c.pod), ['web-1', 'db-0']);
+});

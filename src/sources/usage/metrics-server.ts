@@ -66,7 +66,8 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   let lastSeen = new Map<string, number>();
 
   /** Reads the PodMetrics list as it streams in, one pod at a time; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(signal: AbortSignal, nowMs: number): Promise<{ containers: ContainerUsage[]; seen: Map<string, number> }> {
+  async function readContainers(req: CollectRequest): Promise<{ containers: ContainerUsage[]; seen: Map<string, number> }> {
+    const { signal, nowMs } = req;
     const seen = new Map<string, number>();
     const out: ContainerUsage[] = [];
     const stream = new JsonItemStream((raw) => {
@@ -78,7 +79,14 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       if (lastSeen.get(key) !== tsMs) out.push(...podContainers(item, tsMs));
     });
     try {
-      await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, (chunk) => stream.push(chunk));
+      // Each chunk's pods are reported as they are parsed, so that the caller stores them while the body still
+      // streams in (CollectRequest.onContainers), as it does with the kubelets' answers.
+      let reported = 0;
+      await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, (chunk) => {
+        stream.push(chunk);
+        if (req.onContainers && out.length > reported) req.onContainers(out.slice(reported));
+        reported = out.length;
+      });
       stream.end();
     } catch (cause) {
       if (!(cause instanceof SyntaxError)) throw cause;
@@ -91,7 +99,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const [pods, nodes] = await Promise.all([
-        readContainers(req.signal, req.nowMs),
+        readContainers(req),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
       const nodeUsage = arr(obj(nodes).items)

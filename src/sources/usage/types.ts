@@ -61,8 +61,9 @@ export interface CollectRequest {
   readonly nowMs: number;
   readonly signal: AbortSignal;
   /**
-   * Called by a source that reads in parts (the kubelet, node by node) with each part's containers as it arrives, so
-   * that the caller can prepare their series while the source still waits on the rest. The snapshot holds them too.
+   * Called by a source that reads in parts (the kubelet node by node, metrics-server chunk by chunk of its one large
+   * list) with each part's containers as it arrives, so that the caller can prepare their series while the source
+   * still waits on the rest. The snapshot holds them too.
    */
   readonly onContainers?: (containers: readonly ContainerUsage[]) => void;
 }
