@@ -9,23 +9,15 @@ import { STORED_QUANTILES } from './rollup-sketch-columns.ts';
 import { ordinalsOf, rollupSamples, type RollupBucket } from './rollup.ts';
 import { mergeSketches, ordinalAnswer, sketchFromOrdinals, sketchOrdinal, sketchQuantiles, type Sketch } from './sketch.ts';
 import { buildTiers } from './tiers.ts';
+import { createRng } from '../sim/model/uid.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const T0 = Date.UTC(2024, 2, 1);
 const EMPTY: Sketch = { ordinals: [], counts: [] };
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1): the simulator's seeded generator. */
+const rng = createRng;
 
 const sk = (vs: number[]): Sketch => sketchFromOrdinals(vs.map(sketchOrdinal));
 

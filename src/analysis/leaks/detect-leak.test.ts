@@ -130,7 +130,8 @@ test('across restarts: rising peaks over 3 restarts, or OOM kills at a steady in
 
 test('a window shorter than a day gives low confidence (it may be half a daily cycle)', () => {
   const start = NOW - 8 * HOUR;
-  const v = detectLeak({ instances: [{ startedAtMs: start, samples: series(start, (h) => MiB * (100 + 5 * h)) }], nowMs: NOW });
+  // 140 MiB now, 5 MiB/h: the 200 MiB limit is 12 h away, urgent enough to report on 8 hours of data.
+  const v = detectLeak({ instances: [{ startedAtMs: start, samples: series(start, (h) => MiB * (100 + 5 * h)) }], nowMs: NOW, limitBytes: 200 * MiB });
   assert.equal(v.status === 'leak' && v.confidence, 'low');
 });
 
@@ -144,10 +145,21 @@ test('a pod younger than the window: the rising half of a daily cycle is no leak
   const old = NOW - 30 * HOUR;
   const slow = series(old, (h) => 500 * MiB * (1 + (0.06 * h) / 24));
   assert.equal(detectLeak({ instances: [{ startedAtMs: old, samples: slow }], nowMs: NOW }).status, 'leak');
-  // A young pod growing 15 % in 10 hours is a leak (of low confidence: less than a day of data).
+  // A young pod growing 15 % in 10 hours (7.5 MiB/h, 575 MiB now) is a leak when its 700 MiB limit is 17 h away
+  // (of low confidence: less than a day of data) ...
   const steep = series(start, (h) => 500 * MiB * (1 + 0.015 * h));
-  const v2 = detectLeak({ instances: [{ startedAtMs: start, samples: steep }], nowMs: NOW });
+  const v2 = detectLeak({ instances: [{ startedAtMs: start, samples: steep }], nowMs: NOW, limitBytes: 700 * MiB });
   assert.equal(v2.status === 'leak' && v2.confidence, 'low');
+  // ... but not yet without a limit or with the limit days away: under a day, a daily cycle is not ruled out.
+  for (const limitBytes of [undefined, 2000 * MiB]) {
+    const v3 = detectLeak({ instances: [{ startedAtMs: start, samples: steep }], nowMs: NOW, ...(limitBytes === undefined ? {} : { limitBytes }) });
+    assert.equal(v3.status, 'insufficient-data', JSON.stringify(v3));
+    assert.match(v3.status === 'insufficient-data' ? v3.reason : '', /a daily cycle is ruled out only by a day of data/);
+  }
+  // Past a day of data the same growth is judged on its own, limit or not.
+  const dayOld = NOW - 26 * HOUR;
+  const steepOld = series(dayOld, (h) => 500 * MiB * (1 + 0.015 * h));
+  assert.equal(detectLeak({ instances: [{ startedAtMs: dayOld, samples: steepOld }], nowMs: NOW }).status, 'leak');
 });
 
 test('an instance rejected before the trend statistics would be rejected by them too', () => {

@@ -186,10 +186,27 @@ export function detectLeak(
   const candidates = input.instances.slice(-2).reverse();
   const chosen = candidates.map((i) => ({ i, b: windowOf(i, input.nowMs, o) })).find((c) => enough(c.b, o));
   if (chosen === undefined) return { status: 'insufficient-data', reason: `needs ${o.minPoints} points over ${o.minSpanMs / HOUR_MS} h after warm-up` };
-  const floor = growthFloor(chosen.i.startedAtMs + o.windowMs > input.nowMs, o);
+  const young = chosen.i.startedAtMs + o.windowMs > input.nowMs;
+  const floor = growthFloor(young, o);
   const quick = quickRejection(chosen.b, o, floor);
   if (quick !== undefined) return { status: 'no-leak', reason: quick };
-  return judge(analyse(chosen.b, chosen.i.startedAtMs), { o, floor, ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }) });
+  const verdict = judge(analyse(chosen.b, chosen.i.startedAtMs), { o, floor, ...(input.limitBytes === undefined ? {} : { limitBytes: input.limitBytes }) });
+  return young ? youngVerdict(verdict) : verdict;
+}
+
+/** Hours to the memory limit under which a leak is reported on less than a day of data. */
+const URGENT_HOURS = 24;
+
+/**
+ * Less than a day of data cannot tell a leak from the rising part of a daily cycle: a service's memory often swings
+ * by more than the growth floor over a day (caches and pools follow the load), and the trend test's p-value assumes
+ * no such cycle. So a leak seen on under a day is reported only when it is urgent, when its trend reaches the memory
+ * limit within a day (an OOM kill costs more than a false alarm); otherwise the verdict waits for a day of data.
+ */
+function youngVerdict(v: LeakVerdict): LeakVerdict {
+  if (v.status !== 'leak' || (v.timeToLimitHours !== undefined && v.timeToLimitHours < URGENT_HOURS)) return v;
+  const until = v.timeToLimitHours === undefined ? 'no memory limit' : `the limit ${v.timeToLimitHours.toFixed(0)} h away`;
+  return { status: 'insufficient-data', reason: `rising over ${v.trend.spanHours.toFixed(1)} h, ${until}: a daily cycle is ruled out only by a day of data` };
 }
 
 /** The verdict on an analysed instance. */
