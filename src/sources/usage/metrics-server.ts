@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Usage from metrics-server (`metrics.k8s.io/v1beta1`): one cluster-wide GET of PodMetrics (metrics-server does not
-// paginate; its items are parsed one at a time as the body streams in, json-items.ts says why) and one of NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling,
-// filesystems and volumes stay absent. A pod whose `timestamp` has not moved since the last collect is the same
+// paginate; its items are parsed one at a time as the body streams in, json-items.ts says why) and one of
+// NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling, filesystems and volumes
+// stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
 import { parseBytes, parseQuantity } from '../../domain/quantity.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
@@ -105,10 +106,10 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       const nodeUsage = arr(obj(nodes).items)
         .map((n) => nodeOf(n, req.nowMs))
         .filter((n): n is NodeUsage => n !== undefined);
-      // Taken as seen only once the whole collect succeeds: a failed one stores nothing, so nothing may be skipped.
+      // Taken as seen only once the whole collect succeeds: a failed one may have stored only part of its pods (those
+      // reported early), so the next one must not skip any.
       lastSeen = pods.seen;
-      const containers = pods.containers;
-      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
+      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers: pods.containers, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
 }
