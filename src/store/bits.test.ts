@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BitReader, BitWriter } from './bits.ts';
-import { readRice, readSignedRice, RiceState, writeRice, writeSignedRice } from './rice.ts';
+import { readRice, readRiceZeros, readSignedRice, RiceState, writeRice, writeSignedRice } from './rice.ts';
 
 /** A small deterministic generator (xorshift), so that a failure reproduces. */
 function rng(seed: number): () => number {
@@ -81,4 +81,32 @@ test('adaptive Rice codes round-trip, spikes and runs of zeros included', () => 
     assert.equal(readSignedRice(r, rs), v);
     assert.equal(readRice(r, ru), Math.abs(v));
   }
+});
+
+test('runs of zeros read a cache at a time give the same values and state as one code at a time', () => {
+  const rand = rng(11);
+  // Runs of 1 to 200 zeros between values small, large and escaped, so that k leaves 0 and comes back.
+  const values: number[] = [];
+  while (values.length < 20_000) {
+    const run = 1 + Math.floor(rand() * 200);
+    for (let z = 0; z < run; z++) values.push(0);
+    const kind = rand();
+    values.push(kind < 0.6 ? 1 + Math.floor(rand() * 3) : kind < 0.95 ? Math.floor(rand() * 5000) : 2 ** 40 + Math.floor(rand() * 1000));
+  }
+  const w = new BitWriter();
+  const ws = new RiceState();
+  for (const v of values) writeRice(w, ws, v);
+  const r = new BitReader(w.toBytes());
+  const rs = new RiceState();
+  const out: number[] = [];
+  let runs = 0;
+  while (out.length < values.length) {
+    const run = readRiceZeros(r, rs, values.length - out.length);
+    if (run > 0) runs++;
+    for (let z = 0; z < run; z++) out.push(0);
+    if (out.length < values.length) out.push(readRice(r, rs));
+  }
+  assert.deepEqual(out, values);
+  assert.ok(runs > 100, `runs read as runs: ${runs}`);
+  assert.deepEqual([rs.sum, rs.n], [ws.sum, ws.n]);
 });

@@ -184,6 +184,17 @@ export class BitReader {
     return hi * TWO_32 + this.readBits(32);
   }
 
+  /**
+   * Consumes the consecutive 0 bits at the front of the cache, up to `max`, and returns how many (at most the bits
+   * the cache holds: the caller loops for longer runs). The bit that ends a shorter run is left unread.
+   */
+  readZeroBits(max: number): number {
+    if (this.cached <= 24) this.refill();
+    const run = Math.min(Math.clz32(this.cache), this.cached, max);
+    this.skip(run);
+    return run;
+  }
+
   /** Counts consecutive 1 bits, up to `max`, and consumes them plus the terminating 0 (absent when `max` is hit). */
   readOnes(max: number): number {
     let ones = 0;

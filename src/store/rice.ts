@@ -86,6 +86,20 @@ export function readRice(r: BitReader, state: RiceState): number {
   return u;
 }
 
+/**
+ * Reads a run of zeros written by {@link writeRice} (or {@link writeSignedRice}), up to `max`, while the parameter is
+ * 0: each zero is then one 0 bit, so the run is read a cache at a time instead of one code at a time (the bucket
+ * starts and counts of a rollup row are mostly zeros). Returns how many were read; 0 when the next value is not a
+ * zero coded at k = 0, which the caller then reads with {@link readRice}.
+ */
+export function readRiceZeros(r: BitReader, state: RiceState, max: number): number {
+  if (state.k() !== 0) return 0;
+  const run = r.readZeroBits(max);
+  // At k = 0 the running sum is at most the count, and zeros keep it so: k stays 0 through the run.
+  for (let i = 0; i < run; i++) state.update(0);
+  return run;
+}
+
 /** Writes a signed integer (|v| < 2^52) via zigzag. */
 export function writeSignedRice(w: BitSink, state: RiceState, v: number): void {
   writeRice(w, state, v >= 0 ? v * 2 : -v * 2 - 1);

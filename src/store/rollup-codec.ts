@@ -9,7 +9,7 @@
 import { BitReader, BitWriter, unzigzag } from './bits.ts';
 import { readXor, writeXor, XorState } from './float-xor.ts';
 import { fromScaled, gcd, MAX_SCALED, toScaled } from './precision.ts';
-import { readRice, readSignedRice, RiceState, writeRice, writeSignedRice } from './rice.ts';
+import { readRice, readRiceZeros, readSignedRice, RiceState, writeRice, writeSignedRice } from './rice.ts';
 import type { RollupBucket } from './rollup.ts';
 import type { Sketch } from './sketch.ts';
 import { readOrdinalColumn, readSketches, storedOrdinals, STORED_QUANTILES, writeOrdinalColumn, writeSketches } from './rollup-sketch-columns.ts';
@@ -156,12 +156,19 @@ function readStartsAndCounts(r: BitReader, head: { n: number; resolutionMs: numb
   const startState = new RiceState(1);
   const countState = new RiceState();
   let start = head.firstStartMs;
-  for (let i = 0; i < n; i++) {
-    if (i > 0) start += (readRice(r, startState) + 1) * resolutionMs;
-    starts[i] = start;
+  starts[0] = start;
+  // Gaps of one bucket (coded 0) and unchanged counts (a delta of 0) are most of both columns: read in runs.
+  for (let i = 1; i < n; ) {
+    const run = readRiceZeros(r, startState, n - i);
+    for (let z = 0; z < run; z++) starts[i++] = start += resolutionMs;
+    if (i < n) starts[i++] = start += (readRice(r, startState) + 1) * resolutionMs;
   }
   let count = 0;
-  for (let i = 0; i < n; i++) counts[i] = count += readSignedRice(r, countState);
+  for (let i = 0; i < n; ) {
+    const run = readRiceZeros(r, countState, n - i);
+    for (let z = 0; z < run; z++) counts[i++] = count;
+    if (i < n) counts[i++] = count += readSignedRice(r, countState);
+  }
   return { starts, counts };
 }
 
