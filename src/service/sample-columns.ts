@@ -3,7 +3,7 @@
 // the scale envelope holds about 700,000 samples: an object per sample (and a spread per metric) made the garbage
 // collector the largest cost of the cycle, so each sample is one entry in five parallel arrays instead.
 import type { EntityKind, SeriesKey } from '../domain/series.ts';
-import { mapIn } from '../domain/maps.ts';
+import { SeriesKeyIndex } from '../domain/series-key-index.ts';
 import type { SampleStore } from '../domain/ports.ts';
 
 export class SampleColumns {
@@ -28,33 +28,27 @@ export class SampleColumns {
   }
 }
 
-type IdsByEntity = Map<EntityKind, Map<string, Map<string, number>>>;
-
 /** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
 export const CACHE_GENERATION_CYCLES = 60;
 
 /**
  * Resolves series ids through a cache, asking the store only for keys not seen before. The cache is nested by kind,
  * entity and metric so that a cycle's hundreds of thousands of lookups hash strings that already exist (one entity
- * string per container) instead of building a key string per sample. It keeps two generations: an entity read from
- * the older one moves to the current one, and the older one is dropped every {@link CACHE_GENERATION_CYCLES} cycles,
- * so the pods that churn replaces (20 a second at the scale envelope) do not stay in memory for the process' life.
+ * string per container) instead of building a key string per sample. It keeps two generations (SeriesKeyIndex),
+ * rotated every {@link CACHE_GENERATION_CYCLES} cycles, so the pods that churn replaces (20 a second at the scale
+ * envelope) do not stay in memory for the process' life.
  * A store that answers {@link SampleStore.seriesOfEntity} (the SQLite store's own index) is asked instead and this
  * cache stays empty: at the scale envelope it would hold the same 865,000 identities a second time (about 100 MB).
  */
 export class SeriesIdCache {
-  private current: IdsByEntity = new Map();
-  private previous: IdsByEntity = new Map();
+  private readonly cache = new SeriesKeyIndex();
   private cycles = 0;
 
   constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {}
 
   /** The series id of every sample of the cycle, creating the series that are new. */
   async resolve(cols: SampleColumns): Promise<number[]> {
-    if (++this.cycles % CACHE_GENERATION_CYCLES === 0) {
-      this.previous = this.current;
-      this.current = new Map();
-    }
+    if (++this.cycles % CACHE_GENERATION_CYCLES === 0) this.cache.rotate();
     return this.resolvePart(cols);
   }
 
@@ -83,25 +77,10 @@ export class SeriesIdCache {
     // A store that knows its series in memory answers for itself: the same identities are not held twice.
     const { store, cluster } = this.deps;
     if (store.seriesOfEntity) return store.seriesOfEntity(cluster, kind, entity);
-    return this.cachedEntity(kind, entity);
+    return this.cache.entity(cluster, kind, entity);
   }
 
-  private cachedEntity(kind: EntityKind, entity: string): Map<string, number> | undefined {
-    const own = this.current.get(kind)?.get(entity);
-    if (own !== undefined) return own;
-    const old = this.previous.get(kind)?.get(entity);
-    if (old !== undefined) this.byKind(kind).set(entity, old);
-    return old;
-  }
-
-  private byKind(kind: EntityKind): Map<string, Map<string, number>> {
-    return mapIn(this.current, kind);
-  }
-
-  private remember(k: { kind: EntityKind; entity: string; metric: string }, id: number): void {
-    if (this.deps.store.seriesOfEntity) return;
-    let byMetric = this.cachedEntity(k.kind, k.entity);
-    if (byMetric === undefined) this.byKind(k.kind).set(k.entity, (byMetric = new Map()));
-    byMetric.set(k.metric, id);
+  private remember(k: SeriesKey, id: number): void {
+    if (!this.deps.store.seriesOfEntity) this.cache.set(k, id);
   }
 }

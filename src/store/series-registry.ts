@@ -5,7 +5,8 @@ import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from
 import type { Statement } from 'better-sqlite3';
 import { mapIn } from '../domain/maps.ts';
 import type { Db } from './db.ts';
-import { compareKeys, SeriesKeyIndex } from './series-key-index.ts';
+import { SeriesKeyIndex } from '../domain/series-key-index.ts';
+import { compareKeys } from './key-order.ts';
 
 interface SeriesRow {
   id: number;
@@ -262,12 +263,14 @@ export class SeriesRegistry {
 
   private remember(info: SeriesInfo): SeriesInfo {
     // A cache, not the table: under pod churn series keep being created, and everything here can be read again.
-    if (this.byId.size >= MAX_CACHED) {
-      this.byKey.clear();
-      this.byId.clear();
-    }
+    // The key index rotates its generations (the series in use stay, the churned ones go), since the collector looks
+    // up every key of every cycle in it; the identities by id are only read by queries and are simply dropped.
+    // (Series rows are never deleted, so the two need not be dropped together.)
+    if (this.byKey.size >= MAX_CACHED / 2) this.byKey.rotate();
+    if (this.byId.size >= MAX_CACHED) this.byId.clear();
     this.byKey.set(info, info.id);
     this.byId.set(info);
     return info;
   }
+
 }
