@@ -43,8 +43,17 @@ export const CACHE_GENERATION_CYCLES = 60;
 export class SeriesIdCache {
   private readonly cache = new SeriesKeyIndex();
   private cycles = 0;
+  /** The ids of one entity's series: the store's own index when it has one, else this cache (chosen once). */
+  private readonly entityOf: (kind: EntityKind, entity: string) => ReadonlyMap<string, number> | undefined;
+  private readonly ownCache: boolean;
 
-  constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {}
+  constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {
+    const { store, cluster } = deps;
+    // A store that knows its series in memory answers for itself: the same identities are not held twice.
+    const local = store.seriesOfEntity?.bind(store);
+    this.ownCache = local === undefined;
+    this.entityOf = local ? (kind, entity) => local(cluster, kind, entity) : (kind, entity) => this.cache.entity(cluster, kind, entity);
+  }
 
   /** The series id of every sample of the cycle, creating the series that are new. */
   async resolve(cols: SampleColumns): Promise<number[]> {
@@ -73,14 +82,7 @@ export class SeriesIdCache {
     return out;
   }
 
-  private entityOf(kind: EntityKind, entity: string): ReadonlyMap<string, number> | undefined {
-    // A store that knows its series in memory answers for itself: the same identities are not held twice.
-    const { store, cluster } = this.deps;
-    if (store.seriesOfEntity) return store.seriesOfEntity(cluster, kind, entity);
-    return this.cache.entity(cluster, kind, entity);
-  }
-
   private remember(k: SeriesKey, id: number): void {
-    if (!this.deps.store.seriesOfEntity) this.cache.set(k, id);
+    if (this.ownCache) this.cache.set(k, id);
   }
 }

@@ -103,11 +103,6 @@ export class StepAccumulator {
     this.rows.length = 0;
   }
 
-  /** True when rollup buckets should be read with their sketches. */
-  get wantsSketches(): boolean {
-    return this.sketches !== null;
-  }
-
   /** Adds one raw sample. */
   addSample(tsMs: number, value: number): void {
     if (tsMs < this.grid.fromMs || tsMs >= this.grid.toMs) return;

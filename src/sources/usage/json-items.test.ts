@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eachJsonItem, JsonItemStream } from './json-items.ts';
+import { JsonItemStream } from './json-items.ts';
+
+/** Every element of a whole body's items array, fed in one chunk. */
+function eachJsonItem(body: Uint8Array, each: (item: unknown) => void): void {
+  const stream = new JsonItemStream(each);
+  stream.push(body);
+  stream.end();
+}
 
 function items(body: string): unknown[] {
   const out: unknown[] = [];

@@ -118,10 +118,3 @@ export class JsonItemStream {
     this.each(JSON.parse(text));
   }
 }
-
-/** Every element of the top-level `items` array of a whole body (see {@link JsonItemStream}). */
-export function eachJsonItem(body: Uint8Array, each: (item: unknown) => void): void {
-  const stream = new JsonItemStream(each);
-  stream.push(body);
-  stream.end();
-}
