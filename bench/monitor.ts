@@ -128,8 +128,10 @@ function krmNodeFlags(): string[] {
 }
 
 function startChild(args: string[]): ChildChannel {
-  // The monitor runs with the young generation and heap growth `krm` runs with.
-  const [cmd, cmdArgs] = onCore(0, process.execPath, [...krmNodeFlags(), '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
+  // The monitor runs with the young generation and heap growth `krm` runs with; KRM_BENCH_CHILD_FLAGS adds more
+  // (say `--cpu-prof --cpu-prof-dir=DIR` to profile the monitor alone, which NODE_OPTIONS does not allow).
+  const extra = (process.env.KRM_BENCH_CHILD_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+  const [cmd, cmdArgs] = onCore(0, process.execPath, [...krmNodeFlags(), ...extra, '--import', 'tsx', join(ROOT, 'bench', 'monitor-child.ts'), ...args]);
   const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], cwd: ROOT });
   return new ChildChannel(child);
 }

@@ -202,56 +202,108 @@ function robustError(state: State, e: number): number {
   return clipped;
 }
 
-/** One slot of the recursion; `y` NaN advances level and trend only. */
-function update(state: State, step: { y: number; tsMs: number; stepMs: number }, p: Smoothing): void {
-  const base = state.level + p.phi * state.trend;
-  if (Number.isNaN(step.y)) {
-    state.level = base;
-    state.trend *= p.phi;
-    return;
-  }
-  const e = robustError(state, step.y - base - seasonalAt(state, step.tsMs, step.stepMs));
-  state.level = base + p.alpha * e;
-  state.trend = p.phi * state.trend + p.beta * e;
-  const g = p.gamma * (1 - p.alpha) * e;
-  if (state.season.length > 0) {
-    const s = slotOfDay(step.tsMs, step.stepMs);
-    state.season[s] = (state.season[s] as number) + g;
-  }
-  if (state.week.length > 0) {
-    // Each day updates its offset once per slot: a per-slot weight of γ/m moves it about as fast as one season slot.
-    const d = dayOfWeek(step.tsMs);
-    state.week[d] = (state.week[d] as number) + g / Math.max(1, state.season.length);
-  }
-}
-
 /** The k-step point forecast from `state` for the slot stamped `tsMs`. */
 export function pointForecast(state: State, at: { k: number; tsMs: number; stepMs: number }, phi: number): number {
   return state.level + dampedSteps(phi, at.k) * state.trend + seasonalAt(state, at.tsMs, at.stepMs);
 }
 
 /**
- * Runs the recursion over the whole grid and records, for each checkpoint horizon h (in slots), the error of the
- * forecast made h slots earlier, for every present slot after the initialisation window.
+ * Calendar position of every slot of a grid and of the slots its forecasts reach past the end: the season slot and
+ * the day of the week. A fit runs the recursion once per candidate weight set over the same grid, and computing
+ * these from timestamps at every step (twice per slot and checkpoint) was most of a forecast's time.
  */
-export function run(grid: Grid, fit: { shape: Shape; smoothing: Smoothing }, checkpoints: readonly number[]): RunResult {
-  const state = initState(grid, fit.shape, fit.smoothing.beta > 0);
+export interface Phases {
+  readonly slot: Int32Array;
+  readonly day: Int8Array;
+}
+
+/** The phases of the grid's slots and of `beyond` slots after its last one. */
+function phasesOf(grid: Grid, beyond: number): Phases {
+  const n = grid.values.length + Math.max(0, beyond);
+  const slot = new Int32Array(n);
+  const day = new Int8Array(n);
+  for (let j = 0; j < n; j++) {
+    const tsMs = grid.startMs + j * grid.stepMs;
+    slot[j] = slotOfDay(tsMs, grid.stepMs);
+    day[j] = dayOfWeek(tsMs);
+  }
+  return { slot, day };
+}
+
+/** What every candidate of one fit shares: the phases and the initial state without and with a trend. */
+export interface Prepared {
+  readonly phases: Phases;
+  readonly initial: readonly [State, State];
+}
+
+/** Prepares a fit over `grid` whose forecasts reach `beyond` slots past its end. */
+export function prepare(grid: Grid, shape: Shape, beyond: number): Prepared {
+  return { phases: phasesOf(grid, beyond), initial: [initState(grid, shape, false), initState(grid, shape, true)] };
+}
+
+function copyOf(s: State): State {
+  return { level: s.level, trend: s.trend, scale: s.scale, season: s.season.slice(), week: s.week.slice() };
+}
+
+/** Seasonal part at slot j of the phases (seasonalAt without the calendar arithmetic). */
+function seasonalOf(state: State, phases: Phases, j: number): number {
+  const s = state.season.length > 0 ? (state.season[phases.slot[j] as number] as number) : 0;
+  const w = state.week.length > 0 ? (state.week[phases.day[j] as number] as number) : 0;
+  return s + w;
+}
+
+/** One slot of the recursion: value `y` at slot j of the phases; NaN advances level and trend only. */
+function updateAt(state: State, at: { phases: Phases; j: number; y: number }, p: Smoothing): void {
+  const y = at.y;
+  const base = state.level + p.phi * state.trend;
+  if (Number.isNaN(y)) {
+    state.level = base;
+    state.trend *= p.phi;
+    return;
+  }
+  const e = robustError(state, y - base - seasonalOf(state, at.phases, at.j));
+  state.level = base + p.alpha * e;
+  state.trend = p.phi * state.trend + p.beta * e;
+  const g = p.gamma * (1 - p.alpha) * e;
+  if (state.season.length > 0) {
+    const s = at.phases.slot[at.j] as number;
+    state.season[s] = (state.season[s] as number) + g;
+  }
+  if (state.week.length > 0) {
+    // Each day updates its offset once per slot: a per-slot weight of γ/m moves it about as fast as one season slot.
+    const d = at.phases.day[at.j] as number;
+    state.week[d] = (state.week[d] as number) + g / Math.max(1, state.season.length);
+  }
+}
+
+/**
+ * Runs the recursion over the whole grid and records, for each checkpoint horizon h (in slots), the error of the
+ * forecast made h slots earlier, for every present slot after the initialisation window. `prepared` (from
+ * {@link prepare} with the same shape, reaching the largest checkpoint) saves computing it again per candidate.
+ */
+export function run(grid: Grid, fit: { shape: Shape; smoothing: Smoothing; prepared?: Prepared }, checkpoints: readonly number[]): RunResult {
+  const { phases, initial } = fit.prepared ?? prepare(grid, fit.shape, Math.max(0, ...checkpoints));
+  const state = copyOf(initial[fit.smoothing.beta > 0 ? 1 : 0]);
   const warm = initSlots(grid, fit.shape);
-  const { stepMs, startMs } = grid;
+  const { phi } = fit.smoothing;
+  const damp = checkpoints.map((h) => dampedSteps(phi, h));
   const rings = checkpoints.map((h) => new Float64Array(h));
   const errors = checkpoints.map(() => new Float64Array(grid.values.length).fill(Number.NaN));
   const n = grid.values.length;
+  const at = { phases, j: 0, y: Number.NaN };
   for (let i = 0; i < n; i++) {
     const y = grid.values[i] as number;
-    const tsMs = startMs + i * stepMs;
     for (let c = 0; c < checkpoints.length; c++) {
       const h = checkpoints[c] as number;
       if (i - h >= warm && !Number.isNaN(y)) (errors[c] as Float64Array)[i] = y - ((rings[c] as Float64Array)[i % h] as number);
     }
-    update(state, { y, tsMs, stepMs }, fit.smoothing);
+    at.j = i;
+    at.y = y;
+    updateAt(state, at, fit.smoothing);
     for (let c = 0; c < checkpoints.length; c++) {
       const h = checkpoints[c] as number;
-      if (i + h < n) (rings[c] as Float64Array)[i % h] = pointForecast(state, { k: h, tsMs: tsMs + h * stepMs, stepMs }, fit.smoothing.phi);
+      // pointForecast() with the phases: the same sum in the same order.
+      if (i + h < n) (rings[c] as Float64Array)[i % h] = state.level + (damp[c] as number) * state.trend + seasonalOf(state, phases, i + h);
     }
   }
   return { state, errors };
