@@ -10,7 +10,7 @@ import type { Sample } from '../../domain/series.ts';
 import { nMinusOne, nodesFor, podAmounts, isActive, typicalNode, type Amounts, type NMinusOne } from '../nodes/index.ts';
 import { tightestHard } from '../quota/quota-usage.ts';
 import { daysUntil, type Exhaustion } from './exhaustion.ts';
-import { forecastSeries, type Forecast } from './forecast.ts';
+import { forecastSeries, type Forecast, type ForecastInput } from './forecast.ts';
 
 export type CapacityLevel = 'cluster' | 'nodepool' | 'namespace' | 'quota';
 export type CapacityResource = 'cpu' | 'memory';
@@ -123,11 +123,28 @@ function namespaceScopes(view: ClusterSnapshot): CapacityScope[] {
   return out;
 }
 
-/** Forecasts and exhaustion dates of one scope. `requests` is the history of Σ requests (quota: used), if stored. */
-export function capacityOutlook(scope: CapacityScope, series: { usage: readonly Sample[]; requests?: readonly Sample[]; nowMs: number; horizonMs: number }): CapacityOutlook {
+/** The history of one scope; `forecast` lets scopes that share a series (a quota and its namespace) share its forecast. */
+export interface ScopeSeries {
+  readonly usage: readonly Sample[];
+  /** Σ requests (quota: used), if stored. */
+  readonly requests?: readonly Sample[];
+  readonly nowMs: number;
+  readonly horizonMs: number;
+  readonly forecast?: (which: 'usage' | 'requests', input: ForecastInput) => Forecast;
+}
+
+const forecastAlone = (_: 'usage' | 'requests', input: ForecastInput): Forecast => forecastSeries(input);
+
+function forecastsOf(series: ScopeSeries): { usage: Forecast; requests: Forecast | undefined } {
   const at = { nowMs: series.nowMs, horizonMs: series.horizonMs };
-  const usage = forecastSeries({ samples: series.usage, ...at });
-  const requests = series.requests === undefined ? undefined : forecastSeries({ samples: series.requests, ...at });
+  const forecast = series.forecast ?? forecastAlone;
+  const usage = forecast('usage', { samples: series.usage, ...at });
+  return { usage, requests: series.requests === undefined ? undefined : forecast('requests', { samples: series.requests, ...at }) };
+}
+
+/** Forecasts and exhaustion dates of one scope. */
+export function capacityOutlook(scope: CapacityScope, series: ScopeSeries): CapacityOutlook {
+  const { usage, requests } = forecastsOf(series);
   if (scope.capacity === undefined) return { ...scope, usage, requests };
   const limit = scope.level === 'quota' ? scope.capacity : REQUESTS_FULL * scope.capacity;
   const requestsExhaustion = requests === undefined ? undefined : daysUntil(requests, { limit, nowMs: series.nowMs, current: scope.currentRequests });

@@ -2,5 +2,5 @@
 export { forecastSeries, checkpointsFor, MIN_FORECAST_POINTS, type Forecast, type ForecastInput, type ForecastPoint } from './forecast.ts';
 export { daysUntil, predictLinear, type Exhaustion } from './exhaustion.ts';
 export { compoundGrowth, growthRate, ADVICE, TARGETS, type GrowthInput, type GrowthResult } from './compound-growth.ts';
-export { capacityOutlook, capacityScopes, REQUESTS_FULL, type CapacityLevel, type CapacityOutlook, type CapacityScope } from './capacity.ts';
+export { capacityOutlook, capacityScopes, REQUESTS_FULL, type CapacityLevel, type CapacityOutlook, type CapacityScope, type ScopeSeries } from './capacity.ts';
 export { toGrid, chooseStep, type Grid } from './grid.ts';

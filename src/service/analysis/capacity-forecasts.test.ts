@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { PodRecord } from '../../domain/history.ts';
 import type { ClusterView, KindMap, KindName } from '../../domain/kube-ports.ts';
-import type { Namespace, Node, Pod } from '../../domain/resources.ts';
+import type { Namespace, Node, Pod, ResourceQuota } from '../../domain/resources.ts';
 import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
 import { testContainer, testPod } from '../../domain/testing.ts';
 import { manualClock, openTestStore, tempDir, type AfterHook } from '../../store/testing.ts';
@@ -134,6 +134,21 @@ describe('capacity forecasts step', () => {
     assert.equal(cpu.usageExhaustion?.expectedDays, undefined);
     assert.equal(r.judged, 1);
     assert.deepEqual(r.findings, []);
+  });
+
+  it('a quota shares its namespace\'s forecasts (the same series): forecast once, reported for both scopes', async (t) => {
+    const store = await storeWith(t, [{ kind: 'namespace', entity: 'shop', metric: METRIC.cpuMillicores, samples: every5m(4, (h) => 500 + 10 * Math.sin(h)) }]);
+    const quota = { key: 'shop/q', uid: 'uid-q', name: 'q', namespace: 'shop', labels: {}, annotations: {}, owners: [], hard: { 'requests.cpu': 2000 }, used: { 'requests.cpu': 900 }, scopes: [], hasScopeSelector: false } as unknown as ResourceQuota;
+    const cluster = view({ namespaces: [ns('shop')], nodes: [node('a', 'm5')], pods: [pod('p', { cpu: 900, nodeName: 'a' })], resourcequotas: [quota] });
+    const r = await analyseCapacityForecasts({ cluster, history: store, clusterName: C, nowMs: NOW, horizonMs: DAY });
+    const nsCpu = r.report.outlooks.find((o) => o.level === 'namespace' && o.entity === 'shop' && o.resource === 'cpu');
+    const quotaCpu = r.report.outlooks.find((o) => o.level === 'quota' && o.entity === 'shop/q' && o.resource === 'cpu');
+    assert.equal(nsCpu?.usage.status, 'ok');
+    assert.equal(quotaCpu?.usage, nsCpu?.usage);
+    assert.equal(quotaCpu?.capacity, 2000);
+    // A different series (the namespace's memory, absent) is not shared with the CPU one.
+    const nsMemory = r.report.outlooks.find((o) => o.level === 'namespace' && o.entity === 'shop' && o.resource === 'memory');
+    assert.equal(nsMemory?.usage.status, 'insufficient_data');
   });
 
   it('requests from the pod history already above 90 % of allocatable: exhausted now, critical; N − 1 and pools', async (t) => {

@@ -6,7 +6,7 @@
 // Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
 // pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
 import type { Finding, FindingEntity } from '../../analysis/findings.ts';
-import { capacityOutlook, capacityScopes, type CapacityOutlook, type CapacityScope } from '../../analysis/forecast/index.ts';
+import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type ScopeSeries } from '../../analysis/forecast/index.ts';
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -65,25 +65,39 @@ interface Inputs {
   readonly requests?: RequestsGrid;
 }
 
-/** The stored usage of a scope and the pod-history keys of its requests. */
-function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; keys: string[] } {
+/** The stored usage of a scope, the pod-history keys of its requests and the name of that pair of series. */
+function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; keys: string[]; source: string } {
   const r = scope.resource;
-  if (scope.level === 'cluster') return { usage: inputs.cluster.get(scope.entity)?.[r] ?? [], keys: ['cluster'] };
+  if (scope.level === 'cluster') return { usage: inputs.cluster.get(scope.entity)?.[r] ?? [], keys: ['cluster'], source: `cluster:${scope.entity}:${r}` };
   if (scope.level === 'nodepool') {
     const names = (scope.nodes ?? []).map((n) => n.name);
-    return { usage: poolUsage(inputs.nodes, names, r), keys: names.map((n) => `node:${n}`) };
+    return { usage: poolUsage(inputs.nodes, names, r), keys: names.map((n) => `node:${n}`), source: `pool:${scope.entity}:${r}` };
   }
   // A quota's entity is `namespace/quota`: its usage and requests are its namespace's.
   const namespace = scope.level === 'quota' ? (scope.entity.split('/')[0] ?? '') : scope.entity;
-  return { usage: inputs.namespaces.get(namespace)?.[r] ?? [], keys: [`ns:${namespace}`] };
+  return { usage: inputs.namespaces.get(namespace)?.[r] ?? [], keys: [`ns:${namespace}`], source: `ns:${namespace}:${r}` };
 }
 
-function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[] } {
-  const { usage, keys } = usageOf(scope, inputs);
+function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[]; source: string } {
+  const { usage, keys, source } = usageOf(scope, inputs);
   // Without a requests history the forecast is insufficient_data, but requests already at the limit still count as
   // exhausted now: the outlook needs a requests series, even an empty one, to say so.
-  if (inputs.requests?.startMs === undefined) return { usage, requests: [] };
-  return { usage, requests: requestsSamples(inputs.requests, { keys, resource: scope.resource }) };
+  if (inputs.requests?.startMs === undefined) return { usage, requests: [], source };
+  return { usage, requests: requestsSamples(inputs.requests, { keys, resource: scope.resource }), source };
+}
+
+/**
+ * Forecasts by series: a quota's usage and requests are its namespace's, so the two scopes share their forecasts
+ * (at the scale envelope half of the 40,000 scopes are quotas, and a forecast is most of a scope's cost).
+ */
+function sharedForecasts(): (source: string) => NonNullable<ScopeSeries['forecast']> {
+  const done = new Map<string, Forecast>();
+  return (source) => (which, input) => {
+    const key = `${source}:${which}`;
+    let f = done.get(key);
+    if (f === undefined) done.set(key, (f = forecastSeries(input)));
+    return f;
+  };
 }
 
 function entityOf(o: CapacityOutlook, cluster: string): FindingEntity {
@@ -204,10 +218,12 @@ export async function analyseCapacityForecasts(o: CapacityStepOptions): Promise<
   const outlooks: CapacityOutlook[] = [];
   const findings: Finding[] = [];
   let judged = 0;
+  const forecastOf = sharedForecasts();
   for (const [i, scope] of scopes.entries()) {
     if (i % 20 === 19) await yieldToLoop();
     o.signal?.throwIfAborted();
-    const outlook = capacityOutlook(scope, { ...seriesOf(scope, inputs), nowMs: o.nowMs, horizonMs });
+    const { usage, requests, source } = seriesOf(scope, inputs);
+    const outlook = capacityOutlook(scope, { usage, requests, nowMs: o.nowMs, horizonMs, forecast: forecastOf(source) });
     outlooks.push(outlook);
     if (outlook.usage.status === 'ok' || outlook.requests?.status === 'ok') judged++;
     findings.push(...exhaustionFindings(outlook, { clusterName: o.clusterName, nowMs: o.nowMs }));
