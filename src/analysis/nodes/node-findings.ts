@@ -19,15 +19,28 @@ export interface NodeFinding {
   readonly text: string;
 }
 
-/** True when all samples of the last `sustainMs` are above (or below) `threshold` of `of` and reach back that far. */
+/**
+ * True when all samples of the last `sustainMs` are above (or below) `threshold` of `of` and reach back that far.
+ * `samples` ascend in time. Read from the end, it stops at the first sample older than the window or the first that
+ * breaks the rule: four rules over a day of minutes for each of 5,000 nodes were seconds of a pass when each copied
+ * the samples out first.
+ */
 export function sustainedRatio(samples: readonly Sample[] | undefined, rule: { nowMs: number; sustainMs: number; of: number; above?: number; below?: number }): boolean {
   if (samples === undefined || rule.of <= 0) return false;
   const from = rule.nowMs - rule.sustainMs;
-  const finite = samples.filter((s) => Number.isFinite(s.value) && s.tsMs <= rule.nowMs);
-  if (finite.length === 0 || (finite[0] as Sample).tsMs > from) return false;
-  const window = finite.filter((s) => s.tsMs >= from);
-  const { above, below } = rule;
-  return window.length > 0 && window.every((s) => (above !== undefined ? s.value / rule.of > above : s.value / rule.of < (below as number)));
+  const holds = rule.above !== undefined ? (r: number): boolean => r > (rule.above as number) : (r: number): boolean => r < (rule.below as number);
+  let inWindow = 0;
+  let earliest = Infinity;
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const s = samples[i] as Sample;
+    if (!Number.isFinite(s.value) || s.tsMs > rule.nowMs) continue;
+    // An older sample: the samples reach back past the window, and every one in it held.
+    if (s.tsMs < from) return inWindow > 0;
+    if (!holds(s.value / rule.of)) return false;
+    inWindow++;
+    earliest = s.tsMs;
+  }
+  return inWindow > 0 && earliest <= from;
 }
 
 interface RuleSpec {

@@ -64,6 +64,16 @@ test('sustained rules need the whole window and data reaching back; a gap-free d
   assert.equal(sustainedRatio(dip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
   // Gaps are fine as long as the present samples hold.
   assert.equal(sustainedRatio(flat(10, 900).filter((_, i) => i % 3 === 0), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  // Only the window counts: a dip before it does not break the rule; samples after `now` and non-finite ones are not read.
+  const oldDip = [...flat(30, 900)].map((s, i) => (i === 0 ? { ...s, value: 100 } : s));
+  assert.equal(sustainedRatio(oldDip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  const future = [...flat(10, 900), { tsMs: NOW + MIN, value: 0 }, { tsMs: NOW - 30_000, value: Number.NaN }].sort((a, b) => a.tsMs - b.tsMs);
+  assert.equal(sustainedRatio(future, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  // Below a share, and a window with no sample in it although data reaches back: false.
+  assert.equal(sustainedRatio(flat(10, 100), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), true);
+  assert.equal(sustainedRatio(flat(10, 300), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), false);
+  assert.equal(sustainedRatio([{ tsMs: NOW - 20 * MIN, value: 900 }], { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustainedRatio(undefined, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
 });
 
 test('node rules: CPU > 80 % medium, memory > 90 % high (not also medium), scale-in after 24 h under 20 %', () => {
