@@ -191,31 +191,45 @@ function partsSelector(onEnd: () => Promise<void>, reportParts: boolean): Source
 
 test('containers a source reports while it reads are stored before it ends, each sample once', async (t) => {
   const cpuSeries = { kind: 'container' as const, metrics: [METRIC.cpuMillicores] };
-  const run = async (reportParts: boolean): Promise<{ before: number[]; samples: number[]; points: number[] }> => {
+  const run = async (reportParts: boolean, createAt?: number): Promise<{ before: number[]; samples: number[]; points: number[] }> => {
     const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
     const before: number[] = [];
     const onEnd = async (): Promise<void> => {
-      // What the store holds when the source returns: the series of the two full batches of ten, with their sample.
+      // What the store holds when the source returns: the series of the full batches of ten stored, with their sample.
       const series = await store.findSeries(cpuSeries);
       const read = await store.query({ seriesIds: series.map((s) => s.id), fromMs: T0, toMs: T0 + 3_600_000 });
       before.push(read.series.reduce((n, s) => n + s.points.length, 0));
     };
     const log = new RecordingLogger();
-    const collector = createCollector({ selector: partsSelector(onEnd, reportParts), store, metrics: createSelfMetrics(), log, clock: manualClock(T0), cluster: 'c', earlyBatch: 10 });
+    const early = { earlyBatch: 10, ...(createAt === undefined ? {} : { earlyCreateAt: createAt }) };
+    const collector = createCollector({ selector: partsSelector(onEnd, reportParts), store, metrics: createSelfMetrics(), log, clock: manualClock(T0), cluster: 'c', ...early });
     for (let i = 0; i < 2; i++) await collector.collectOnce(new AbortController().signal);
     const samples = log.entries.filter((e) => e.fields['event'] === 'collection.done').map((e) => Number(e.fields['samples']));
     const series = await store.findSeries(cpuSeries);
     const read = await store.query({ seriesIds: series.map((s) => s.id), fromMs: T0, toMs: T0 + 3_600_000 });
     return { before, samples, points: read.series.map((s) => s.points.length) };
   };
-  const parts = await run(true);
   const whole = await run(false);
-  // Cycle 1: 20 early samples before the end; cycle 2: those 20 plus 20 more.
-  assert.deepEqual(parts.before, [20, 40]);
   assert.deepEqual(whole.before, [0, 20]);
-  // The same samples are stored either way, and every container series has one point per cycle.
-  assert.deepEqual(parts.samples, whole.samples);
-  assert.ok(parts.samples.length === 2 && parts.samples.every((n) => n > 60), String(parts.samples));
-  assert.equal(parts.points.length, 20);
-  assert.ok(parts.points.every((n) => n === 2));
+  // Series created as each batch comes (createAt 1): cycle 1 has 20 early samples before the end; cycle 2 those 20
+  // plus 20 more. A batch of ten containers brings 30 new series (CPU, working set, RSS).
+  const eager = await run(true, 1);
+  assert.deepEqual(eager.before, [20, 40]);
+  // Batches of new series wait until 60 are due: the first batch waits, the second brings both in, in one creation.
+  const paired = await run(true, 60);
+  assert.deepEqual(paired.before, [20, 40]);
+  // One more and the two batches' 60 are not enough: both wait for the cycle's own store.
+  const short = await run(true, 61);
+  assert.deepEqual(short.before, [0, 40]);
+  // The default waits for far more than this cycle has: the first cycle's new series are all created by the cycle's
+  // own store; in cycle 2 the series are known and the batches go in early.
+  const waiting = await run(true);
+  assert.deepEqual(waiting.before, [0, 40]);
+  // The same samples are stored every way, and every container series has one point per cycle.
+  for (const r of [eager, paired, short, waiting]) {
+    assert.deepEqual(r.samples, whole.samples);
+    assert.equal(r.points.length, 20);
+    assert.ok(r.points.every((n) => n === 2));
+  }
+  assert.ok(whole.samples.length === 2 && whole.samples.every((n) => n > 60), String(whole.samples));
 });

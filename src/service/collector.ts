@@ -31,6 +31,8 @@ export interface CollectorOptions {
   readonly clusterView?: ClusterView;
   /** Containers per early append while a source reads in parts (default {@link EARLY_BATCH}). */
   readonly earlyBatch?: number;
+  /** New series created together by early appends of mostly new containers (default {@link CREATE_AT}). */
+  readonly earlyCreateAt?: number;
 }
 
 /** One collection cycle plus what the last one saw. */
@@ -201,7 +203,13 @@ export function createCollector(opts: CollectorOptions): Collector {
   async function collectOnce(signal: AbortSignal): Promise<void> {
     const startedAtMs = opts.clock.now();
     const endTimer = opts.metrics.collectionDuration.startTimer();
-    const early = new EarlyAppend({ ids, store: opts.store, columnsOf, ...(opts.earlyBatch === undefined ? {} : { batchSize: opts.earlyBatch }) });
+    const early = new EarlyAppend({
+      ids,
+      store: opts.store,
+      columnsOf,
+      ...(opts.earlyBatch === undefined ? {} : { batchSize: opts.earlyBatch }),
+      ...(opts.earlyCreateAt === undefined ? {} : { createAt: opts.earlyCreateAt }),
+    });
     const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, onContainers: early.onContainers });
     await early.done();
     const source = snapshot?.source ?? state.active ?? 'none';

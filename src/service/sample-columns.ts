@@ -28,6 +28,12 @@ export class SampleColumns {
   }
 }
 
+/** Result of {@link SeriesIdCache.lookup}: ids by sample (holes at `missing`), and the samples not known yet. */
+export interface SeriesLookup {
+  readonly ids: number[];
+  readonly missing: readonly number[];
+}
+
 /** Cycles per generation of the series-id cache: entities unseen for one to two generations are forgotten. */
 export const CACHE_GENERATION_CYCLES = 60;
 
@@ -63,14 +69,25 @@ export class SeriesIdCache {
 
   /** The series ids of some of a cycle's samples, resolved before the cycle's own {@link resolve}. */
   async resolvePart(cols: SampleColumns): Promise<number[]> {
-    const out = new Array<number>(cols.length);
+    return this.complete(cols, this.lookup(cols));
+  }
+
+  /** The ids of the samples whose series are known, without asking the store; `missing` lists the other samples. */
+  lookup(cols: SampleColumns): SeriesLookup {
+    const ids = new Array<number>(cols.length);
     // Samples whose series is not cached; the store resolves repeats of a key to one series.
     const missing: number[] = [];
     for (let i = 0; i < cols.length; i++) {
       const id = this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string)?.get(cols.metrics[i] as string);
       if (id === undefined) missing.push(i);
-      else out[i] = id;
+      else ids[i] = id;
     }
+    return { ids, missing };
+  }
+
+  /** The ids of every sample of a {@link lookup}: the store resolves (and creates) the missing series in one call. */
+  async complete(cols: SampleColumns, found: SeriesLookup): Promise<number[]> {
+    const { ids: out, missing } = found;
     if (missing.length === 0) return out;
     const keys = missing.map((i) => ({ cluster: this.deps.cluster, kind: cols.kinds[i] as EntityKind, entity: cols.entities[i] as string, metric: cols.metrics[i] as string }));
     const resolved = await this.deps.store.resolveSeries(keys);
