@@ -36,7 +36,15 @@ test('constant series: a flat forecast with zero-width intervals', () => {
     assert.ok(Math.abs(p.mean - 42) < 1e-9);
     assert.ok(Math.abs(p.upper95 - 42) < 1e-9 && Math.abs(p.lower95 - 42) < 1e-9);
   }
-  assert.equal(f.method, 'holt-winters(no season, damped trend)');
+  // Flat without fitting: every model would say so. Gaps do not change that; one different value does.
+  assert.equal(f.method, 'constant');
+  assert.equal(f.smoothing, undefined);
+  assert.equal(f.residuals, 599);
+  const gappy = forecastSeries({ samples: series(600, MIN, () => 42).filter((_, i) => i % 4 !== 1), nowMs: START + 599 * MIN, horizonMs: HOUR });
+  assert.equal(gappy.method, 'constant');
+  const once = forecastSeries({ samples: series(600, MIN, (i) => (i === 300 ? 43 : 42)), nowMs: START + 599 * MIN, horizonMs: HOUR });
+  assert.equal(once.method, 'holt-winters(no season, damped trend)');
+  assert.ok(once.points.every((p) => Math.abs(p.mean - 42) < 0.5));
 });
 
 test('daily season: learnt from three weeks, forecast a day ahead within a few units, intervals cover', () => {

@@ -224,6 +224,29 @@ function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }
   return points;
 }
 
+/**
+ * The value of a grid whose present slots all hold the same one, else undefined. Such a series (Σ requests of a
+ * namespace nobody redeployed in two weeks, a quota's used, an idle namespace's zero) is forecast flat with bands of
+ * zero width, which is what every candidate model would say, without fitting them: at the scale envelope most of the
+ * 40,000 requests series of a pass are like that.
+ */
+function constantOf(grid: Grid): number | undefined {
+  let value: number | undefined;
+  for (const v of grid.values) {
+    if (Number.isNaN(v)) continue;
+    if (value === undefined) value = v;
+    else if (v !== value) return undefined;
+  }
+  return value;
+}
+
+function flatPath(at: { lastTsMs: number; stepMs: number; slots: number; value: number }): ForecastPoint[] {
+  const points: ForecastPoint[] = [];
+  const v = at.value;
+  for (let k = 1; k <= at.slots; k++) points.push({ tsMs: at.lastTsMs + k * at.stepMs, mean: v, lower95: v, lower80: v, upper80: v, upper95: v });
+  return points;
+}
+
 /** Forecasts one series `horizonMs` past `nowMs`; `insufficient_data` (no points) below {@link MIN_FORECAST_POINTS}. */
 export function forecastSeries(input: ForecastInput): Forecast {
   const samples = input.samples.filter((s) => s.tsMs <= input.nowMs && Number.isFinite(s.value));
@@ -237,9 +260,11 @@ export function forecastSeries(input: ForecastInput): Forecast {
   if (dataPoints < MIN_FORECAST_POINTS) return { ...base, status: 'insufficient_data', points: [], residuals: 0, confidence: 'low' };
   const lastTsMs = grid.startMs + (grid.values.length - 1) * stepMs;
   const slots = Math.max(1, Math.ceil((input.nowMs + input.horizonMs - lastTsMs) / stepMs));
+  const floor = input.nonNegative === false ? -Infinity : 0;
+  const constant = constantOf(grid);
+  if (constant !== undefined) return { ...base, method: 'constant', status: 'ok', points: flatPath({ lastTsMs, stepMs, slots, value: Math.max(floor, constant) }), residuals: dataPoints - 1 };
   const checkpoints = checkpointsFor(slots);
   const fitted = fit(grid, shape, checkpoints);
-  const floor = input.nonNegative === false ? -Infinity : 0;
   const points = pathOf(fitted, grid, { slots, floor });
   const method = methodOf(fitted, base.method, stepMs);
   return { ...base, method, status: 'ok', points, smoothing: fitted.smoothing, residuals: fitted.table.counts[0] ?? 0 };

@@ -207,6 +207,30 @@ describe('capacity forecasts step', () => {
     assert.deepEqual(requestsSamples(none, { keys: ['cluster'], resource: 'cpu' }), []);
   });
 
+  it('requests history over many pages (newest first): each page added as it comes, the same sums as one read', async (t) => {
+    const store = await storeWith(t, []);
+    // 2,500 pods (three pages of 1,000), seen at three times: the earliest observation is on the last page read.
+    const pods = Array.from({ length: 2500 }, (_, i) => podRecord(`p${i}`, { cpu: 1 + (i % 7), createdAtMs: NOW - (i % 40) * HOUR, ...(i % 5 === 0 ? { finishedAtMs: NOW - (i % 3) * HOUR } : {}) }));
+    await recordPods(store, pods.slice(0, 800), NOW - 10 * HOUR);
+    await recordPods(store, pods.slice(800, 1700), NOW - 5 * HOUR);
+    await recordPods(store, pods.slice(1700), NOW - 2 * HOUR);
+    const grid = await readRequestsGrid({ lifecycle: store.history, cluster: C, fromMs: NOW - DAY, toMs: NOW, stepMs: HOUR });
+    assert.equal(grid.truncated, false);
+    assert.equal(grid.startMs, NOW - 10 * HOUR);
+    // Expected: at each hour from the first observation, the pods created at or before it and not yet finished.
+    const expected = [];
+    for (let ts = NOW - 10 * HOUR; ts <= NOW; ts += HOUR) {
+      let sum = 0;
+      pods.forEach((p, i) => {
+        const created = NOW - (i % 40) * HOUR;
+        const finished = i % 5 === 0 ? NOW - (i % 3) * HOUR : Infinity;
+        if (Math.max(created, NOW - 10 * HOUR) <= ts && ts < finished) sum += 1 + (i % 7);
+      });
+      expected.push(sum);
+    }
+    assert.deepEqual(requestsSamples(grid, { keys: ['cluster'], resource: 'cpu' }).map((s) => s.value), expected);
+  });
+
   it('a pool sums its nodes only at the hours every node reported', () => {
     const usage = new Map([
       ['a', { cpu: [{ tsMs: 0, value: 1 }, { tsMs: HOUR, value: 2 }], memory: [] }],

@@ -8,9 +8,12 @@ import type { StoredPod } from '../../domain/history.ts';
 import type { HistoryStore } from '../../domain/ports.ts';
 import type { Sample } from '../../domain/series.ts';
 
-/** Pods read per page, and pages at most (100,000 pods); a longer history is reported as truncated. */
+/**
+ * Pods read per page, and pages at most (2,000,000 pods); a longer history is reported as truncated. Each page is
+ * added into the grid and dropped, so memory is the grid's (groups × steps), not the pods'.
+ */
 const PAGE = 1000;
-const MAX_PAGES = 100;
+const MAX_PAGES = 2000;
 
 /** Requests of one group (the cluster, a namespace or a node) per step, as running sums over the grid. */
 export interface RequestsGrid {
@@ -46,59 +49,81 @@ function spanOf(p: StoredPod): Span {
   return { keys, fromMs: p.createdAtMs ?? p.firstSeenMs, toMs: p.finishedAtMs ?? p.deletedAtMs ?? Number.POSITIVE_INFINITY, cpu, memory };
 }
 
-async function readPods(o: { lifecycle: HistoryStore; cluster: string; fromMs: number; toMs: number; signal?: AbortSignal }): Promise<{ pods: StoredPod[]; truncated: boolean }> {
-  const pods: StoredPod[] = [];
-  let after: StoredPod | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    o.signal?.throwIfAborted();
-    const res = await o.lifecycle.queryPods({ cluster: o.cluster, fromMs: o.fromMs, toMs: o.toMs, limit: PAGE, ...(after === undefined ? {} : { after: { firstSeenMs: after.firstSeenMs, uid: after.uid } }) });
-    pods.push(...res.items);
-    if (res.next === undefined) return { pods, truncated: false };
-    after = res.items[res.items.length - 1];
-  }
-  return { pods, truncated: true };
-}
+type Groups = Map<string, { cpu: Float64Array; memory: Float64Array }>;
 
 function emptyGroup(steps: number): { cpu: Float64Array; memory: Float64Array } {
   return { cpu: new Float64Array(steps + 1), memory: new Float64Array(steps + 1) };
 }
 
-/** Adds each span as +v at its first step and −v after its last, then turns the differences into running sums. */
-function accumulate(spans: readonly Span[], grid: { startMs: number; stepMs: number; steps: number }): Map<string, { cpu: Float64Array; memory: Float64Array }> {
-  const groups = new Map<string, { cpu: Float64Array; memory: Float64Array }>();
-  const index = (ms: number): number => Math.min(grid.steps, Math.max(0, Math.ceil((ms - grid.startMs) / grid.stepMs)));
-  for (const s of spans) {
-    const from = index(s.fromMs);
-    const to = Number.isFinite(s.toMs) ? index(s.toMs) : grid.steps;
-    if (to <= from) continue;
+/** A grid of requests changes: each span adds +v at its first step and −v after its last. */
+class Differences {
+  readonly groups: Groups = new Map();
+
+  constructor(readonly grid: { readonly startMs: number; readonly stepMs: number; readonly steps: number }) {}
+
+  add(s: Span): void {
+    const from = this.index(s.fromMs);
+    const to = Number.isFinite(s.toMs) ? this.index(s.toMs) : this.grid.steps;
+    if (to <= from) return;
     for (const key of s.keys) {
-      const g = groups.get(key) ?? emptyGroup(grid.steps);
-      groups.set(key, g);
+      let g = this.groups.get(key);
+      if (g === undefined) this.groups.set(key, (g = emptyGroup(this.grid.steps)));
       g.cpu[from] = (g.cpu[from] as number) + s.cpu;
       g.cpu[to] = (g.cpu[to] as number) - s.cpu;
       g.memory[from] = (g.memory[from] as number) + s.memory;
       g.memory[to] = (g.memory[to] as number) - s.memory;
     }
   }
-  for (const g of groups.values()) {
-    for (let i = 1; i <= grid.steps; i++) {
-      g.cpu[i] = (g.cpu[i] as number) + (g.cpu[i - 1] as number);
-      g.memory[i] = (g.memory[i] as number) + (g.memory[i - 1] as number);
+
+  /**
+   * The running sums from step `first` on. A span that began before `first` counts from there, and one that ended
+   * before it not at all: the same sums as a grid that had started at `first`.
+   */
+  sumsFrom(first: number): Groups {
+    const out: Groups = new Map();
+    const steps = this.grid.steps - first;
+    for (const [key, g] of this.groups) {
+      for (let i = 1; i <= this.grid.steps; i++) {
+        g.cpu[i] = (g.cpu[i] as number) + (g.cpu[i - 1] as number);
+        g.memory[i] = (g.memory[i] as number) + (g.memory[i - 1] as number);
+      }
+      out.set(key, { cpu: g.cpu.subarray(first, first + steps + 1), memory: g.memory.subarray(first, first + steps + 1) });
     }
+    return out;
   }
-  return groups;
+
+  index(ms: number): number {
+    return Math.min(this.grid.steps, Math.max(0, Math.ceil((ms - this.grid.startMs) / this.grid.stepMs)));
+  }
 }
 
-/** Reads the pod history of `[fromMs, toMs]` and sums the requests in force at each step, per group. */
+/**
+ * Reads the pod history of `[fromMs, toMs]` and sums the requests in force at each step, per group. Pages come newest
+ * first, so the earliest observation (where the grid starts) is known only at the end: they are added into a grid
+ * over the whole window, and its steps before that observation are cut off.
+ */
 export async function readRequestsGrid(o: { lifecycle: HistoryStore; cluster: string; fromMs: number; toMs: number; stepMs: number; signal?: AbortSignal }): Promise<RequestsGrid> {
-  const { pods, truncated } = await readPods(o);
-  const observedFromMs = pods.reduce((m, p) => Math.min(m, p.firstSeenMs), Number.POSITIVE_INFINITY);
-  if (truncated || !Number.isFinite(observedFromMs)) return { stepMs: o.stepMs, steps: 0, groups: new Map(), truncated };
+  const windowStartMs = Math.ceil(o.fromMs / o.stepMs) * o.stepMs;
+  const diffs = new Differences({ startMs: windowStartMs, stepMs: o.stepMs, steps: Math.max(0, Math.floor((o.toMs - windowStartMs) / o.stepMs) + 1) });
+  let observedFromMs = Number.POSITIVE_INFINITY;
+  let after: StoredPod | undefined;
+  for (let page = 0; ; page++) {
+    if (page === MAX_PAGES) return { stepMs: o.stepMs, steps: 0, groups: new Map(), truncated: true };
+    o.signal?.throwIfAborted();
+    const res = await o.lifecycle.queryPods({ cluster: o.cluster, fromMs: o.fromMs, toMs: o.toMs, limit: PAGE, ...(after === undefined ? {} : { after: { firstSeenMs: after.firstSeenMs, uid: after.uid } }) });
+    for (const p of res.items) {
+      observedFromMs = Math.min(observedFromMs, p.firstSeenMs);
+      diffs.add(spanOf(p));
+    }
+    if (res.next === undefined) break;
+    after = res.items[res.items.length - 1];
+  }
+  if (!Number.isFinite(observedFromMs)) return { stepMs: o.stepMs, steps: 0, groups: new Map(), truncated: false };
   const startMs = Math.ceil(Math.max(o.fromMs, observedFromMs) / o.stepMs) * o.stepMs;
   const steps = Math.max(0, Math.floor((o.toMs - startMs) / o.stepMs) + 1);
   // First seen after the window's end (a clock behind the recorder's, as the demo's scenario clock is): nothing known.
-  if (steps === 0) return { stepMs: o.stepMs, steps: 0, groups: new Map(), truncated };
-  return { startMs, stepMs: o.stepMs, steps, groups: accumulate(pods.map(spanOf), { startMs, stepMs: o.stepMs, steps }), truncated };
+  if (steps === 0) return { stepMs: o.stepMs, steps: 0, groups: new Map(), truncated: false };
+  return { startMs, stepMs: o.stepMs, steps, groups: diffs.sumsFrom(diffs.index(startMs)), truncated: false };
 }
 
 /** The samples of one or more groups summed (a node pool is its nodes); empty without a pod history. */
