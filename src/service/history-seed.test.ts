@@ -33,7 +33,8 @@ test('seeds rollups over every day and raw chunks for the last one, in node grou
     const selected = built.containers.filter(include);
     const nodes = new Set(selected.map((c) => c.node));
     assert.ok(selected.length > 0 && selected.length < built.containers.length);
-    assert.equal(report.series, 2 * (selected.length + nodes.size));
+    // Containers and nodes, and the totals (CPU, working set, pods) of every seeded namespace and the cluster.
+    assert.equal(report.series, 2 * (selected.length + nodes.size) + 3 * (picked.size + 1));
     assert.ok(progress.length > 1 && progress.at(-1) === selected.length, `groups: ${progress.join(', ')}`);
     assert.ok(report.toMs < built.nowMs && report.toMs - report.fromMs === 2 * DAY_MS);
 

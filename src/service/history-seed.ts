@@ -4,16 +4,20 @@
 // every column of the cluster in memory at once, which a week of 275 containers affords but 14 days of 225,000 do
 // not (about 70 GB at 60 s): here the nodes are taken a few at a time, each group with the containers it runs, in
 // a usage engine of its own, so memory is bounded by the group and a node's usage still sums its own containers.
-// Series keys are the collector's (container and node CPU in millicores, working set in bytes).
-import type { SampleStore } from '../domain/ports.ts';
-import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
+// Series keys are the collector's (container and node CPU in millicores, working set in bytes), and so are the
+// namespace and cluster totals summed from the containers as each group is filled (history-seed-totals.ts). The pod
+// history, which the capacity forecasts' Σ requests read, is written on request (history-seed-pods.ts).
+import type { HistoryStore, SampleStore } from '../domain/ports.ts';
+import { METRIC, type EntityKind } from '../domain/series.ts';
 import type { RunningContainer } from '../sim/model/scenario/built-types.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { UsageEngine } from '../sim/usage/engine.ts';
+import { seedPodHistory } from './history-seed-pods.ts';
+import { TotalsAccumulator, writeColumns, type ContainerColumns } from './history-seed-totals.ts';
 
 const DAY_MS = 86_400_000;
-/** Series per `writeHistory` call: bounds the rows built and the transaction. */
-const WRITE_BATCH = 200;
+/** The totals' default step: the collector's totals as the store's 5-minute rollup holds them. */
+const TOTALS_STEP_MS = 300_000;
 
 export interface HistorySeedOptions {
   readonly simulation: Simulation;
@@ -30,12 +34,19 @@ export interface HistorySeedOptions {
   readonly include?: (c: RunningContainer) => boolean;
   /** Containers per usage engine (default 2,000): bounds memory to about 2 × 8 bytes × steps per container. */
   readonly groupContainers?: number;
+  /** Step of the namespace and cluster totals in ms (default 5 min, or the seed's step if coarser): a multiple of
+   * the seed's step that divides the hour. Each value is the mean of the per-step sums within it. */
+  readonly totalsStepMs?: number;
+  /** A lifecycle store to record the seeded pods in (their requests and creation), as the monitor would have. */
+  readonly podHistory?: HistoryStore;
   readonly onProgress?: (p: { containers: number; of: number; samples: number }) => void;
 }
 
 export interface HistorySeedReport {
   readonly series: number;
   readonly samples: number;
+  /** Pods recorded in the pod history (0 without `podHistory`). */
+  readonly pods: number;
   readonly fromMs: number;
   readonly toMs: number;
   readonly durationMs: number;
@@ -51,6 +62,8 @@ interface Window {
 interface Target {
   readonly kind: EntityKind;
   readonly entity: string;
+  /** The container's namespace and pod, for the totals; absent for a node. */
+  readonly pod?: { readonly namespace: string; readonly name: string };
   readonly sinceMs: number;
   readonly cpu: Float64Array;
   readonly memory: Float64Array;
@@ -96,7 +109,7 @@ function groupTargets(simulation: Simulation, group: { nodes: string[]; containe
   }
   for (const c of group.containers) {
     const entity = `${c.namespace}/${c.pod}/${c.container}`;
-    targets.push({ kind: 'container', entity, sinceMs: c.startedAtMs, cpu: column(steps), memory: column(steps), read: (e) => e.container(c.namespace, c.pod, c.container) });
+    targets.push({ kind: 'container', entity, pod: { namespace: c.namespace, name: c.pod }, sinceMs: c.startedAtMs, cpu: column(steps), memory: column(steps), read: (e) => e.container(c.namespace, c.pod, c.container) });
   }
   return targets;
 }
@@ -126,6 +139,11 @@ function fill(engine: UsageEngine, targets: readonly Target[], w: Window): void 
   }
 }
 
+/** The last `rawDays` exactly: the sample at the day's left edge belongs to the rollup-only past. */
+function rawFrom(o: HistorySeedOptions, w: Window): number {
+  return w.toMs - (o.rawDays ?? 1) * DAY_MS + 1;
+}
+
 async function writeTargets(o: HistorySeedOptions, targets: readonly Target[], w: Window): Promise<number> {
   const timestampsMs = new Float64Array(w.steps);
   for (let k = 0; k < w.steps; k++) timestampsMs[k] = w.fromMs + (k + 1) * w.stepMs;
@@ -133,26 +151,34 @@ async function writeTargets(o: HistorySeedOptions, targets: readonly Target[], w
     { key: { cluster: o.cluster, kind: t.kind, entity: t.entity, metric: METRIC.cpuMillicores }, values: t.cpu },
     { key: { cluster: o.cluster, kind: t.kind, entity: t.entity, metric: METRIC.memoryWorkingSetBytes }, values: t.memory },
   ]);
-  // The last `rawDays` exactly: the sample at the day's left edge belongs to the rollup-only past.
-  const rawFromMs = w.toMs - (o.rawDays ?? 1) * DAY_MS + 1;
-  let samples = 0;
-  for (let i = 0; i < columns.length; i += WRITE_BATCH) {
-    const part = columns.slice(i, i + WRITE_BATCH);
-    const ids = await o.store.resolveSeries(part.map((c): SeriesKey => c.key));
-    const series = part.map((c, j): HistorySeries => ({ seriesId: ids[j] as number, timestampsMs, values: c.values }));
-    samples += (await o.store.writeHistory({ series, rawFromMs })).samples;
-  }
-  return samples;
+  return writeColumns(o.store, { columns, timestampsMs, rawFromMs: rawFrom(o, w) });
+}
+
+function containerColumns(targets: readonly Target[]): ContainerColumns[] {
+  const out: ContainerColumns[] = [];
+  for (const t of targets) if (t.pod !== undefined) out.push({ namespace: t.pod.namespace, pod: t.pod.name, cpu: t.cpu, memory: t.memory });
+  return out;
+}
+
+/** The totals after every group, and the pod history when asked for; returns the series and samples written. */
+async function writeTotals(o: HistorySeedOptions, totals: TotalsAccumulator, w: Window): Promise<{ series: number; samples: number; pods: number }> {
+  const columns = totals.columns(o.cluster);
+  const samples = await writeColumns(o.store, { columns, timestampsMs: totals.timestampsMs(), rawFromMs: rawFrom(o, w) });
+  if (o.podHistory === undefined) return { series: columns.length, samples, pods: 0 };
+  const pods = await seedPodHistory({ simulation: o.simulation, history: o.podHistory, cluster: o.cluster, include: o.include ?? (() => true), fromMs: w.fromMs, passMs: totals.stepMs });
+  return { series: columns.length, samples, pods };
 }
 
 /**
- * Writes `days` of history for the simulation's nodes and running containers (or those `include` selects), ending
- * just before the scenario's start: every rollup tier over the whole window, raw chunks for the last `rawDays`.
+ * Writes `days` of history for the simulation's nodes and running containers (or those `include` selects), and the
+ * totals of their namespaces and the cluster, ending just before the scenario's start: every rollup tier over the
+ * whole window, raw chunks for the last `rawDays`; with `podHistory`, the selected pods' records too.
  * The store must not hold samples of these series in the window yet (`writeHistory` must not overlap).
  */
 export async function seedHistory(o: HistorySeedOptions): Promise<HistorySeedReport> {
   const started = performance.now();
   const w = seedWindow(o.simulation.built.nowMs, { days: o.days, stepMs: o.stepMs ?? 60_000 });
+  const totals = new TotalsAccumulator(w, o.totalsStepMs ?? Math.max(TOTALS_STEP_MS, w.stepMs));
   const groups = nodeGroups(o.simulation, { include: o.include ?? (() => true), size: o.groupContainers ?? 2_000 });
   const of = groups.reduce((n, g) => n + g.containers.length, 0);
   let containers = 0;
@@ -161,6 +187,7 @@ export async function seedHistory(o: HistorySeedOptions): Promise<HistorySeedRep
   for (const group of groups) {
     const targets = groupTargets(o.simulation, group, w.steps);
     fill(newEngine(o.simulation, group, w), targets, w);
+    totals.add(containerColumns(targets));
     samples += await writeTargets(o, targets, w);
     series += targets.length * 2;
     containers += group.containers.length;
@@ -168,5 +195,6 @@ export async function seedHistory(o: HistorySeedOptions): Promise<HistorySeedRep
     // Let timers and I/O run between groups.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { series, samples, fromMs: w.fromMs, toMs: w.toMs, durationMs: performance.now() - started };
+  const t = await writeTotals(o, totals, w);
+  return { series: series + t.series, samples: samples + t.samples, pods: t.pods, fromMs: w.fromMs, toMs: w.toMs, durationMs: performance.now() - started };
 }
