@@ -129,9 +129,12 @@ test('records the selected pods with their requests, so that the requests histor
   const keys = [...grid.groups.keys()];
   assert.ok(keys.includes('cluster'));
   assert.deepEqual(keys.filter((k) => k.startsWith('ns:')).sort(), [...new Set(selected.map((c) => `ns:${c.namespace}`))].sort());
-  // At the last step every selected container has started: Σ requests is theirs.
+  // At the last step, Σ requests is that of the selected containers whose pod was created by then (a pod's requests
+  // count from its creation, which can precede its containers' start by less than a step: the recorded creation).
   const last = grid.steps - 1;
-  const running = selected.filter((c) => c.startedAtMs <= (grid.startMs as number) + last * grid.stepMs);
+  const recorded = await store.history.queryPods({ cluster: 'c1', limit: 10_000 });
+  const createdAt = new Map(recorded.items.map((p) => [`${p.namespace}/${p.name}`, p.createdAtMs ?? p.firstSeenMs]));
+  const running = selected.filter((c) => (createdAt.get(`${c.namespace}/${c.pod}`) as number) <= (grid.startMs as number) + last * grid.stepMs);
   const cpu = running.reduce((s, c) => s + c.requests.cpuCores * 1000, 0);
   const memory = running.reduce((s, c) => s + c.requests.memoryBytes, 0);
   assert.ok(cpu > 0);
