@@ -56,7 +56,7 @@ export function evaluateSeries(series: EvalSeries, plan: EvalPlan): SeriesScore 
     const cutMs = grid.startMs + (o + 1) * plan.stepMs;
     if (Number.isNaN(actual) || Number.isNaN(grid.values[o] as number)) continue;
     const f = forecastSeries({ samples: series.samples.filter((s) => s.tsMs < cutMs), nowMs: cutMs - plan.stepMs, horizonMs: plan.horizonMs, stepMs: plan.stepMs });
-    const p = f.points[h - 1];
+    const p = f.points.at(h - 1);
     if (p === undefined) continue;
     n++;
     model += Math.abs(actual - p.mean);

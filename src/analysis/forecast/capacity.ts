@@ -155,7 +155,7 @@ export function capacityOutlook(scope: CapacityScope, series: ScopeSeries): Capa
   const usageExhaustion = daysUntil(usage, { limit: scope.capacity, nowMs: series.nowMs });
   if (scope.nodes === undefined) return { ...scope, usage, requests, requestsExhaustion, usageExhaustion };
   const totals = requestsTotals(scope);
-  const growthDemand = requests?.points[requests.points.length - 1]?.upper95 ?? scope.currentRequests;
+  const growthDemand = requests?.points.at(-1)?.upper95 ?? scope.currentRequests;
   const size = typicalNode(scope.nodes);
   const demand = scope.resource === 'cpu' ? { cpuMillicores: growthDemand, memoryBytes: 0 } : { cpuMillicores: 0, memoryBytes: growthDemand };
   const nodesForGrowth = Math.max(0, nodesFor(demand, size, REQUESTS_FULL) - scope.nodes.filter((n) => !n.unschedulable).length);

@@ -4,7 +4,7 @@
 // and the earliest plausible one (the upper 95 % bound crosses), so an operator sees both the likely and the
 // cautious date. The short-range linear check of §3.8 (`predict_linear` over 1 h, 1 h ahead) is here too.
 import type { Sample } from '../../domain/series.ts';
-import type { Forecast } from './forecast.ts';
+import type { Forecast, ForecastPoint } from './forecast.ts';
 import { DAY_MS, HOUR_MS } from './grid.ts';
 
 export interface Exhaustion {
@@ -16,14 +16,14 @@ export interface Exhaustion {
   readonly horizonDays: number;
 }
 
-function firstCrossing(f: Forecast, pick: (p: Forecast['points'][number]) => number, at: { limit: number; nowMs: number }): number | undefined {
+function firstCrossing(f: Forecast, pick: (p: ForecastPoint) => number, at: { limit: number; nowMs: number }): number | undefined {
   const p = f.points.find((x) => pick(x) >= at.limit);
   return p === undefined ? undefined : Math.max(0, (p.tsMs - at.nowMs) / DAY_MS);
 }
 
 /** When the forecast reaches `limit`; `current` at or above it means now. */
 export function daysUntil(f: Forecast, at: { limit: number; nowMs: number; current?: number }): Exhaustion {
-  const last = f.points[f.points.length - 1];
+  const last = f.points.at(-1);
   const horizonDays = last === undefined ? 0 : Math.max(0, (last.tsMs - at.nowMs) / DAY_MS);
   if (at.current !== undefined && at.current >= at.limit) return { expectedDays: 0, earliestDays: 0, horizonDays };
   if (f.status !== 'ok') return { horizonDays };

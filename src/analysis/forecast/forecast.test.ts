@@ -23,7 +23,7 @@ test('no data and one point: insufficient data, no numbers', () => {
   for (const samples of [[], [{ tsMs: START, value: 5 }]]) {
     const f = forecastSeries({ samples, nowMs: START, horizonMs: HOUR });
     assert.equal(f.status, 'insufficient_data');
-    assert.deepEqual(f.points, []);
+    assert.deepEqual(f.points.toArray(), []);
     assert.equal(f.confidence, 'low');
   }
 });
@@ -44,7 +44,7 @@ test('constant series: a flat forecast with zero-width intervals', () => {
   assert.equal(gappy.method, 'constant');
   const once = forecastSeries({ samples: series(600, MIN, (i) => (i === 300 ? 43 : 42)), nowMs: START + 599 * MIN, horizonMs: HOUR });
   assert.equal(once.method, 'holt-winters(no season, damped trend)');
-  assert.ok(once.points.every((p) => Math.abs(p.mean - 42) < 0.5));
+  assert.ok(once.points.toArray().every((p) => Math.abs(p.mean - 42) < 0.5));
 });
 
 test('daily season: learnt from three weeks, forecast a day ahead within a few units, intervals cover', () => {
@@ -78,7 +78,7 @@ test('gaps: the season stays aligned to the clock, the forecast still follows it
 
 test('a steady trend is followed (damped), and usage is never forecast below zero', () => {
   const up = forecastSeries({ samples: series(300, MIN, (i) => 10 + i), nowMs: START + 299 * MIN, horizonMs: 30 * MIN });
-  assert.ok((up.points[29]?.mean ?? 0) > 309);
+  assert.ok((up.points.at(29)?.mean ?? 0) > 309);
   const down = forecastSeries({ samples: series(300, MIN, (i) => Math.max(0, 290 - i)), nowMs: START + 299 * MIN, horizonMs: 6 * HOUR });
   for (const p of down.points) assert.ok(p.lower95 >= 0 && p.mean >= 0);
 });
@@ -86,7 +86,7 @@ test('a steady trend is followed (damped), and usage is never forecast below zer
 test('counter-like reset (a restart drops memory to its floor): the forecast restarts from the new level', () => {
   const samples = series(600, MIN, (i) => (i < 500 ? 100 + i : 50 + (i - 500) * 0.1));
   const f = forecastSeries({ samples, nowMs: START + 599 * MIN, horizonMs: 10 * MIN });
-  assert.ok(Math.abs((f.points[0]?.mean ?? 0) - 60) < 10, String(f.points[0]?.mean));
+  assert.ok(Math.abs((f.points.at(0)?.mean ?? 0) - 60) < 10, String(f.points.at(0)?.mean));
 });
 
 test('intervals: √h widening from one checkpoint, none when the spread stopped growing, empty table gives none', () => {

@@ -10,6 +10,9 @@ import { DAY_MS, HOUR_MS, chooseStep, gridCoverage, toGrid, type Grid } from './
 import { bandAt, bandTable, MIN_ERRORS, type BandTable } from './intervals.ts';
 import { initSlots, pointForecast, prepare, run, type Errors, type Shape, type Smoothing, type State } from './model.ts';
 import { seasonalNaiveErrors, seasonalNaiveValue } from './seasonal-naive.ts';
+import { FIELDS, ForecastPath, type ForecastPoint } from './path.ts';
+
+export { ForecastPath, type ForecastPoint };
 
 /** Fewest present slots a forecast stands on. */
 export const MIN_FORECAST_POINTS = 12;
@@ -26,21 +29,13 @@ export interface ForecastInput {
   readonly nonNegative?: boolean;
 }
 
-export interface ForecastPoint {
-  readonly tsMs: number;
-  readonly mean: number;
-  readonly lower80: number;
-  readonly upper80: number;
-  readonly lower95: number;
-  readonly upper95: number;
-}
-
 export interface Forecast {
   readonly status: 'ok' | 'insufficient_data';
   /** e.g. `holt-winters(daily+weekly, damped trend)`. */
   readonly method: string;
   readonly stepMs: number;
-  readonly points: readonly ForecastPoint[];
+  /** The path from the slot after the last sample to the horizon (none when short of data). */
+  readonly points: ForecastPath;
   readonly smoothing?: Smoothing;
   readonly seasonality: Shape;
   /** Present slots used, their share of the grid and the span of history (REQUIREMENTS §3.0). */
@@ -210,18 +205,16 @@ function meanAt(fitted: Fitted, grid: Grid, k: number): number {
   return naive === undefined || Number.isNaN(naive) ? hw : (hw + naive) / 2;
 }
 
-function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }): ForecastPoint[] {
-  const points: ForecastPoint[] = [];
+function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }): ForecastPath {
+  const values = ForecastPath.valuesFor(at.slots);
   const lastTsMs = grid.startMs + (grid.values.length - 1) * grid.stepMs;
-  const floor = at.floor;
+  const c = (v: number): number => Math.max(at.floor, v);
   for (let k = 1; k <= at.slots; k++) {
-    const tsMs = lastTsMs + k * grid.stepMs;
     const mean = meanAt(fitted, grid, k);
     const b = bandAt(fitted.table, k) ?? [0, 0, 0, 0];
-    const c = (v: number): number => Math.max(floor, v);
-    points.push({ tsMs, mean: c(mean), lower95: c(mean + b[0]), lower80: c(mean + b[1]), upper80: c(mean + b[2]), upper95: c(mean + b[3]) });
+    values.set([c(mean), c(mean + b[0]), c(mean + b[1]), c(mean + b[2]), c(mean + b[3])], (k - 1) * FIELDS);
   }
-  return points;
+  return ForecastPath.fromValues({ firstTsMs: lastTsMs + grid.stepMs, stepMs: grid.stepMs }, values);
 }
 
 /**
@@ -240,12 +233,6 @@ function constantOf(grid: Grid): number | undefined {
   return value;
 }
 
-function flatPath(at: { lastTsMs: number; stepMs: number; slots: number; value: number }): ForecastPoint[] {
-  const points: ForecastPoint[] = [];
-  const v = at.value;
-  for (let k = 1; k <= at.slots; k++) points.push({ tsMs: at.lastTsMs + k * at.stepMs, mean: v, lower95: v, lower80: v, upper80: v, upper95: v });
-  return points;
-}
 
 /** Forecasts one series `horizonMs` past `nowMs`; `insufficient_data` (no points) below {@link MIN_FORECAST_POINTS}. */
 export function forecastSeries(input: ForecastInput): Forecast {
@@ -257,12 +244,12 @@ export function forecastSeries(input: ForecastInput): Forecast {
   const windowMs = grid.values.length * stepMs;
   const coverage = gridCoverage(grid);
   const base = { stepMs, seasonality: shape, dataPoints, coverage, windowMs, confidence: confidenceOf(windowMs, coverage), method: methodName(shape) };
-  if (dataPoints < MIN_FORECAST_POINTS) return { ...base, status: 'insufficient_data', points: [], residuals: 0, confidence: 'low' };
+  if (dataPoints < MIN_FORECAST_POINTS) return { ...base, status: 'insufficient_data', points: ForecastPath.empty(), residuals: 0, confidence: 'low' };
   const lastTsMs = grid.startMs + (grid.values.length - 1) * stepMs;
   const slots = Math.max(1, Math.ceil((input.nowMs + input.horizonMs - lastTsMs) / stepMs));
   const floor = input.nonNegative === false ? -Infinity : 0;
   const constant = constantOf(grid);
-  if (constant !== undefined) return { ...base, method: 'constant', status: 'ok', points: flatPath({ lastTsMs, stepMs, slots, value: Math.max(floor, constant) }), residuals: dataPoints - 1 };
+  if (constant !== undefined) return { ...base, method: 'constant', status: 'ok', points: ForecastPath.flat({ firstTsMs: lastTsMs + stepMs, stepMs, length: slots, value: Math.max(floor, constant) }), residuals: dataPoints - 1 };
   const checkpoints = checkpointsFor(slots);
   const fitted = fit(grid, shape, checkpoints);
   const points = pathOf(fitted, grid, { slots, floor });

@@ -12,6 +12,15 @@ import { badRequest, enumParam, parseLimit, stringParam, type RawQuery } from '.
 const LEVELS = ['cluster', 'nodepool', 'namespace', 'quota'] as const;
 const RESOURCES = ['cpu', 'memory'] as const;
 
+export interface PointView {
+  readonly tsMs: number;
+  readonly mean: number;
+  readonly lower80: number;
+  readonly upper80: number;
+  readonly lower95: number;
+  readonly upper95: number;
+}
+
 /** The parts of one forecast the route serves (the analysis' Forecast fits this shape). */
 export interface ForecastView {
   readonly status: 'ok' | 'insufficient_data';
@@ -20,7 +29,8 @@ export interface ForecastView {
   readonly dataPoints: number;
   readonly windowMs: number;
   readonly confidence: string;
-  readonly points: readonly { readonly tsMs: number; readonly mean: number; readonly lower80: number; readonly upper80: number; readonly lower95: number; readonly upper95: number }[];
+  /** The path's points (the analysis keeps them as columns and makes each when mapped). */
+  readonly points: { map<T>(fn: (p: PointView) => T): T[] };
 }
 
 export interface ExhaustionView {

@@ -129,7 +129,7 @@ describe('capacity forecasts step', () => {
     const cpu = r.report.outlooks.find((o) => o.level === 'cluster' && o.resource === 'cpu');
     assert.equal(cpu?.usage.status, 'ok');
     assert.ok(cpu !== undefined && cpu.usage.points.length > 0);
-    const last = cpu.usage.points[cpu.usage.points.length - 1];
+    const last = cpu.usage.points.at(-1);
     assert.ok(last !== undefined && Math.abs(last.mean - 6000) < 1, JSON.stringify(last));
     assert.equal(cpu.usageExhaustion?.expectedDays, undefined);
     assert.equal(r.judged, 1);

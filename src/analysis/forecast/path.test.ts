@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FIELDS, ForecastPath } from './path.ts';
+
+const HOUR = 3_600_000;
+
+function path(means: readonly number[]): ForecastPath {
+  const values = ForecastPath.valuesFor(means.length);
+  means.forEach((m, k) => values.set([m, m - 20, m - 10, m + 10, m + 20], k * FIELDS));
+  return ForecastPath.fromValues({ firstTsMs: 5 * HOUR, stepMs: HOUR }, values);
+}
+
+test('points are made from the columns: time from the first point and the step, bands in their order', () => {
+  const p = path([100, 200, 300]);
+  assert.equal(p.length, 3);
+  assert.deepEqual(p.at(1), { tsMs: 6 * HOUR, mean: 200, lower95: 180, lower80: 190, upper80: 210, upper95: 220 });
+  // Negative indexes count from the end, as Array.at; outside the path there is no point.
+  assert.equal(p.at(-1)?.tsMs, 7 * HOUR);
+  assert.equal(p.at(3), undefined);
+  assert.equal(p.at(-4), undefined);
+  assert.deepEqual(p.map((x) => x.mean), [100, 200, 300]);
+  assert.equal(p.find((x) => x.upper95 >= 300)?.mean, 300);
+  assert.equal(p.find((x) => x.mean > 1000), undefined);
+  assert.deepEqual(JSON.parse(JSON.stringify({ points: p })).points, p.toArray());
+});
+
+test('single precision: within 1 part in 16 million, order of the bands kept', () => {
+  const big = 68_719_476_737.37; // 64 GiB and a bit, not representable in single precision
+  const p = path([big]).at(0);
+  assert.ok(p !== undefined && Math.abs(p.mean - big) / big < 2 ** -23, String(p?.mean));
+  assert.ok(p.lower95 <= p.lower80 && p.lower80 <= p.mean && p.mean <= p.upper80 && p.upper80 <= p.upper95);
+});
+
+test('flat and empty paths', () => {
+  const flat = ForecastPath.flat({ firstTsMs: HOUR, stepMs: HOUR, length: 4, value: 42.123456789 });
+  assert.equal(flat.length, 4);
+  // A flat path keeps its value in double precision.
+  assert.deepEqual(flat.at(3), { tsMs: 4 * HOUR, mean: 42.123456789, lower95: 42.123456789, lower80: 42.123456789, upper80: 42.123456789, upper95: 42.123456789 });
+  const empty = ForecastPath.empty();
+  assert.equal(empty.length, 0);
+  assert.equal(empty.at(0), undefined);
+  assert.equal(empty.at(-1), undefined);
+  assert.deepEqual(empty.toArray(), []);
+});
