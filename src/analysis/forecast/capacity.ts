@@ -10,7 +10,7 @@ import type { Sample } from '../../domain/series.ts';
 import { nMinusOne, nodesFor, podAmounts, isActive, typicalNode, type Amounts, type NMinusOne } from '../nodes/index.ts';
 import { tightestHard } from '../quota/quota-usage.ts';
 import { daysUntil, type Exhaustion } from './exhaustion.ts';
-import { forecastSeries, type Forecast, type ForecastInput } from './forecast.ts';
+import { forecastSeries, type Forecast, type ForecastInput, type RegularSeries } from './forecast.ts';
 
 export type CapacityLevel = 'cluster' | 'nodepool' | 'namespace' | 'quota';
 export type CapacityResource = 'cpu' | 'memory';
@@ -130,8 +130,8 @@ function namespaceScopes(view: ClusterSnapshot): CapacityScope[] {
 /** The history of one scope; `forecast` lets scopes that share a series (a quota and its namespace) share its forecast. */
 export interface ScopeSeries {
   readonly usage: readonly Sample[];
-  /** Σ requests (quota: used), if stored. */
-  readonly requests?: readonly Sample[];
+  /** Σ requests (quota: used), if stored: samples, or a series on a regular step. */
+  readonly requests?: readonly Sample[] | RegularSeries;
   readonly nowMs: number;
   readonly horizonMs: number;
   readonly forecast?: (which: 'usage' | 'requests', input: ForecastInput) => Forecast;

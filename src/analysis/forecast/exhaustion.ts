@@ -4,7 +4,7 @@
 // and the earliest plausible one (the upper 95 % bound crosses), so an operator sees both the likely and the
 // cautious date. The short-range linear check of §3.8 (`predict_linear` over 1 h, 1 h ahead) is here too.
 import type { Sample } from '../../domain/series.ts';
-import type { Forecast, ForecastPoint } from './forecast.ts';
+import type { Forecast } from './forecast.ts';
 import { DAY_MS, HOUR_MS } from './grid.ts';
 
 export interface Exhaustion {
@@ -16,9 +16,9 @@ export interface Exhaustion {
   readonly horizonDays: number;
 }
 
-function firstCrossing(f: Forecast, pick: (p: ForecastPoint) => number, at: { limit: number; nowMs: number }): number | undefined {
-  const p = f.points.find((x) => pick(x) >= at.limit);
-  return p === undefined ? undefined : Math.max(0, (p.tsMs - at.nowMs) / DAY_MS);
+function firstCrossing(f: Forecast, field: 'mean' | 'upper95', at: { limit: number; nowMs: number }): number | undefined {
+  const tsMs = f.points.firstAtLeast(field, at.limit);
+  return tsMs === undefined ? undefined : Math.max(0, (tsMs - at.nowMs) / DAY_MS);
 }
 
 /** When the forecast reaches `limit`; `current` at or above it means now. */
@@ -27,7 +27,7 @@ export function daysUntil(f: Forecast, at: { limit: number; nowMs: number; curre
   const horizonDays = last === undefined ? 0 : Math.max(0, (last.tsMs - at.nowMs) / DAY_MS);
   if (at.current !== undefined && at.current >= at.limit) return { expectedDays: 0, earliestDays: 0, horizonDays };
   if (f.status !== 'ok') return { horizonDays };
-  return { expectedDays: firstCrossing(f, (p) => p.mean, at), earliestDays: firstCrossing(f, (p) => p.upper95, at), horizonDays };
+  return { expectedDays: firstCrossing(f, 'mean', at), earliestDays: firstCrossing(f, 'upper95', at), horizonDays };
 }
 
 /** Least-squares line over the samples in `[nowMs − windowMs, nowMs]`, evaluated `aheadMs` past `nowMs` (PromQL's predict_linear). */

@@ -142,3 +142,20 @@ test('grid: mean per slot, NaN for empty slots, calendar-aligned start', () => {
   assert.equal(g.startMs, START);
   assert.deepEqual(Array.from(g.values).map((v) => (Number.isNaN(v) ? null : v)), [2, null, null, 5]);
 });
+
+test('a regular series forecasts as the same values given as samples: gaps, edges without data, values after now', () => {
+  const n = 10 * 24;
+  const values = Array.from({ length: n }, (_, i) => (i < 5 || i >= n - 3 || i % 17 === 0 ? Number.NaN : daily(START + i * HOUR) + 5 * noise(i)));
+  const nowMs = START + (n - 20) * HOUR;
+  const regular = forecastSeries({ samples: { startMs: START, stepMs: HOUR, values }, nowMs, horizonMs: DAY });
+  const samples = values.map((value, i) => ({ tsMs: START + i * HOUR, value })).filter((s) => Number.isFinite(s.value));
+  const sampled = forecastSeries({ samples, nowMs, horizonMs: DAY, stepMs: HOUR });
+  assert.equal(regular.status, 'ok');
+  assert.equal(regular.method, sampled.method);
+  assert.equal(regular.dataPoints, sampled.dataPoints);
+  assert.equal(regular.windowMs, sampled.windowMs);
+  assert.deepEqual(regular.points.toArray(), sampled.points.toArray());
+  // All absent, or all after now: nothing to stand on.
+  assert.equal(forecastSeries({ samples: { startMs: START, stepMs: HOUR, values: [Number.NaN, Number.NaN] }, nowMs, horizonMs: DAY }).status, 'insufficient_data');
+  assert.equal(forecastSeries({ samples: { startMs: nowMs + HOUR, stepMs: HOUR, values }, nowMs, horizonMs: DAY }).status, 'insufficient_data');
+});

@@ -17,9 +17,19 @@ export { ForecastPath, type ForecastPoint };
 /** Fewest present slots a forecast stands on. */
 export const MIN_FORECAST_POINTS = 12;
 
+/** Values at a regular step, value k at `startMs + k × stepMs` (a multiple of the step); non-finite values are absent. */
+export interface RegularSeries {
+  readonly startMs: number;
+  readonly stepMs: number;
+  readonly values: ArrayLike<number>;
+}
+
 export interface ForecastInput {
-  /** Ascending samples; non-finite values are absent. */
-  readonly samples: readonly Sample[];
+  /**
+   * Ascending samples, or a series already on a day-dividing step (the capacity step's requests history, 40,000
+   * series of a pass at the scale envelope, which need no sample objects); non-finite values are absent.
+   */
+  readonly samples: readonly Sample[] | RegularSeries;
   /** Samples after `nowMs` are ignored; the forecast runs from the last sample to `nowMs + horizonMs`. */
   readonly nowMs: number;
   readonly horizonMs: number;
@@ -234,11 +244,34 @@ function constantOf(grid: Grid): number | undefined {
 }
 
 
+/**
+ * The grid of the input's samples up to `nowMs`. A regular series is that grid already once trimmed to its first and
+ * last present value, as toGrid() would make of the same values as samples.
+ */
+function gridOf(input: ForecastInput): Grid {
+  const s = input.samples;
+  if (Array.isArray(s)) {
+    const samples = (s as readonly Sample[]).filter((x) => x.tsMs <= input.nowMs && Number.isFinite(x.value));
+    return toGrid(samples, input.stepMs ?? chooseStep(samples));
+  }
+  const r = s as RegularSeries;
+  const upTo = Math.min(r.values.length, Math.floor((input.nowMs - r.startMs) / r.stepMs) + 1);
+  let first = 0;
+  while (first < upTo && !Number.isFinite(r.values[first] as number)) first++;
+  let end = upTo;
+  while (end > first && !Number.isFinite(r.values[end - 1] as number)) end--;
+  const values = new Float64Array(Math.max(0, end - first));
+  for (let k = first; k < end; k++) {
+    const v = r.values[k] as number;
+    values[k - first] = Number.isFinite(v) ? v : Number.NaN;
+  }
+  return { startMs: values.length === 0 ? 0 : r.startMs + first * r.stepMs, stepMs: r.stepMs, values };
+}
+
 /** Forecasts one series `horizonMs` past `nowMs`; `insufficient_data` (no points) below {@link MIN_FORECAST_POINTS}. */
 export function forecastSeries(input: ForecastInput): Forecast {
-  const samples = input.samples.filter((s) => s.tsMs <= input.nowMs && Number.isFinite(s.value));
-  const stepMs = input.stepMs ?? chooseStep(samples);
-  const grid = toGrid(samples, stepMs);
+  const grid = gridOf(input);
+  const stepMs = grid.stepMs;
   const shape = shapeOf(grid);
   const dataPoints = grid.values.reduce((n, v) => (Number.isNaN(v) ? n : n + 1), 0);
   const windowMs = grid.values.length * stepMs;

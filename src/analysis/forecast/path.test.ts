@@ -20,9 +20,11 @@ test('points are made from the columns: time from the first point and the step, 
   assert.equal(p.at(3), undefined);
   assert.equal(p.at(-4), undefined);
   assert.deepEqual(p.map((x) => x.mean), [100, 200, 300]);
-  assert.equal(p.find((x) => x.upper95 >= 300)?.mean, 300);
-  assert.equal(p.find((x) => x.mean > 1000), undefined);
   assert.deepEqual(JSON.parse(JSON.stringify({ points: p })).points, p.toArray());
+  // The first crossing of a limit, read off the columns: by the mean, or by the upper 95 % bound.
+  assert.equal(p.firstAtLeast('mean', 110), 6 * HOUR);
+  assert.equal(p.firstAtLeast('upper95', 110), 5 * HOUR);
+  assert.equal(p.firstAtLeast('mean', 301), undefined);
 });
 
 test('single precision: within 1 part in 16 million, order of the bands kept', () => {
@@ -37,7 +39,10 @@ test('flat and empty paths', () => {
   assert.equal(flat.length, 4);
   // A flat path keeps its value in double precision.
   assert.deepEqual(flat.at(3), { tsMs: 4 * HOUR, mean: 42.123456789, lower95: 42.123456789, lower80: 42.123456789, upper80: 42.123456789, upper95: 42.123456789 });
+  assert.equal(flat.firstAtLeast('upper95', 42), HOUR);
+  assert.equal(flat.firstAtLeast('mean', 43), undefined);
   const empty = ForecastPath.empty();
+  assert.equal(empty.firstAtLeast('mean', -1), undefined);
   assert.equal(empty.length, 0);
   assert.equal(empty.at(0), undefined);
   assert.equal(empty.at(-1), undefined);

@@ -69,9 +69,11 @@ export class ForecastPath implements Iterable<ForecastPoint> {
     return { tsMs, mean: v[i] as number, lower95: v[i + 1] as number, lower80: v[i + 2] as number, upper80: v[i + 3] as number, upper95: v[i + 4] as number };
   }
 
-  /** The first point that satisfies `test`. */
-  find(test: (p: ForecastPoint) => boolean): ForecastPoint | undefined {
-    for (const p of this) if (test(p)) return p;
+  /** Time of the first point whose `field` is at least `limit` (no point made: a pass asks this of every forecast). */
+  firstAtLeast(field: 'mean' | 'upper95', limit: number): number | undefined {
+    if (this.flat !== undefined) return this.flat.length > 0 && this.flat.value >= limit ? this.time.firstTsMs : undefined;
+    const v = this.values as Float32Array;
+    for (let k = 0, i = field === 'mean' ? 0 : 4; k < this.length; k++, i += FIELDS) if ((v[i] as number) >= limit) return this.time.firstTsMs + k * this.time.stepMs;
     return undefined;
   }
 

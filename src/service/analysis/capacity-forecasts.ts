@@ -6,12 +6,12 @@
 // Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
 // pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
 import type { Finding, FindingEntity } from '../../analysis/findings.ts';
-import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type ScopeSeries } from '../../analysis/forecast/index.ts';
+import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type RegularSeries, type ScopeSeries } from '../../analysis/forecast/index.ts';
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
 import type { EntityKind, Sample } from '../../domain/series.ts';
-import { readRequestsGrid, requestsSamples, type RequestsGrid } from './requests-history.ts';
+import { readRequestsGrid, requestsSeries, type RequestsGrid } from './requests-history.ts';
 import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
 import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
 
@@ -78,12 +78,12 @@ function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; keys:
   return { usage: inputs.namespaces.get(namespace)?.[r] ?? [], keys: [`ns:${namespace}`], source: `ns:${namespace}:${r}` };
 }
 
-function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[]; source: string } {
+function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[] | RegularSeries; source: string } {
   const { usage, keys, source } = usageOf(scope, inputs);
   // Without a requests history the forecast is insufficient_data, but requests already at the limit still count as
   // exhausted now: the outlook needs a requests series, even an empty one, to say so.
-  if (inputs.requests?.startMs === undefined) return { usage, requests: [], source };
-  return { usage, requests: requestsSamples(inputs.requests, { keys, resource: scope.resource }), source };
+  const requests = inputs.requests === undefined ? undefined : requestsSeries(inputs.requests, { keys, resource: scope.resource });
+  return { usage, requests: requests ?? [], source };
 }
 
 /**

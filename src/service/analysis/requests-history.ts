@@ -6,6 +6,7 @@
 // earlier would undercount the past and show growth that never happened.
 import type { StoredPod } from '../../domain/history.ts';
 import type { HistoryStore } from '../../domain/ports.ts';
+import type { RegularSeries } from '../../analysis/forecast/index.ts';
 import type { Sample } from '../../domain/series.ts';
 
 /**
@@ -126,14 +127,19 @@ export async function readRequestsGrid(o: { lifecycle: HistoryStore; cluster: st
   return { startMs, stepMs: o.stepMs, steps, groups: diffs.sumsFrom(diffs.index(startMs)), truncated: false };
 }
 
+/** One or more groups summed (a node pool is its nodes) on the grid's steps; undefined without a pod history. */
+export function requestsSeries(grid: RequestsGrid, q: { keys: readonly string[]; resource: 'cpu' | 'memory' }): RegularSeries | undefined {
+  if (grid.startMs === undefined) return undefined;
+  const values = new Float64Array(grid.steps);
+  for (const key of q.keys) {
+    const g = grid.groups.get(key)?.[q.resource];
+    if (g !== undefined) for (let i = 0; i < grid.steps; i++) values[i] = (values[i] as number) + (g[i] as number);
+  }
+  return { startMs: grid.startMs, stepMs: grid.stepMs, values };
+}
+
 /** The samples of one or more groups summed (a node pool is its nodes); empty without a pod history. */
 export function requestsSamples(grid: RequestsGrid, q: { keys: readonly string[]; resource: 'cpu' | 'memory' }): Sample[] {
-  if (grid.startMs === undefined) return [];
-  const out: Sample[] = [];
-  for (let i = 0; i < grid.steps; i++) {
-    let value = 0;
-    for (const key of q.keys) value += grid.groups.get(key)?.[q.resource][i] ?? 0;
-    out.push({ tsMs: grid.startMs + i * grid.stepMs, value });
-  }
-  return out;
+  const s = requestsSeries(grid, q);
+  return s === undefined ? [] : Array.from(s.values, (value, i) => ({ tsMs: s.startMs + i * s.stepMs, value }));
 }
