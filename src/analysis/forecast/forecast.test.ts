@@ -159,3 +159,24 @@ test('a regular series forecasts as the same values given as samples: gaps, edge
   assert.equal(forecastSeries({ samples: { startMs: START, stepMs: HOUR, values: [Number.NaN, Number.NaN] }, nowMs, horizonMs: DAY }).status, 'insufficient_data');
   assert.equal(forecastSeries({ samples: { startMs: nowMs + HOUR, stepMs: HOUR, values }, nowMs, horizonMs: DAY }).status, 'insufficient_data');
 });
+
+test('a kept model choice: the same forecast from that model alone; a choice for other seasons is not used', () => {
+  const samples = series(15 * 24, HOUR, (i, ts) => daily(ts) + 0.05 * i + 4 * noise(i));
+  const nowMs = START + (15 * 24 - 1) * HOUR;
+  const searched = forecastSeries({ samples, nowMs, horizonMs: 7 * DAY });
+  assert.ok(searched.choice !== undefined && searched.choice.shape.weekly && searched.choice.stepMs === HOUR);
+  const again = forecastSeries({ samples, nowMs, horizonMs: 7 * DAY, reuse: searched.choice });
+  assert.equal(again.method, searched.method);
+  assert.deepEqual(again.smoothing, searched.smoothing);
+  assert.deepEqual(again.points.toArray(), searched.points.toArray());
+  // A day later with the same model: still that model, fitted to the new data.
+  const later = forecastSeries({ samples: series(16 * 24, HOUR, (i, ts) => daily(ts) + 0.05 * i + 4 * noise(i)), nowMs: nowMs + DAY, horizonMs: 7 * DAY, reuse: searched.choice });
+  assert.deepEqual(later.smoothing, searched.smoothing);
+  // A choice made on a shorter history (daily season only) does not apply to two weeks (weekly too): searched again.
+  const short = forecastSeries({ samples: samples.slice(-5 * 24), nowMs, horizonMs: DAY });
+  assert.ok(short.choice !== undefined && !short.choice.shape.weekly);
+  const grown = forecastSeries({ samples, nowMs, horizonMs: 7 * DAY, reuse: short.choice });
+  assert.deepEqual(grown.points.toArray(), searched.points.toArray());
+  // A flat series has no model to keep.
+  assert.equal(forecastSeries({ samples: series(100, HOUR, () => 3), nowMs: START + 99 * HOUR, horizonMs: DAY }).choice, undefined);
+});

@@ -6,13 +6,14 @@
 // season from two days of history, a day-of-week offset from two weeks. docs/forecasting.md gives the reasons.
 import type { Sample } from '../../domain/series.ts';
 import { confidenceOf, type Confidence } from '../confidence.ts';
-import { DAY_MS, HOUR_MS, chooseStep, gridCoverage, toGrid, type Grid } from './grid.ts';
-import { bandAt, bandTable, MIN_ERRORS, type BandTable } from './intervals.ts';
-import { initSlots, pointForecast, prepare, run, type Errors, type Shape, type Smoothing, type State } from './model.ts';
-import { seasonalNaiveErrors, seasonalNaiveValue } from './seasonal-naive.ts';
+import { DAY_MS, chooseStep, gridCoverage, toGrid, type Grid } from './grid.ts';
+import { bandAt } from './intervals.ts';
+import { fit, type Fitted, type ModelChoice } from './fit.ts';
+import { pointForecast, type Shape, type Smoothing } from './model.ts';
+import { seasonalNaiveValue } from './seasonal-naive.ts';
 import { FIELDS, ForecastPath, type ForecastPoint } from './path.ts';
 
-export { ForecastPath, type ForecastPoint };
+export { ForecastPath, type ForecastPoint, type ModelChoice };
 
 /** Fewest present slots a forecast stands on. */
 export const MIN_FORECAST_POINTS = 12;
@@ -37,6 +38,8 @@ export interface ForecastInput {
   readonly stepMs?: number;
   /** Clamp forecasts and bounds at 0 (usage, requests, bytes); default true. */
   readonly nonNegative?: boolean;
+  /** A model chosen before for this series ({@link Forecast.choice}): fitted alone when it still applies. */
+  readonly reuse?: ModelChoice;
 }
 
 export interface Forecast {
@@ -55,6 +58,8 @@ export interface Forecast {
   readonly confidence: Confidence;
   /** Errors behind the intervals at the shortest usable checkpoint (0: no intervals could be formed, bands are 0 wide). */
   readonly residuals: number;
+  /** The fitted model, to give back as {@link ForecastInput.reuse} (none for a flat or short series). */
+  readonly choice?: ModelChoice;
 }
 
 function shapeOf(grid: Grid): Shape {
@@ -69,128 +74,6 @@ function shapeOf(grid: Grid): Shape {
 export function checkpointsFor(horizonSlots: number): number[] {
   const h = Math.max(1, horizonSlots);
   return [...new Set([1, ...[64, 16, 4, 2].map((d) => Math.ceil(h / d)), h])].sort((a, b) => a - b);
-}
-
-/** Level speeds tried, slow to fast. */
-const ALPHAS = [0.03, 0.1, 0.25, 0.5, 0.8, 1];
-
-/**
- * The weight grid: level speed × season speed × trend (none, or damped). The damped trend halves over half the
- * horizon (at least an hour): a trend is believed about as far as it is asked to reach, not for ever.
- */
-function weightGrid(shape: Shape, grid: { stepMs: number; horizonSlots: number }): { gammas: number[]; phi: number } {
-  const halfLifeSlots = Math.max(HOUR_MS / grid.stepMs, grid.horizonSlots / 2);
-  return { gammas: shape.daily ? [0.2, 0.05, 0.5] : [0], phi: 0.5 ** (1 / halfLifeSlots) };
-}
-
-/**
- * Searches the weight grid one axis at a time instead of trying all 36 sets: the level speed first (season speed at
- * its middle, no trend), then the season speed at the best level speed, then the damped trend at both. Each step
- * keeps the best so far, so the result is never worse on the loss than the starting point; a forecast runs the
- * recursion 9 times instead of 36, and tens of thousands of scopes are forecast per pass.
- */
-function searchWeights(shape: Shape, grid: { stepMs: number; horizonSlots: number }, score: (w: Smoothing) => Candidate): Candidate {
-  const { gammas, phi } = weightGrid(shape, grid);
-  const g0 = gammas[0] as number;
-  let best: Candidate | undefined;
-  let alpha = ALPHAS[0] as number;
-  for (const a of ALPHAS) {
-    const c = score({ alpha: a, beta: 0, gamma: g0, phi: 1 });
-    if (best === undefined || c.loss < best.loss) [best, alpha] = [c, a];
-  }
-  let gamma = g0;
-  for (const g of gammas.slice(1)) {
-    const c = score({ alpha, beta: 0, gamma: g, phi: 1 });
-    if (c.loss < (best as Candidate).loss) [best, gamma] = [c, g];
-  }
-  return better(best, score({ alpha, beta: alpha * 0.05, gamma, phi }));
-}
-
-/**
- * Mean over the checkpoints with enough errors of their mean absolute error: the whole path to the horizon counts,
- * which is steadier than the last checkpoint alone (fewer independent outcomes). A short history may have no such
- * checkpoint; then every checkpoint with any error counts, and Infinity means there was none at all.
- */
-function lossOf(aligned: Errors): number {
-  // Count and mean absolute error of each checkpoint in one pass, without copying its errors out (36 candidates a
-  // forecast, tens of thousands of forecasts a pass).
-  const counts = new Float64Array(aligned.length);
-  const means = new Float64Array(aligned.length);
-  for (let c = 0; c < aligned.length; c++) {
-    const e = aligned[c] as Float64Array;
-    let n = 0;
-    let abs = 0;
-    for (let i = 0; i < e.length; i++) {
-      const v = e[i] as number;
-      if (Number.isNaN(v)) continue;
-      n++;
-      abs += Math.abs(v);
-    }
-    counts[c] = n;
-    means[c] = abs / n;
-  }
-  const enough = counts.some((n) => n >= MIN_ERRORS) ? MIN_ERRORS : 1;
-  let sum = 0;
-  let used = 0;
-  for (let c = 0; c < aligned.length; c++) {
-    if ((counts[c] as number) < enough) continue;
-    sum += means[c] as number;
-    used++;
-  }
-  return used === 0 ? Infinity : sum / used;
-}
-
-interface Fitted {
-  /** Holt–Winters weights and state, the season (slots) of a seasonal naive forecast, or both: their mean. */
-  readonly smoothing?: Smoothing;
-  readonly state?: State;
-  readonly naivePeriod?: number;
-  readonly table: BandTable;
-}
-
-/** Season lengths (slots) of the seasonal naive candidates: a day, and a week from two weeks of history. */
-function naivePeriods(shape: Shape, stepMs: number): number[] {
-  const day = Math.round(DAY_MS / stepMs);
-  return [...(shape.daily ? [day] : []), ...(shape.weekly ? [7 * day] : [])];
-}
-
-interface Candidate {
-  readonly fitted: Omit<Fitted, 'table'>;
-  readonly errors: Errors;
-  readonly loss: number;
-}
-
-function better(a: Candidate | undefined, b: Candidate): Candidate {
-  return a === undefined || b.loss < a.loss ? b : a;
-}
-
-/** The equal-weight mean of two forecasts, whose errors are the mean of theirs slot by slot. */
-function combine(a: Candidate, b: Candidate): Candidate {
-  const errors = a.errors.map((e, c) => e.map((v, i) => (v + ((b.errors[c] as Float64Array)[i] as number)) / 2));
-  return { fitted: { ...a.fitted, ...b.fitted }, errors, loss: lossOf(errors) };
-}
-
-/**
- * Model choice: every Holt–Winters weight set, the seasonal naive forecasts and the mean of the best of each compete
- * on their own out-of-sample errors at the horizons asked for; the smallest mean absolute error wins. Averaging two
- * different forecasts often beats both (their errors partly cancel), which is why the mean is a candidate.
- */
-function fit(grid: Grid, shape: Shape, checkpoints: readonly number[]): Fitted {
-  const horizonSlots = checkpoints[checkpoints.length - 1] as number;
-  const prepared = prepare(grid, shape, horizonSlots);
-  const hw = searchWeights(shape, { stepMs: grid.stepMs, horizonSlots }, (smoothing) => {
-    const result = run(grid, { shape, smoothing, prepared }, checkpoints);
-    return { fitted: { smoothing, state: result.state }, errors: result.errors, loss: lossOf(result.errors) };
-  });
-  const warm = initSlots(grid, shape);
-  let naive: Candidate | undefined;
-  for (const period of naivePeriods(shape, grid.stepMs)) {
-    const errors = seasonalNaiveErrors(grid, { period, warm }, checkpoints);
-    naive = better(naive, { fitted: { naivePeriod: period }, errors, loss: lossOf(errors) });
-  }
-  let best = hw;
-  if (naive !== undefined) best = better(better(best, naive), combine(best, naive));
-  return { ...best.fitted, table: bandTable(checkpoints, best.errors) };
 }
 
 function methodOf(fitted: Fitted, hwName: string, stepMs: number): string {
@@ -284,8 +167,8 @@ export function forecastSeries(input: ForecastInput): Forecast {
   const constant = constantOf(grid);
   if (constant !== undefined) return { ...base, method: 'constant', status: 'ok', points: ForecastPath.flat({ firstTsMs: lastTsMs + stepMs, stepMs, length: slots, value: Math.max(floor, constant) }), residuals: dataPoints - 1 };
   const checkpoints = checkpointsFor(slots);
-  const fitted = fit(grid, shape, checkpoints);
+  const fitted = fit(grid, { shape, checkpoints, ...(input.reuse === undefined ? {} : { reuse: input.reuse }) });
   const points = pathOf(fitted, grid, { slots, floor });
   const method = methodOf(fitted, base.method, stepMs);
-  return { ...base, method, status: 'ok', points, smoothing: fitted.smoothing, residuals: fitted.table.counts[0] ?? 0 };
+  return { ...base, method, status: 'ok', points, smoothing: fitted.smoothing, residuals: fitted.table.counts[0] ?? 0, choice: fitted.choice };
 }

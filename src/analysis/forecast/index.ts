@@ -4,3 +4,4 @@ export { daysUntil, predictLinear, type Exhaustion } from './exhaustion.ts';
 export { compoundGrowth, growthRate, ADVICE, TARGETS, type GrowthInput, type GrowthResult } from './compound-growth.ts';
 export { capacityOutlook, capacityScopes, REQUESTS_FULL, type CapacityLevel, type CapacityOutlook, type CapacityScope, type ScopeSeries } from './capacity.ts';
 export { toGrid, chooseStep, type Grid } from './grid.ts';
+export { ModelMemory, REFIT_MS } from './model-memory.ts';

@@ -12,6 +12,7 @@ import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
 import { testContainer, testPod } from '../../domain/testing.ts';
 import { manualClock, openTestStore, tempDir, type AfterHook } from '../../store/testing.ts';
 import type { SqliteSampleStore } from '../../store/sample-store.ts';
+import { ModelMemory } from '../../analysis/forecast/index.ts';
 import { analyseCapacityForecasts, poolUsage, severityForDays } from './capacity-forecasts.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS } from './index.ts';
 import { readRequestsGrid, requestsSamples } from './requests-history.ts';
@@ -149,6 +150,23 @@ describe('capacity forecasts step', () => {
     // A different series (the namespace's memory, absent) is not shared with the CPU one.
     const nsMemory = r.report.outlooks.find((o) => o.level === 'namespace' && o.entity === 'shop' && o.resource === 'memory');
     assert.equal(nsMemory?.usage.status, 'insufficient_data');
+  });
+
+  it('kept models: the next pass fits each series with its model alone, the same forecast; gone scopes are forgotten', async (t) => {
+    const store = await storeWith(t, [{ kind: 'namespace', entity: 'shop', metric: METRIC.cpuMillicores, samples: every5m(4, (h) => 500 + 100 * Math.sin((2 * Math.PI * h) / 24) + h) }]);
+    const models = new ModelMemory();
+    const cluster = view({ namespaces: [ns('shop')], nodes: [node('a', 'm5')], pods: [pod('p', { cpu: 900, nodeName: 'a' })] });
+    const first = await analyseCapacityForecasts({ cluster, history: store, clusterName: C, nowMs: NOW, horizonMs: DAY, models });
+    // One series had a model to keep: the namespace's CPU usage (the rest are short of data).
+    assert.equal(models.size, 1);
+    const second = await analyseCapacityForecasts({ cluster, history: store, clusterName: C, nowMs: NOW, horizonMs: DAY, models });
+    const cpuOf = (r: typeof first) => r.report.outlooks.find((o) => o.level === 'namespace' && o.resource === 'cpu')?.usage;
+    assert.equal(cpuOf(first)?.status, 'ok');
+    assert.deepEqual(cpuOf(second)?.points.toArray(), cpuOf(first)?.points.toArray());
+    assert.equal(cpuOf(second)?.method, cpuOf(first)?.method);
+    // The namespace went: its model is forgotten.
+    await analyseCapacityForecasts({ cluster: view({ namespaces: [], nodes: [node('a', 'm5')], pods: [] }), history: store, clusterName: C, nowMs: NOW, horizonMs: DAY, models });
+    assert.equal(models.size, 0);
   });
 
   it('requests from the pod history already above 90 % of allocatable: exhausted now, critical; N − 1 and pools', async (t) => {

@@ -6,7 +6,7 @@
 // Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
 // pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
 import type { Finding, FindingEntity } from '../../analysis/findings.ts';
-import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type RegularSeries, type ScopeSeries } from '../../analysis/forecast/index.ts';
+import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type ModelMemory, type RegularSeries, type ScopeSeries } from '../../analysis/forecast/index.ts';
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -29,6 +29,8 @@ export interface CapacityStepOptions {
   readonly horizonMs?: number;
   readonly poolLabel?: string;
   readonly signal?: AbortSignal;
+  /** Models kept from earlier passes (AnalyseClusterOptions.models); updated with this pass's. */
+  readonly models?: ModelMemory;
 }
 
 export interface CapacityStepResult {
@@ -88,16 +90,23 @@ function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requ
 
 /**
  * Forecasts by series: a quota's usage and requests are its namespace's, so the two scopes share their forecasts
- * (at the scale envelope half of the 40,000 scopes are quotas, and a forecast is most of a scope's cost).
+ * (at the scale envelope half of the 40,000 scopes are quotas, and a forecast is most of a scope's cost). With a model
+ * memory, each series is fitted with its kept model when it has one, and the memory keeps what was used.
  */
-function sharedForecasts(): (source: string) => NonNullable<ScopeSeries['forecast']> {
+function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: number }): { of: (source: string) => NonNullable<ScopeSeries['forecast']>; forgetOthers: () => void } {
   const done = new Map<string, Forecast>();
-  return (source) => (which, input) => {
+  const of = (source: string): NonNullable<ScopeSeries['forecast']> => (which, input) => {
     const key = `${source}:${which}`;
     let f = done.get(key);
-    if (f === undefined) done.set(key, (f = forecastSeries(input)));
+    if (f !== undefined) return f;
+    const reuse = o.models?.get(key, o.nowMs);
+    f = forecastSeries(reuse === undefined ? input : { ...input, reuse });
+    o.models?.remember(key, { choice: f.choice, reused: reuse, nowMs: o.nowMs });
+    done.set(key, f);
     return f;
   };
+  // Series not forecast this pass (a namespace or pool that went) are forgotten by the memory.
+  return { of, forgetOthers: () => o.models?.sweep(new Set(done.keys())) };
 }
 
 function entityOf(o: CapacityOutlook, cluster: string): FindingEntity {
@@ -218,16 +227,17 @@ export async function analyseCapacityForecasts(o: CapacityStepOptions): Promise<
   const outlooks: CapacityOutlook[] = [];
   const findings: Finding[] = [];
   let judged = 0;
-  const forecastOf = sharedForecasts();
+  const forecasts = sharedForecasts(o);
   for (const [i, scope] of scopes.entries()) {
     if (i % 20 === 19) await yieldToLoop();
     o.signal?.throwIfAborted();
     const { usage, requests, source } = seriesOf(scope, inputs);
-    const outlook = capacityOutlook(scope, { usage, requests, nowMs: o.nowMs, horizonMs, forecast: forecastOf(source) });
+    const outlook = capacityOutlook(scope, { usage, requests, nowMs: o.nowMs, horizonMs, forecast: forecasts.of(source) });
     outlooks.push(outlook);
     if (outlook.usage.status === 'ok' || outlook.requests?.status === 'ok') judged++;
     findings.push(...exhaustionFindings(outlook, { clusterName: o.clusterName, nowMs: o.nowMs }));
   }
+  forecasts.forgetOthers();
   const report: CapacityReport = { computedAtMs: o.nowMs, horizonMs, requestsHistory: requestsHistoryState(inputs.requests), outlooks };
   return { report, findings, judged, seen: scopes.length };
 }

@@ -168,6 +168,7 @@ function capacityOptions(opts: AnalyseClusterOptions) {
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     ...(settings.forecastHorizonMs === undefined ? {} : { horizonMs: settings.forecastHorizonMs }),
     ...(settings.nodePoolLabel === undefined ? {} : { poolLabel: settings.nodePoolLabel }),
+    ...(opts.models === undefined ? {} : { models: opts.models }),
   };
 }
 

@@ -12,6 +12,7 @@ import type { FindingStore, HistoryStore, SeriesReader } from '../../domain/port
 import type { SelfMetrics } from '../../metrics/registry.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { createScheduledTask, type ScheduledTask, type ScheduledTaskOptions } from '../../runtime/scheduler.ts';
+import { ModelMemory } from '../../analysis/forecast/index.ts';
 import { analyseCluster } from './index.ts';
 import type { AnalysisGroup, AnalysisResult, AnalysisSettings, CapacityReport } from './types.ts';
 
@@ -54,6 +55,8 @@ export class AnalysisRunner {
   readonly #deps: AnalysisRunnerDeps;
   readonly #states = new Map<AnalysisGroup, AnalysisState>();
   #capacity: CapacityReport | undefined;
+  /** Forecast models kept from pass to pass (chosen again after a day or so). */
+  readonly #models = new ModelMemory();
 
   constructor(deps: AnalysisRunnerDeps) {
     this.#deps = deps;
@@ -67,7 +70,7 @@ export class AnalysisRunner {
     for (const g of groups) this.#states.set(g, { ...(this.#states.get(g) ?? { analysis: g }), status: 'running' });
     let result: AnalysisResult;
     try {
-      result = await analyseCluster({ cluster: d.cluster, history: d.history, clusterName: d.clusterName, nowMs, settings: { ...d.settings, only: groups }, ...(d.lifecycle === undefined ? {} : { lifecycle: d.lifecycle }), ...(signal === undefined ? {} : { signal }) });
+      result = await analyseCluster({ cluster: d.cluster, history: d.history, clusterName: d.clusterName, nowMs, settings: { ...d.settings, only: groups }, models: this.#models, ...(d.lifecycle === undefined ? {} : { lifecycle: d.lifecycle }), ...(signal === undefined ? {} : { signal }) });
     } catch (e) {
       this.#failed(groups, { nowMs, message: e instanceof Error ? e.message : String(e) });
       throw e;

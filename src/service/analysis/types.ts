@@ -5,7 +5,7 @@
 import type { Finding, RightsizingRecommendation } from '../../analysis/findings.ts';
 
 export type { RightsizingRecommendation } from '../../analysis/findings.ts';
-import type { CapacityOutlook } from '../../analysis/forecast/index.ts';
+import type { CapacityOutlook, ModelMemory } from '../../analysis/forecast/index.ts';
 import type { Prices, StrategyName } from '../../analysis/rightsizing/types.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -76,6 +76,11 @@ export interface AnalyseClusterOptions {
   readonly nowMs: number;
   readonly settings: AnalysisSettings;
   readonly signal?: AbortSignal;
+  /**
+   * The forecast models kept from earlier passes (the caller's, kept across passes): a capacity series whose model
+   * was chosen within a day is fitted with it alone. Absent: every forecast searches its model.
+   */
+  readonly models?: ModelMemory;
 }
 
 /** Defaults of the settings, for callers without a configuration (tests, `krm report`). */
