@@ -8,18 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors/app-error.ts';
 import { API_ERRORS, BEARER, json, listOf, nullableNumber, PAGE_PARAMS, queryParam, timestamp, type OpenApiPaths } from '../openapi-common.ts';
 import { badRequest, enumParam, parseLimit, stringParam, type RawQuery } from './query-params.ts';
+import type { ForecastPoint } from '../../analysis/forecast/index.ts';
 
 const LEVELS = ['cluster', 'nodepool', 'namespace', 'quota'] as const;
 const RESOURCES = ['cpu', 'memory'] as const;
-
-export interface PointView {
-  readonly tsMs: number;
-  readonly mean: number;
-  readonly lower80: number;
-  readonly upper80: number;
-  readonly lower95: number;
-  readonly upper95: number;
-}
 
 /** The parts of one forecast the route serves (the analysis' Forecast fits this shape). */
 export interface ForecastView {
@@ -30,7 +22,7 @@ export interface ForecastView {
   readonly windowMs: number;
   readonly confidence: string;
   /** The path's points (the analysis keeps them as columns and makes each when mapped). */
-  readonly points: { map<T>(fn: (p: PointView) => T): T[] };
+  readonly points: { map<T>(fn: (p: ForecastPoint) => T): T[] };
 }
 
 export interface ExhaustionView {
