@@ -8,9 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { loadMigrations, migrate } from './migrate.ts';
 import { SeriesRegistry } from './series-registry.ts';
 
+const require = createRequire(import.meta.url);
 const key = (entity: string) => ({ cluster: 'c', kind: 'container' as const, entity, metric: 'cpu_m' });
 
 function withDb(run: (path: string) => void): void {
@@ -88,4 +91,31 @@ test('the identities of cached series come back whole: cluster, kind, entity and
     );
     assert.equal(registry.info(999), undefined);
   });
+});
+
+test('another process holding the write lock: new series wait for it (busy_timeout) instead of failing at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'krm-registry-busy-'));
+  try {
+    const path = join(dir, 'krm.db');
+    const setup = new Database(path);
+    setup.pragma('journal_mode = WAL');
+    migrate(setup, { migrations: loadMigrations(), nowMs: 0, readOnly: false });
+    setup.close();
+    const db = new Database(path);
+    db.pragma('busy_timeout = 5000');
+    const registry = new SeriesRegistry(db);
+    registry.resolve([key('warm')], 1);
+    // A writer in another process: takes the write lock, says so, holds it for 400 ms.
+    const holder = `const D = require(${JSON.stringify(require.resolve('better-sqlite3'))}); const d = new D(${JSON.stringify(path)}); d.exec('BEGIN IMMEDIATE'); process.stdout.write('locked'); setTimeout(() => { d.exec('COMMIT'); d.close(); }, 400);`;
+    const child = spawn(process.execPath, ['-e', holder], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const t0 = Date.now();
+    const [id] = registry.resolve([key('new')], 2);
+    assert.ok(Date.now() - t0 >= 200, 'waited for the other writer');
+    assert.equal(id, 2);
+    await new Promise((resolve) => child.once('exit', resolve));
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

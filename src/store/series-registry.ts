@@ -148,7 +148,9 @@ export class SeriesRegistry {
   /** Ids of sorted keys not cached: inserted in one transaction, or read when the database cannot be written. */
   private createOrRead(newKeys: readonly SeriesKey[], nowMs: number): SeriesId[] {
     try {
-      return this.db.transaction(() => this.createMany(newKeys, nowMs))();
+      // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before max(id) is read; a deferred transaction
+      // that read first could not wait for it and failed at once with SQLITE_BUSY when another process was writing.
+      return this.db.transaction(() => this.createMany(newKeys, nowMs)).immediate();
     } catch (e) {
       // The transaction rolled back: forget the ids it handed out. A database that cannot be written (read-only,
       // full) still resolves series that exist, by reading them; a key that is really new gets the SQLite error.
