@@ -27,8 +27,9 @@ export interface RegularSeries {
 
 export interface ForecastInput {
   /**
-   * Ascending samples, or a series already on a day-dividing step (the capacity step's requests history, 40,000
-   * series of a pass at the scale envelope, which need no sample objects); non-finite values are absent.
+   * Ascending samples, or a series already on a day-dividing step, its `startMs` a multiple of it (`stepMs` below is
+   * then ignored): the capacity step's requests history, 40,000 series of a pass at the scale envelope, which need
+   * no sample objects. Non-finite values are absent.
    */
   readonly samples: readonly Sample[] | RegularSeries;
   /** Samples after `nowMs` are ignored; the forecast runs from the last sample to `nowMs + horizonMs`. */
