@@ -50,6 +50,9 @@ test('findings: filters and the wire shape', async (t) => {
   assert.equal(body.continue, null);
   const quota = await app.inject({ url: '/api/v1/findings?analysis=quota' });
   assert.deepEqual(quota.json<{ items: { analysis: string }[] }>().items.map((f) => f.analysis), ['quota']);
+  // `kind` is the same filter by the name users give it.
+  const byKind = await app.inject({ url: '/api/v1/findings?kind=quota' });
+  assert.deepEqual(byKind.json<{ items: { analysis: string }[] }>().items.map((f) => f.analysis), ['quota']);
   const newest = await app.inject({ url: '/api/v1/findings?limit=1' });
   assert.equal(newest.json<{ items: { analysis: string }[] }>().items[0]?.analysis, 'quota');
 });
@@ -80,6 +83,8 @@ test('findings and recommendations: 400 names the parameter', async (t) => {
   const cases = [
     ['/api/v1/findings?severity=urgent', 'severity'],
     ['/api/v1/findings?analysis=magic', 'analysis'],
+    ['/api/v1/findings?kind=magic', 'kind'],
+    ['/api/v1/findings?kind=leak&analysis=quota', 'kind'],
     ['/api/v1/findings?entity_kind=galaxy', 'entity_kind'],
     ['/api/v1/findings?state=maybe', 'state'],
     ['/api/v1/findings?sort=random', 'sort'],

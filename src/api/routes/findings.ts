@@ -48,10 +48,18 @@ function findingCursor(raw: string | undefined, order: 'newest' | 'severity'): F
   return { ...(order === 'severity' ? { rank: v['r'] as number } : {}), atMs: v['t'] as number, id: v['i'] as number };
 }
 
+/** `analysis`, or `kind` (the kind of finding, as users call it): the same filter by two names, which must agree. */
+function analysisParam(query: RawQuery): (typeof ANALYSES)[number] | undefined {
+  const analysis = enumParam(query, 'analysis', { allowed: ANALYSES });
+  const kind = enumParam(query, 'kind', { allowed: ANALYSES });
+  if (analysis !== undefined && kind !== undefined && analysis !== kind) throw badRequest('kind and analysis name the same filter and differ.', { parameter: 'kind' });
+  return analysis ?? kind;
+}
+
 /** Validates the findings query string; throws KRM_API_BAD_REQUEST naming the parameter. */
 export function parseFindingsQuery(query: RawQuery, cluster: string): FindingQuery {
   const order = enumParam(query, 'sort', { allowed: ORDERS, fallback: 'newest' }) as 'newest' | 'severity';
-  const analysis = enumParam(query, 'analysis', { allowed: ANALYSES });
+  const analysis = analysisParam(query);
   const minSeverity = enumParam(query, 'severity', { allowed: SEVERITIES });
   const entityKind = enumParam(query, 'entity_kind', { allowed: ENTITY_KINDS });
   const state = enumParam(query, 'state', { allowed: STATES });
@@ -203,6 +211,7 @@ export const findingsPaths: OpenApiPaths = {
       parameters: [
         queryParam('namespace', str, 'Only this namespace.'),
         queryParam('analysis', { type: 'string', enum: ANALYSES }, 'Only this analysis.'),
+        queryParam('kind', { type: 'string', enum: ANALYSES }, 'Same as `analysis` (the kind of finding).'),
         queryParam('severity', { type: 'string', enum: SEVERITIES }, 'This severity or above.'),
         queryParam('entity_kind', { type: 'string', enum: ENTITY_KINDS }, 'Only findings about this kind of object.'),
         queryParam('state', { type: 'string', enum: STATES }, 'Open (still reported) or resolved (absent from two consecutive runs).'),
