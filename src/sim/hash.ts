@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The simulator's two hash primitives, shared by the scenario builder, the usage model and the log generator so
-// that every part derives its deterministic values the same way.
+// that every part derives its deterministic values the same way. FNV-1a lives with the domain's helpers, since the
+// monitor uses it too (spreading forecast refits by series name).
+import { fnv32a } from '../domain/hash.ts';
 
-/** FNV-1a 32-bit hash of a string (as the Kubernetes controllers hash pod templates). Returns a uint32. */
-export function fnv32a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+export { fnv32a };
 
 /**
  * Murmur3's 32-bit finaliser: a bijection on uint32 with good avalanche. Returns a uint32.

@@ -4,6 +4,7 @@
 // searched again only after a day or so; between, its kept model is fitted alone (forecast.ts, ForecastInput.reuse).
 // The refits are spread over 24 to 36 hours by the series' name, so that the scopes first seen in one pass do not all
 // search again in one pass a day later.
+import { fnv32a } from '../../domain/hash.ts';
 import type { ModelChoice } from './fit.ts';
 
 /** Age after which a series' model is chosen again (before the per-series spread). */
@@ -16,12 +17,8 @@ function sameModel(a: ModelChoice, b: ModelChoice): boolean {
   return smoothing && a.naivePeriod === b.naivePeriod && a.stepMs === b.stepMs && a.shape.daily === b.shape.daily && a.shape.weekly === b.shape.weekly;
 }
 
-/** A share in [0, 1) from a series name (FNV-1a), the same in every process. */
-function spreadOf(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) / 2 ** 32;
-}
+/** A share in [0, 1) from a series name, the same in every process. */
+const spreadOf = (key: string): number => fnv32a(key) / 2 ** 32;
 
 export class ModelMemory {
   private readonly kept = new Map<string, { readonly choice: ModelChoice; readonly chosenAtMs: number }>();
