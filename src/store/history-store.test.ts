@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { HistoryEntry, HistoryRecordBatch, LifecycleRecord, PodRecord } from '../domain/history.ts';
 import type { KubeEvent } from '../domain/resources.ts';
 import { FOLD_GAP_MS } from './event-repo.ts';
+import { podQuery } from './object-repo.ts';
 import { SqliteSampleStore } from './sample-store.ts';
 import { StoreError } from './store-error.ts';
 import { manualClock, openTestStore, tempDir } from './testing.ts';
@@ -259,5 +260,22 @@ void describe('history store', () => {
     assert.equal(store.status().writable, false);
     assert.equal(store.status().lastError?.code, 'KRM_STORE_READONLY');
     assert.equal((await store.history.queryEvents({ cluster: C, limit: 10 })).items.length, 1, 'reads still work');
+  });
+
+  void it('a namespace\'s pods are read through the namespace index, not by scanning every pod of the cluster', async (t) => {
+    const path = join(tempDir(t), 'h.db');
+    const store = await openTestStore(t, { path, clock: manualClock(T0) });
+    // Many pods in other namespaces, a few in shop: the answer is the same either way, the plan is not.
+    const pods = Array.from({ length: 300 }, (_, i) => ({ ...aPodRecord(`o${i}`), namespace: `ns-${i % 30}` }));
+    await store.history.record(batch({ pods: [...pods, aPodRecord('s1'), aPodRecord('s2')], observedAtMs: T0 }));
+    const page = await store.history.queryPods({ cluster: C, namespace: 'shop', fromMs: T0 - DAY, deleted: false, limit: 10 });
+    assert.deepEqual(page.items.map((p) => p.uid).sort(), ['s1', 's2']);
+    const db = new Database(path, { readonly: true });
+    t.after(() => db.close());
+    for (const filter of [{ namespace: 'shop' }, { namespace: 'shop', fromMs: T0, deleted: true }, { namespace: 'shop', after: { firstSeenMs: T0, uid: 'x' } }]) {
+      const q = podQuery({ cluster: C, limit: 1000, ...filter });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(q.params) as { detail: string }[]).map((r) => r.detail).join('; ');
+      assert.match(plan, /USING INDEX pod_history_namespace/, plan);
+    }
   });
 });

@@ -196,23 +196,8 @@ export class ObjectRepo {
 
   /** Pods matching the filter, newest first (first seen, then uid). */
   pods(f: PodHistoryFilter): StoredPod[] {
-    const where = ['cluster = @cluster'];
-    const params: Record<string, unknown> = { cluster: f.cluster, limit: f.limit };
-    const add = (sql: string, name: string, value: unknown): void => {
-      if (value === undefined) return;
-      where.push(sql);
-      params[name] = value;
-    };
-    add('namespace = @namespace', 'namespace', f.namespace);
-    add('workload_kind = @workloadKind', 'workloadKind', f.workloadKind);
-    add('workload_name = @workloadName', 'workloadName', f.workloadName);
-    add('(deleted_ms IS NULL OR deleted_ms >= @fromMs)', 'fromMs', f.fromMs);
-    add('COALESCE(created_ms, first_seen_ms) < @toMs', 'toMs', f.toMs);
-    if (f.deleted !== undefined) where.push(f.deleted ? 'deleted_ms IS NOT NULL' : 'deleted_ms IS NULL');
-    add('(first_seen_ms < @afterSeen OR (first_seen_ms = @afterSeen AND uid < @afterUid))', 'afterSeen', f.after?.firstSeenMs);
-    if (f.after) params.afterUid = f.after.uid;
-    const sql = `SELECT * FROM pod_history WHERE ${where.join(' AND ')} ORDER BY first_seen_ms DESC, uid DESC LIMIT @limit`;
-    return (this.db.prepare(sql).all(params) as PodRow[]).map(toPod);
+    const q = podQuery(f);
+    return (this.db.prepare(q.sql).all(q.params) as PodRow[]).map(toPod);
   }
 
   nodes(cluster: string): StoredNode[] {
@@ -223,6 +208,26 @@ export class ObjectRepo {
   expire(kind: Kind, cutoffMs: number, batch: number): number {
     return (kind === 'pod' ? this.s.expirePods : this.s.expireNodes).run(cutoffMs, batch).changes;
   }
+}
+
+/** The SELECT of {@link ObjectRepo.pods}: a page of pods newest first, by `(first_seen_ms, uid)`. */
+export function podQuery(f: PodHistoryFilter): { sql: string; params: Record<string, unknown> } {
+  const where = ['cluster = @cluster'];
+  const params: Record<string, unknown> = { cluster: f.cluster, limit: f.limit };
+  const add = (sql: string, name: string, value: unknown): void => {
+    if (value === undefined) return;
+    where.push(sql);
+    params[name] = value;
+  };
+  add('namespace = @namespace', 'namespace', f.namespace);
+  add('workload_kind = @workloadKind', 'workloadKind', f.workloadKind);
+  add('workload_name = @workloadName', 'workloadName', f.workloadName);
+  add('(deleted_ms IS NULL OR deleted_ms >= @fromMs)', 'fromMs', f.fromMs);
+  add('COALESCE(created_ms, first_seen_ms) < @toMs', 'toMs', f.toMs);
+  if (f.deleted !== undefined) where.push(f.deleted ? 'deleted_ms IS NOT NULL' : 'deleted_ms IS NULL');
+  add('(first_seen_ms < @afterSeen OR (first_seen_ms = @afterSeen AND uid < @afterUid))', 'afterSeen', f.after?.firstSeenMs);
+  if (f.after) params.afterUid = f.after.uid;
+  return { sql: `SELECT * FROM pod_history WHERE ${where.join(' AND ')} ORDER BY first_seen_ms DESC, uid DESC LIMIT @limit`, params };
 }
 
 /** The cursor after the last pod of a full page. */
