@@ -4,6 +4,7 @@
 // into a temp SQLite store's rollup tiers, raw chunks for the last day (src/service/history-seed.ts); then one
 // `analyseCluster` pass runs with `now` at the end of the history. Seeding is timed apart from the pass.
 // Run: npm run bench:analyses -- [--scale 0.1] [--days 14] [--step 60] [--db file] [--dump findings.json] [--profile pass.cpuprofile [--heap-profile]]
+//      [--forecast-workers N] (default one per core but one, as the service; 0: forecasts in the pass's thread)
 // `--db` keeps the seeded store: a later run with the same file analyses it again without reseeding.
 // `--scale f` seeds and analyses every (1/f)-th namespace only (for an estimate before the full run).
 // The seed also writes the namespace and cluster totals and the pod history, so that the capacity step forecasts
@@ -20,6 +21,7 @@ import type { ClusterView } from '../src/domain/kube-ports.ts';
 import { seedHistory, type HistorySeedReport } from '../src/service/history-seed.ts';
 import { ModelMemory } from '../src/analysis/forecast/index.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisRun, type CapacityReport } from '../src/service/analysis/index.ts';
+import { defaultForecastThreads, ForecastPool } from '../src/service/analysis/forecast-pool.ts';
 import { kubeconfigFor, startSimulationServer } from '../src/sim/index.ts';
 import { ClusterCache, createKubeClient } from '../src/sources/kube/index.ts';
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
@@ -38,6 +40,8 @@ export interface AnalysesBenchOptions {
   readonly profile?: string;
   /** Profile the pass' allocations instead (`.heapprofile`): where the garbage comes from. */
   readonly heapProfile?: boolean;
+  /** Forecast worker threads (0: forecasts in the pass's thread); default as the service: one per core but one. */
+  readonly forecastWorkers?: number;
 }
 
 /** A fixed scenario start, so that a kept database matches the next run's cluster and window. */
@@ -46,6 +50,7 @@ const START_MS = Date.parse('2026-01-05T00:00:00Z');
 export interface AnalysesBenchResult {
   scenario: string;
   scale: number;
+  forecastWorkers: number;
   namespaces: number;
   pods: number;
   containers: number;
@@ -209,34 +214,48 @@ function capacityCounts(report: CapacityReport | undefined): Pick<AnalysesBenchR
   };
 }
 
+type PassOptions = Parameters<typeof analyseCluster>[0];
+
+/** The measured pass (profiled when asked), then the next one as the service runs it, with the models kept. */
+async function timedPasses(passOpts: PassOptions, opts: AnalysesBenchOptions) {
+  const profiler = opts.profile === undefined ? undefined : await startProfile(opts.heapProfile === true);
+  const t2 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const result = await analyseCluster(passOpts);
+  const analysisMs = performance.now() - t2;
+  // The process's CPU time: the forecast worker threads' included.
+  const cpu = process.cpuUsage(cpu0);
+  if (profiler !== undefined) writeFileSync(opts.profile as string, JSON.stringify(await profiler.stop()));
+  // The next pass, as the service runs it: the same data, each forecast fitted with the model kept from this one.
+  const t3 = performance.now();
+  const next = await analyseCluster(passOpts);
+  const nextPassMs = performance.now() - t3;
+  if (opts.dump !== undefined) writeDump(opts.dump, result);
+  return { result, analysisMs, cpu, nextPassMs, nextCapacityMs: next.runs.find((r) => r.analysis === 'capacity')?.durationMs ?? 0 };
+}
+
 export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<AnalysesBenchResult> {
   const rss = rssSampler();
   const dir = opts.db === undefined ? mkdtempSync(join(tmpdir(), 'krm-analyses-bench-')) : undefined;
   const store = await SqliteSampleStore.open({ path: opts.db ?? join(dir as string, 'krm.db') });
+  // Forecast worker threads as the service starts them (one per core but one), unless told otherwise.
+  const threads = opts.forecastWorkers ?? defaultForecastThreads();
+  const pool = threads > 0 ? new ForecastPool({ threads }) : undefined;
   try {
     const { view, namespaces, clusterName, seed, ...prep } = await prepare(opts, store);
     collectGarbage();
     const peakRssBytes = rss.peak();
     rss.reset();
-    const profiler = opts.profile === undefined ? undefined : await startProfile(opts.heapProfile === true);
-    const t2 = performance.now();
-    const cpu0 = process.cpuUsage();
-    // The models the service keeps between passes: empty for this pass (every forecast searches its model, as the
-    // first pass after a start does), kept for the next one below.
+    // The models the service keeps between passes: empty for the first pass (every forecast searches its model, as
+    // the first pass after a start does), kept for the next one.
     const models = new ModelMemory();
-    const result = await analyseCluster({ cluster: view, history: store, lifecycle: store.history, clusterName, nowMs: seed.toMs, settings: DEFAULT_ANALYSIS_SETTINGS, models });
-    const analysisMs = performance.now() - t2;
-    const cpu = process.cpuUsage(cpu0);
-    if (profiler !== undefined) writeFileSync(opts.profile as string, JSON.stringify(await profiler.stop()));
-    // The next pass, as the service runs it: the same data, each forecast fitted with the model kept from this one.
-    const t3 = performance.now();
-    const next = await analyseCluster({ cluster: view, history: store, lifecycle: store.history, clusterName, nowMs: seed.toMs, settings: DEFAULT_ANALYSIS_SETTINGS, models });
-    const nextPassMs = performance.now() - t3;
-    if (opts.dump !== undefined) writeDump(opts.dump, result);
+    const passOpts = { cluster: view, history: store, lifecycle: store.history, clusterName, nowMs: seed.toMs, settings: DEFAULT_ANALYSIS_SETTINGS, models, ...(pool === undefined ? {} : { forecaster: pool }) };
+    const { result, analysisMs, cpu, nextPassMs, nextCapacityMs } = await timedPasses(passOpts, opts);
     const pods = [...namespaces].map((ns) => view.list('pods', ns));
     return {
       scenario: opts.scenario,
       scale: opts.scale,
+      forecastWorkers: threads,
       namespaces: namespaces.size,
       pods: pods.reduce((n, list) => n + list.length, 0),
       containers: pods.reduce((n, list) => n + list.reduce((m, p) => m + p.containers.length, 0), 0),
@@ -249,7 +268,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
       seedMs: seed.durationMs,
       analysisMs,
       nextPassMs,
-      nextCapacityMs: next.runs.find((r) => r.analysis === 'capacity')?.durationMs ?? 0,
+      nextCapacityMs,
       analysisCpuMs: (cpu.user + cpu.system) / 1000,
       findings: result.findings.length,
       recommendations: result.recommendations.length,
@@ -260,6 +279,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
     };
   } finally {
     rss.stop();
+    await pool?.close();
     await store.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
@@ -274,7 +294,7 @@ export function analysesBenchRows(r: AnalysesBenchResult): string[] {
   const groups = r.runs.map((g) => `${g.analysis} ${s(g.durationMs)}${g.status === 'ok' ? '' : ` (${g.status})`}`).join(', ');
   return [
     `| ${what} | ${s(r.analysisMs)} (CPU ${s(r.analysisCpuMs)}), ${r.findings.toLocaleString('en')} findings, peak RSS ${(r.analysisPeakRssBytes / 2 ** 30).toFixed(2)} GiB | < 60 s | ${met} |`,
-    `| per group | ${groups} | | |`,
+    `| per group (capacity: the pass's own time; its forecasts ran in ${r.forecastWorkers} worker thread(s) meanwhile) | ${groups} | | |`,
     `| next pass, forecast models kept (as the service runs) | ${s(r.nextPassMs)} (capacity ${s(r.nextCapacityMs)}) | | |`,
     `| capacity scopes forecast | ${r.capacityJudged.toLocaleString('en')} of ${r.capacityScopes.toLocaleString('en')} judged (requests history: ${r.requestsHistory}) | | |`,
     `| seeding (${(r.samples / 1e9).toFixed(2)} G samples, ${(r.dbBytes / 2 ** 30).toFixed(1)} GiB on disk) | ${s(r.seedMs)} | | |`,
@@ -283,9 +303,10 @@ export function analysesBenchRows(r: AnalysesBenchResult): string[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'boolean' } },
+    options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'boolean' }, 'forecast-workers': { type: 'string' } },
   });
-  const r = await benchAnalyses({ scenario: values.scenario, scale: Number(values.scale), days: Number(values.days), stepMs: Number(values.step) * 1000, ...(values.db === undefined ? {} : { db: values.db }), ...(values.dump === undefined ? {} : { dump: values.dump }), ...(values.profile === undefined ? {} : { profile: values.profile, heapProfile: values['heap-profile'] === true }) });
+  const workers = values['forecast-workers'];
+  const r = await benchAnalyses({ scenario: values.scenario, scale: Number(values.scale), days: Number(values.days), stepMs: Number(values.step) * 1000, ...(values.db === undefined ? {} : { db: values.db }), ...(values.dump === undefined ? {} : { dump: values.dump }), ...(values.profile === undefined ? {} : { profile: values.profile, heapProfile: values['heap-profile'] === true }), ...(workers === undefined ? {} : { forecastWorkers: Number(workers) }) });
   console.log('| what | result | target | |\n|---|---|---|---|');
   for (const row of analysesBenchRows(r)) console.log(row);
   console.log(JSON.stringify(r));

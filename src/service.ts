@@ -213,7 +213,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   metrics.trackPods(() => cluster.counts().pods);
   const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, componentLogger(opts.log, 'collection'));
   const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
-  const analyses = createAnalysisRunner({ config, cluster, store, clock: opts.analysisClock ?? systemClock, metrics });
+  const analyses = createAnalysisRunner({ config, cluster, store, clock: opts.analysisClock ?? systemClock, metrics, log: componentLogger(opts.log, 'analysis') });
+  // Closed after the loops (closers run in reverse), so that no pass is left waiting on a forecast.
+  lifecycle.onClose('analysis-workers', () => analyses.close());
   const provider = createHealthProvider({ cluster, store, selector, lastCollection: () => collector.lastCollection(), storeOpen: storeState.isOpen });
   const health = withAnalyses(provider, analyses);
   const app = buildApp({

@@ -281,6 +281,13 @@ const analysis = z
     tenantLabel: nonEmpty().default('tenant').describe('Namespace label whose value names the tenant; an unlabelled namespace is its own tenant.'),
     forecastHorizon: duration({ min: '1h', max: '90d' }).prefault('14d').describe('How far capacity forecasts look ahead; exhaustion within it is reported as a finding.'),
     nodePoolLabel: nonEmpty().default('node.kubernetes.io/instance-type').describe('Node label whose value names the node pool of capacity forecasts; unlabelled nodes count in the cluster only.'),
+    forecastWorkers: z
+      .number()
+      .int()
+      .min(0)
+      .max(64)
+      .optional()
+      .describe('Worker threads that run the capacity forecasts while the pass judges namespaces (0: none, the pass forecasts after the namespaces; unset: one per CPU core but one, at least one).'),
   })
   .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 

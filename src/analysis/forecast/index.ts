@@ -5,3 +5,4 @@ export { compoundGrowth, growthRate, ADVICE, TARGETS, type GrowthInput, type Gro
 export { capacityOutlook, capacityScopes, REQUESTS_FULL, type CapacityLevel, type CapacityOutlook, type CapacityScope, type ScopeSeries } from './capacity.ts';
 export { toGrid, chooseStep, type Grid } from './grid.ts';
 export { ModelMemory, REFIT_MS } from './model-memory.ts';
+export { ForecastPath, type PathParts } from './path.ts';

@@ -20,6 +20,17 @@ export interface ForecastPoint {
 /** Values per point: mean, lower95, lower80, upper80, upper95. */
 export const FIELDS = 5;
 
+/**
+ * A path as plain data (what {@link ForecastPath.toParts} gives and {@link ForecastPath.fromParts} takes): a forecast
+ * made in a worker thread crosses to the pass this way, its values' buffer transferred rather than copied.
+ */
+export interface PathParts {
+  readonly firstTsMs: number;
+  readonly stepMs: number;
+  readonly values?: Float64Array;
+  readonly flat?: { readonly value: number; readonly length: number };
+}
+
 /** A forecast's path: `length` points, the first at `firstTsMs`, one every `stepMs`. */
 export class ForecastPath implements Iterable<ForecastPoint> {
   private constructor(
@@ -51,6 +62,20 @@ export class ForecastPath implements Iterable<ForecastPoint> {
   /** The value columns of a path of `length` points, to fill and hand to {@link fromValues}. */
   static valuesFor(length: number): Float64Array {
     return new Float64Array(length * FIELDS);
+  }
+
+  /** The path rebuilt from {@link toParts}; values that are not whole points are refused. */
+  static fromParts(p: PathParts): ForecastPath {
+    const time = { firstTsMs: p.firstTsMs, stepMs: p.stepMs };
+    if (p.values !== undefined && p.values.length % FIELDS === 0) return new ForecastPath(time, p.values, undefined);
+    if (p.flat !== undefined) return new ForecastPath(time, undefined, { value: p.flat.value, length: p.flat.length });
+    throw new RangeError('forecast path parts hold neither whole points nor a flat value');
+  }
+
+  /** The path as plain data, sharing its values (see {@link PathParts}). */
+  toParts(): PathParts {
+    const { firstTsMs, stepMs } = this.time;
+    return this.values === undefined ? { firstTsMs, stepMs, flat: this.flat as { value: number; length: number } } : { firstTsMs, stepMs, values: this.values };
   }
 
   get length(): number {

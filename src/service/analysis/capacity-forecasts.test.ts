@@ -15,6 +15,7 @@ import type { SqliteSampleStore } from '../../store/sample-store.ts';
 import { ModelMemory } from '../../analysis/forecast/index.ts';
 import { analyseCapacityForecasts, poolUsage, severityForDays } from './capacity-forecasts.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS } from './index.ts';
+import { ForecastPool } from './forecast-pool.ts';
 import { readRequestsGrid, requestsSamples } from './requests-history.ts';
 
 const HOUR = 3_600_000;
@@ -260,6 +261,25 @@ describe('capacity forecasts step', () => {
 
   it('severity by days left', () => {
     assert.deepEqual([0, 1, 1.5, 7, 8, 30].map(severityForDays), ['critical', 'critical', 'high', 'high', 'medium', 'medium']);
+  });
+
+  it('analyseCluster with forecast workers: the same report, findings and runs as forecasting in the pass', async (t) => {
+    const usage = (entity: string, kind: EntityKind, level: number) => [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes].map((metric, k) => ({ kind, entity, metric, samples: every5m(14, (h) => level * (k + 1) * (1 + 0.2 * Math.sin((2 * Math.PI * h) / 24) + 0.01 * h)) }));
+    const store = await storeWith(t, [...usage(C, 'cluster', 9000), ...usage('shop', 'namespace', 4000)]);
+    const records = [podRecord('base', { cpu: 6000, createdAtMs: NOW - 10 * DAY, nodeName: 'a' })];
+    for (let i = 0; i < 5; i++) records.push(podRecord(`g${i}`, { cpu: 500, createdAtMs: NOW - 4 * DAY + (i + 1) * 16 * HOUR, nodeName: 'b' }));
+    await recordPods(store, records, NOW - 4 * DAY);
+    const pods = [pod('base', { cpu: 6000, nodeName: 'a' }), ...Array.from({ length: 5 }, (_, i) => pod(`g${i}`, { cpu: 500, nodeName: 'b' }))];
+    const opts = { cluster: cluster3(pods), history: store, lifecycle: store.history, clusterName: C, nowMs: NOW, settings: DEFAULT_ANALYSIS_SETTINGS };
+    const pool = new ForecastPool({ threads: 1 });
+    t.after(() => pool.close());
+    const inline = await analyseCluster(opts);
+    const workers = await analyseCluster({ ...opts, forecaster: pool });
+    assert.ok((inline.capacity?.outlooks ?? []).some((o) => o.usage.status === 'ok' && o.usage.method !== 'constant'));
+    assert.ok(inline.findings.some((f) => f.analysis === 'capacity'));
+    assert.equal(JSON.stringify(workers.capacity), JSON.stringify(inline.capacity));
+    assert.equal(JSON.stringify(workers.findings), JSON.stringify(inline.findings));
+    assert.deepEqual(workers.runs.map((r) => [r.analysis, r.status]), inline.runs.map((r) => [r.analysis, r.status]));
   });
 
   it('analyseCluster: the capacity group carries the report and its run status; a custom pool label groups nodes', async (t) => {

@@ -6,7 +6,8 @@
 // Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
 // pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
 import type { Finding, FindingEntity } from '../../analysis/findings.ts';
-import { capacityOutlook, capacityScopes, forecastSeries, type CapacityOutlook, type CapacityScope, type Forecast, type ModelMemory, type RegularSeries, type ScopeSeries } from '../../analysis/forecast/index.ts';
+import { capacityOutlook, capacityScopes, type CapacityOutlook, type CapacityScope, type Forecast, type ForecastInput, type ModelMemory, type RegularSeries } from '../../analysis/forecast/index.ts';
+import { inlineForecaster, type Forecaster } from './forecast-pool.ts';
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -31,6 +32,8 @@ export interface CapacityStepOptions {
   readonly signal?: AbortSignal;
   /** Models kept from earlier passes (AnalyseClusterOptions.models); updated with this pass's. */
   readonly models?: ModelMemory;
+  /** Where the forecasts run (AnalyseClusterOptions.forecaster); default the calling thread. */
+  readonly forecaster?: Forecaster;
 }
 
 export interface CapacityStepResult {
@@ -93,15 +96,17 @@ function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requ
  * (at the scale envelope half of the 40,000 scopes are quotas, and a forecast is most of a scope's cost). With a model
  * memory, each series is fitted with its kept model when it has one, and the memory keeps what was used.
  */
-function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: number }): { of: (source: string) => NonNullable<ScopeSeries['forecast']>; forgetOthers: () => void } {
-  const done = new Map<string, Forecast>();
-  const of = (source: string): NonNullable<ScopeSeries['forecast']> => (which, input) => {
+function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: number; readonly forecaster: Forecaster }) {
+  const done = new Map<string, Promise<Forecast>>();
+  const of = (source: string, which: 'usage' | 'requests', input: ForecastInput): Promise<Forecast> => {
     const key = `${source}:${which}`;
     let f = done.get(key);
     if (f !== undefined) return f;
     const reuse = o.models?.get(key, o.nowMs);
-    f = forecastSeries(reuse === undefined ? input : { ...input, reuse });
-    o.models?.remember(key, { choice: f.choice, reused: reuse, nowMs: o.nowMs });
+    f = o.forecaster.forecast(reuse === undefined ? input : { ...input, reuse }).then((forecast) => {
+      o.models?.remember(key, { choice: forecast.choice, reused: reuse, nowMs: o.nowMs });
+      return forecast;
+    });
     done.set(key, f);
     return f;
   };
@@ -219,27 +224,57 @@ async function readInputs(o: CapacityStepOptions): Promise<Inputs> {
   return { cluster, namespaces, nodes, requests };
 }
 
+/** What the capacity step has read: its scopes and their history. */
+export interface CapacityInputs {
+  readonly scopes: readonly CapacityScope[];
+  readonly inputs: Inputs;
+}
+
+/** Reads what the capacity step forecasts: the scopes of the cluster view and their stored history. */
+export async function readCapacityInputs(o: CapacityStepOptions): Promise<CapacityInputs> {
+  const scopes = capacityScopes({ nodes: o.cluster.list('nodes'), pods: o.cluster.list('pods'), quotas: o.cluster.list('resourcequotas'), cluster: o.clusterName, poolLabel: o.poolLabel ?? DEFAULT_NODE_POOL_LABEL });
+  return { scopes, inputs: await readInputs(o) };
+}
+
+/** Blocks of scopes whose forecasts are asked for before the oldest is waited for: the forecaster is never idle. */
+const BLOCKS_IN_FLIGHT = 2;
+
+/**
+ * Forecasts every scope read by {@link readCapacityInputs} and the findings of exhaustion within the horizon. Scopes
+ * go to the forecaster a block at a time, the pass's event loop getting a turn between blocks.
+ */
+export async function capacityStep(o: CapacityStepOptions, read: CapacityInputs): Promise<CapacityStepResult> {
+  const horizonMs = o.horizonMs ?? DEFAULT_FORECAST_HORIZON_MS;
+  const forecaster = o.forecaster ?? inlineForecaster;
+  const forecasts = sharedForecasts({ nowMs: o.nowMs, forecaster, ...(o.models === undefined ? {} : { models: o.models }) });
+  const at = { nowMs: o.nowMs, horizonMs };
+  const outlookOf = async (scope: CapacityScope): Promise<CapacityOutlook> => {
+    const { usage, requests, source } = seriesOf(scope, read.inputs);
+    const [u, r] = await Promise.all([forecasts.of(source, 'usage', { samples: usage, ...at }), forecasts.of(source, 'requests', { samples: requests, ...at })]);
+    return capacityOutlook(scope, { usage, requests, ...at, forecast: (which) => (which === 'usage' ? u : r) });
+  };
+  const outlooks: CapacityOutlook[] = [];
+  const inFlight: Promise<CapacityOutlook[]>[] = [];
+  for (let i = 0; i < read.scopes.length; i += forecaster.batch) {
+    o.signal?.throwIfAborted();
+    const block = Promise.all(read.scopes.slice(i, i + forecaster.batch).map(outlookOf));
+    // Waited for below, in order; until then a failure must not count as unhandled.
+    block.catch(() => undefined);
+    inFlight.push(block);
+    if (inFlight.length >= BLOCKS_IN_FLIGHT) outlooks.push(...(await (inFlight.shift() as Promise<CapacityOutlook[]>)));
+    await yieldToLoop();
+  }
+  for (const block of inFlight) outlooks.push(...(await block));
+  forecasts.forgetOthers();
+  const findings = outlooks.flatMap((outlook) => exhaustionFindings(outlook, { clusterName: o.clusterName, nowMs: o.nowMs }));
+  const judged = outlooks.filter((x) => x.usage.status === 'ok' || x.requests?.status === 'ok').length;
+  const report: CapacityReport = { computedAtMs: o.nowMs, horizonMs, requestsHistory: requestsHistoryState(read.inputs.requests), outlooks };
+  return { report, findings, judged, seen: read.scopes.length };
+}
+
 /** Forecasts every capacity scope of the cluster and the findings of exhaustion within the horizon. */
 export async function analyseCapacityForecasts(o: CapacityStepOptions): Promise<CapacityStepResult> {
-  const horizonMs = o.horizonMs ?? DEFAULT_FORECAST_HORIZON_MS;
-  const scopes = capacityScopes({ nodes: o.cluster.list('nodes'), pods: o.cluster.list('pods'), quotas: o.cluster.list('resourcequotas'), cluster: o.clusterName, poolLabel: o.poolLabel ?? DEFAULT_NODE_POOL_LABEL });
-  const inputs = await readInputs(o);
-  const outlooks: CapacityOutlook[] = [];
-  const findings: Finding[] = [];
-  let judged = 0;
-  const forecasts = sharedForecasts(o);
-  for (const [i, scope] of scopes.entries()) {
-    if (i % 20 === 19) await yieldToLoop();
-    o.signal?.throwIfAborted();
-    const { usage, requests, source } = seriesOf(scope, inputs);
-    const outlook = capacityOutlook(scope, { usage, requests, nowMs: o.nowMs, horizonMs, forecast: forecasts.of(source) });
-    outlooks.push(outlook);
-    if (outlook.usage.status === 'ok' || outlook.requests?.status === 'ok') judged++;
-    findings.push(...exhaustionFindings(outlook, { clusterName: o.clusterName, nowMs: o.nowMs }));
-  }
-  forecasts.forgetOthers();
-  const report: CapacityReport = { computedAtMs: o.nowMs, horizonMs, requestsHistory: requestsHistoryState(inputs.requests), outlooks };
-  return { report, findings, judged, seen: scopes.length };
+  return capacityStep(o, await readCapacityInputs(o));
 }
 
 function requestsHistoryState(grid: RequestsGrid | undefined): CapacityReport['requestsHistory'] {

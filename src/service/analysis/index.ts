@@ -6,7 +6,7 @@ import type { Finding } from '../../analysis/findings.ts';
 import type { Pod } from '../../domain/resources.ts';
 import { isActivePod } from '../../domain/pod-resources.ts';
 import { METRIC } from '../../domain/series.ts';
-import { analyseCapacityForecasts } from './capacity-forecasts.ts';
+import { capacityStep, readCapacityInputs, type CapacityStepOptions, type CapacityStepResult } from './capacity-forecasts.ts';
 import { analyseContainer, type ContainerTally } from './containers.ts';
 import { containerEnds, type EndsByContainer } from './lifecycle.ts';
 import { analyseNodeGroup, type ContainerUsage } from './nodes.ts';
@@ -160,16 +160,53 @@ function latestUsage(recent: EntitySeries, into: ContainerUsage): void {
   }
 }
 
-/** The optional parts of the capacity step's options, present only when set. */
-function capacityOptions(opts: AnalyseClusterOptions) {
+/** The capacity step's options, the optional parts present only when set. */
+function capacityOptions(opts: AnalyseClusterOptions): CapacityStepOptions {
   const { settings } = opts;
   return {
+    cluster: opts.cluster,
+    history: opts.history,
+    clusterName: opts.clusterName,
+    nowMs: opts.nowMs,
     ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }),
     ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     ...(settings.forecastHorizonMs === undefined ? {} : { horizonMs: settings.forecastHorizonMs }),
     ...(settings.nodePoolLabel === undefined ? {} : { poolLabel: settings.nodePoolLabel }),
     ...(opts.models === undefined ? {} : { models: opts.models }),
+    ...(opts.forecaster === undefined ? {} : { forecaster: opts.forecaster }),
   };
+}
+
+/**
+ * The capacity step, begun: with a forecaster of worker threads its history is read now and its forecasts run while
+ * the namespaces are judged; otherwise it all runs when finished, after the namespaces. `finish` adds the step's
+ * result to the pass, timing only what the pass spends on it in its own thread (the reads, and the wait at the end).
+ */
+async function beginCapacity(pass: PassState, opts: AnalyseClusterOptions): Promise<{ finish: () => Promise<CapacityReport | undefined> }> {
+  if (!pass.selected.has('capacity')) return { finish: () => Promise.resolve(undefined) };
+  const o = capacityOptions(opts);
+  const concurrent = opts.forecaster?.concurrent === true;
+  let running: Promise<CapacityStepResult> | undefined;
+  if (concurrent) {
+    await pass.time('capacity', async () => {
+      const read = await readCapacityInputs(o);
+      running = capacityStep(o, read);
+      // Waited for in finish(); until then a failure must not count as unhandled.
+      running.catch(() => undefined);
+    });
+  }
+  const finish = async (): Promise<CapacityReport | undefined> => {
+    let report: CapacityReport | undefined;
+    // Begun and failed reading: the failure is in the group's errors already.
+    if (concurrent && running === undefined) return undefined;
+    await pass.time('capacity', async (g) => {
+      const r = await (running ?? capacityStep(o, await readCapacityInputs(o)));
+      report = r.report;
+      pass.tally(g, { result: r, analysis: 'capacity' });
+    });
+    return report;
+  };
+  return { finish };
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -179,6 +216,7 @@ export async function analyseCluster(opts: AnalyseClusterOptions): Promise<Analy
   const selected = new Set((opts.settings.only ?? ANALYSIS_GROUPS).filter((g) => IMPLEMENTED.includes(g)));
   const pass = new PassState(selected);
   const namespaces = opts.cluster.list('namespaces').map((n) => n.name).sort();
+  const capacity = await beginCapacity(pass, opts);
   for (const namespace of namespaces) {
     opts.signal?.throwIfAborted();
     await analyseNamespace(pass, opts, namespace);
@@ -188,12 +226,7 @@ export async function analyseCluster(opts: AnalyseClusterOptions): Promise<Analy
     const r = await analyseNodeGroup({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, usage: pass.usage });
     pass.tally(g, { result: r, analysis: 'node' });
   });
-  let capacity: CapacityReport | undefined;
-  await pass.time('capacity', async (g) => {
-    const r = await analyseCapacityForecasts({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, ...capacityOptions(opts) });
-    capacity = r.report;
-    pass.tally(g, { result: r, analysis: 'capacity' });
-  });
+  const report = await capacity.finish();
   const runs = [...pass.groups].map(([analysis, g]) => runOf(analysis, g, namespaces.length));
-  return { findings: pass.findings, recommendations: pass.recommendations, runs, ...(capacity === undefined ? {} : { capacity }) };
+  return { findings: pass.findings, recommendations: pass.recommendations, runs, ...(report === undefined ? {} : { capacity: report }) };
 }

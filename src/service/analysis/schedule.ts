@@ -13,6 +13,8 @@ import type { SelfMetrics } from '../../metrics/registry.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { createScheduledTask, type ScheduledTask, type ScheduledTaskOptions } from '../../runtime/scheduler.ts';
 import { ModelMemory } from '../../analysis/forecast/index.ts';
+import type { EventLogger } from '../../logging/events.ts';
+import { defaultForecastThreads, ForecastPool, type Forecaster } from './forecast-pool.ts';
 import { analyseCluster } from './index.ts';
 import type { AnalysisGroup, AnalysisResult, AnalysisSettings, CapacityReport } from './types.ts';
 
@@ -48,6 +50,8 @@ export interface AnalysisRunnerDeps {
   /** The time analyses evaluate at: the wall clock, or the demo's scenario clock. */
   readonly clock: Clock;
   readonly metrics?: SelfMetrics;
+  /** Where capacity forecasts run (a pool of worker threads, closed with the runner); default the pass's thread. */
+  readonly forecaster?: Forecaster & { close?: () => Promise<void> };
 }
 
 /** Runs analysis groups, persists their results and keeps their state. */
@@ -70,7 +74,17 @@ export class AnalysisRunner {
     for (const g of groups) this.#states.set(g, { ...(this.#states.get(g) ?? { analysis: g }), status: 'running' });
     let result: AnalysisResult;
     try {
-      result = await analyseCluster({ cluster: d.cluster, history: d.history, clusterName: d.clusterName, nowMs, settings: { ...d.settings, only: groups }, models: this.#models, ...(d.lifecycle === undefined ? {} : { lifecycle: d.lifecycle }), ...(signal === undefined ? {} : { signal }) });
+      result = await analyseCluster({
+        cluster: d.cluster,
+        history: d.history,
+        clusterName: d.clusterName,
+        nowMs,
+        settings: { ...d.settings, only: groups },
+        models: this.#models,
+        ...(d.lifecycle === undefined ? {} : { lifecycle: d.lifecycle }),
+        ...(signal === undefined ? {} : { signal }),
+        ...(d.forecaster === undefined ? {} : { forecaster: d.forecaster }),
+      });
     } catch (e) {
       this.#failed(groups, { nowMs, message: e instanceof Error ? e.message : String(e) });
       throw e;
@@ -78,6 +92,11 @@ export class AnalysisRunner {
     await this.#persist(result, nowMs);
     if (result.capacity !== undefined) this.#capacity = result.capacity;
     return result;
+  }
+
+  /** Stops the forecast workers, if any (after the scheduled tasks, at shutdown). */
+  async close(): Promise<void> {
+    await this.#deps.forecaster?.close?.();
   }
 
   /** The capacity forecasts of the latest pass that ran them; undefined before the first. */
@@ -156,8 +175,10 @@ export function createAnalysisRunner(o: {
   readonly store: SeriesReader & { readonly history: HistoryStore; readonly findings: FindingStore };
   readonly clock: Clock;
   readonly metrics: SelfMetrics;
+  readonly log?: EventLogger;
 }): AnalysisRunner {
   const { store } = o;
+  const threads = o.config.analysis.forecastWorkers ?? defaultForecastThreads();
   return new AnalysisRunner({
     cluster: o.cluster,
     history: store,
@@ -167,5 +188,6 @@ export function createAnalysisRunner(o: {
     settings: analysisSettingsOf(o.config.analysis),
     clock: o.clock,
     metrics: o.metrics,
+    ...(threads > 0 ? { forecaster: new ForecastPool({ threads, ...(o.log === undefined ? {} : { log: o.log }) }) } : {}),
   });
 }

@@ -6,6 +6,7 @@ import type { Finding, RightsizingRecommendation } from '../../analysis/findings
 
 export type { RightsizingRecommendation } from '../../analysis/findings.ts';
 import type { CapacityOutlook, ModelMemory } from '../../analysis/forecast/index.ts';
+import type { Forecaster } from './forecast-pool.ts';
 import type { Prices, StrategyName } from '../../analysis/rightsizing/types.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
@@ -81,6 +82,11 @@ export interface AnalyseClusterOptions {
    * was chosen within a day is fitted with it alone. Absent: every forecast searches its model.
    */
   readonly models?: ModelMemory;
+  /**
+   * Where the capacity forecasts run: a pool of worker threads (forecast-pool.ts) forecasts while the namespaces are
+   * judged in the pass's thread. Absent: in the pass's thread, after the namespaces.
+   */
+  readonly forecaster?: Forecaster;
 }
 
 /** Defaults of the settings, for callers without a configuration (tests, `krm report`). */
