@@ -4,7 +4,7 @@
 // into a temp SQLite store's rollup tiers, raw chunks for the last day (src/service/history-seed.ts); then one
 // `analyseCluster` pass runs with `now` at the end of the history. Seeding is timed apart from the pass.
 // Run: npm run bench:analyses -- [--scale 0.1] [--days 14] [--step 60] [--db file] [--dump findings.json] [--profile pass.cpuprofile [--heap-profile]]
-//      [--forecast-workers N] (default one per core but one, as the service; 0: forecasts in the pass's thread)
+//      [--forecast-workers N] (default as the service: forecastThreadsFor(cores), none on two cores; 0: forecasts in the pass's thread)
 // `--db` keeps the seeded store: a later run with the same file analyses it again without reseeding.
 // `--scale f` seeds and analyses every (1/f)-th namespace only (for an estimate before the full run).
 // The seed also writes the namespace and cluster totals and the pod history, so that the capacity step forecasts
@@ -40,7 +40,7 @@ export interface AnalysesBenchOptions {
   readonly profile?: string;
   /** Profile the pass' allocations instead (`.heapprofile`): where the garbage comes from. */
   readonly heapProfile?: boolean;
-  /** Forecast worker threads (0: forecasts in the pass's thread); default as the service: one per core but one. */
+  /** Forecast worker threads (0: forecasts in the pass's thread); default as the service (forecastThreadsFor: none on two cores). */
   readonly forecastWorkers?: number;
 }
 
@@ -238,7 +238,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
   const rss = rssSampler();
   const dir = opts.db === undefined ? mkdtempSync(join(tmpdir(), 'krm-analyses-bench-')) : undefined;
   const store = await SqliteSampleStore.open({ path: opts.db ?? join(dir as string, 'krm.db') });
-  // Forecast worker threads as the service starts them (one per core but one), unless told otherwise.
+  // Forecast worker threads as the service starts them (forecastThreadsFor), unless told otherwise.
   const threads = opts.forecastWorkers ?? defaultForecastThreads();
   const pool = threads > 0 ? new ForecastPool({ threads }) : undefined;
   try {
@@ -294,7 +294,7 @@ export function analysesBenchRows(r: AnalysesBenchResult): string[] {
   const groups = r.runs.map((g) => `${g.analysis} ${s(g.durationMs)}${g.status === 'ok' ? '' : ` (${g.status})`}`).join(', ');
   return [
     `| ${what} | ${s(r.analysisMs)} (CPU ${s(r.analysisCpuMs)}), ${r.findings.toLocaleString('en')} findings, peak RSS ${(r.analysisPeakRssBytes / 2 ** 30).toFixed(2)} GiB | < 60 s | ${met} |`,
-    `| per group (capacity: the pass's own time; its forecasts ran in ${r.forecastWorkers} worker thread(s) meanwhile) | ${groups} | | |`,
+    `| per group (${r.forecastWorkers > 0 ? `capacity: the pass's own time, its forecasts in ${r.forecastWorkers} worker thread(s) meanwhile` : "capacity forecasts in the pass's thread"}) | ${groups} | | |`,
     `| next pass, forecast models kept (as the service runs) | ${s(r.nextPassMs)} (capacity ${s(r.nextCapacityMs)}) | | |`,
     `| capacity scopes forecast | ${r.capacityJudged.toLocaleString('en')} of ${r.capacityScopes.toLocaleString('en')} judged (requests history: ${r.requestsHistory}) | | |`,
     `| seeding (${(r.samples / 1e9).toFixed(2)} G samples, ${(r.dbBytes / 2 ** 30).toFixed(1)} GiB on disk) | ${s(r.seedMs)} | | |`,

@@ -287,7 +287,7 @@ const analysis = z
       .min(0)
       .max(64)
       .optional()
-      .describe('Worker threads that run the capacity forecasts while the pass judges namespaces (0: none, the pass forecasts after the namespaces; unset: one per CPU core but one, at least one).'),
+      .describe('Worker threads that run the capacity forecasts while the pass judges namespaces (0: none, the pass forecasts after the namespaces; unset: one per CPU core beyond two, at most 4, so none on two cores).'),
   })
   .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 

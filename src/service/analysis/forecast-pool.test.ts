@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { forecastSeries, type Forecast, type ForecastInput } from '../../analysis/forecast/index.ts';
 import { RecordingLogger } from '../../logging/recording-logger.ts';
-import { ForecastPool, inlineForecaster } from './forecast-pool.ts';
+import { ForecastPool, forecastThreadsFor, inlineForecaster } from './forecast-pool.ts';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 20);
@@ -85,5 +85,9 @@ describe('forecast pool', () => {
     assert.equal((await pool.forecast(first)).status, 'ok');
     await pool.close();
     await assert.rejects(pool.forecast(first), /forecast pool closed/);
+  });
+
+  it('default threads: none on one or two cores (the pass keeps more than one busy), one per core beyond two, at most 4', () => {
+    assert.deepEqual([1, 2, 3, 4, 6, 8, 64].map(forecastThreadsFor), [0, 0, 1, 2, 4, 4, 4]);
   });
 });

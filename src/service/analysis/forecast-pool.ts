@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where the capacity step's forecasts run. At the scale envelope a pass forecasts some 40,000 series that change
 // (usage and requests, CPU and memory, per namespace), about a minute of CPU in the pass's thread; a pool of worker
-// threads runs them beside the pass's reads and judgements instead, on the cores the pass does not use. The
+// threads runs them beside the pass's reads and judgements instead, on cores the pass does not use (on a machine
+// that has them: see forecastThreadsFor). The
 // forecasts are the same pure function either way, so the results are the same bit for bit. A pool that cannot start
 // a worker, or whose worker dies, forecasts in the pass's thread from then on (logged once) rather than failing.
 import { availableParallelism } from 'node:os';
@@ -50,9 +51,22 @@ export interface ForecastPoolOptions {
   readonly workerUrl?: URL;
 }
 
-/** Worker threads the service starts by default: every core but the one the pass itself runs on. */
+/** Most forecast worker threads started by default. */
+const MAX_DEFAULT_THREADS = 4;
+
+/**
+ * Worker threads the service starts by default on a machine of `cores` cores: one per core beyond two, at most
+ * {@link MAX_DEFAULT_THREADS}. The pass's own thread keeps more than one core busy (V8's garbage collector marks and
+ * scavenges beside it: 1.4 cores on average at scale-150k × 0.1), so on two cores a worker only takes time from it:
+ * there the pass took 27–30 s with a worker against 26–28 s without (BENCHMARKS.md), and forecasts stay in the pass.
+ */
+export function forecastThreadsFor(cores: number): number {
+  return Math.max(0, Math.min(MAX_DEFAULT_THREADS, cores - 2));
+}
+
+/** {@link forecastThreadsFor} of this machine. */
 export function defaultForecastThreads(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return forecastThreadsFor(availableParallelism());
 }
 
 /**
