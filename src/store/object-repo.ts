@@ -4,6 +4,7 @@
 // once. Per-container requests and limits are JSON; their sums are columns so that cost queries need no JSON.
 import type { NodeRecord, PodCursor, PodHistoryFilter, PodRecord, RecordedContainer, StoredNode, StoredPod } from '../domain/history.ts';
 import type { Db } from './db.ts';
+import { StatementCache } from './statement-cache.ts';
 
 type Kind = 'pod' | 'node';
 
@@ -170,9 +171,12 @@ function prepare(db: Db) {
 /** Prepared statements of the pod and node history. Writes run inside the caller's transaction. */
 export class ObjectRepo {
   private readonly s: ReturnType<typeof prepare>;
+  /** The pod queries' statements by shape (an analysis pass asks one per namespace). */
+  private readonly podQueries: StatementCache;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = prepare(db);
+    this.podQueries = new StatementCache(db, 32);
   }
 
   putPod(cluster: string, p: PodRecord, nowMs: number): void {
@@ -197,7 +201,7 @@ export class ObjectRepo {
   /** Pods matching the filter, newest first (first seen, then uid). */
   pods(f: PodHistoryFilter): StoredPod[] {
     const q = podQuery(f);
-    return (this.db.prepare(q.sql).all(q.params) as PodRow[]).map(toPod);
+    return (this.podQueries.get(q.sql).all(q.params) as PodRow[]).map(toPod);
   }
 
   nodes(cluster: string): StoredNode[] {

@@ -7,6 +7,7 @@ import { mapIn } from '../domain/maps.ts';
 import type { Db } from './db.ts';
 import { SeriesKeyIndex } from '../domain/series-key-index.ts';
 import { compareKeys } from './key-order.ts';
+import { StatementCache } from './statement-cache.ts';
 
 interface SeriesRow {
   id: number;
@@ -108,9 +109,10 @@ export class SeriesRegistry {
   private readonly selectId;
   private readonly selectMaxId;
   private loaded = false;
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db, MAX_STATEMENTS);
     this.selectActive = db.prepare(
       'SELECT s.id, s.cluster, s.kind, s.entity, s.metric FROM series s JOIN head_chunks h ON h.series_id = s.id',
     );
@@ -202,17 +204,11 @@ export class SeriesRegistry {
   }
 
   /**
-   * A prepared statement per distinct selector shape: an analysis pass asks thousands of namespace-scoped finds of
-   * a handful of shapes, and preparing each again was a fifth of its SQLite time. Bounded; cleared when full.
+   * A prepared statement per distinct selector shape (and series insert size): an analysis pass asks thousands of
+   * namespace-scoped finds of a handful of shapes, and preparing each again was a fifth of its SQLite time.
    */
   private statement(sql: string): Statement {
-    let st = this.statements.get(sql);
-    if (st === undefined) {
-      if (this.statements.size >= MAX_STATEMENTS) this.statements.clear();
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.statements.get(sql);
   }
 
   /**

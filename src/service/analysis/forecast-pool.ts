@@ -77,7 +77,8 @@ function startWorker(url: URL): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
   const worker = new Worker(boot, { eval: true, name: 'krm-forecast' });
-  // Idle workers do not keep the process alive: shutdown closes the pool, and a test that forgets to is not held up.
+  // Idle workers do not keep the process alive (shutdown closes the pool; a test that forgets to is not held up);
+  // one with jobs does, from the job's message to its answer.
   worker.unref();
   return worker;
 }
@@ -147,6 +148,8 @@ export class ForecastPool implements Forecaster {
       transfer.push(...packed.transfer);
     }
     slot.jobs.set(id, job);
+    // A worker with work keeps the process alive (a caller may have nothing else pending while it waits).
+    slot.worker.ref();
     slot.worker.postMessage({ id, inputs } satisfies ForecastJob, transfer);
   }
 
@@ -169,6 +172,7 @@ export class ForecastPool implements Forecaster {
     const job = slot.jobs.get(reply.id);
     if (job === undefined) return;
     slot.jobs.delete(reply.id);
+    if (slot.jobs.size === 0) slot.worker.unref();
     if ('error' in reply) {
       // The forecast itself threw: the pass would have seen the same exception inline.
       for (const w of job) w.reject(new Error(reply.error));
