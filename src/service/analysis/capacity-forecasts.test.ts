@@ -16,6 +16,7 @@ import { ModelMemory } from '../../analysis/forecast/index.ts';
 import { analyseCapacityForecasts, poolUsage, severityForDays } from './capacity-forecasts.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS } from './index.ts';
 import { ForecastPool } from './forecast-pool.ts';
+import { RecordingLogger } from '../../logging/recording-logger.ts';
 import { readRequestsGrid, requestsSamples } from './requests-history.ts';
 
 const HOUR = 3_600_000;
@@ -271,7 +272,8 @@ describe('capacity forecasts step', () => {
     await recordPods(store, records, NOW - 4 * DAY);
     const pods = [pod('base', { cpu: 6000, nodeName: 'a' }), ...Array.from({ length: 5 }, (_, i) => pod(`g${i}`, { cpu: 500, nodeName: 'b' }))];
     const opts = { cluster: cluster3(pods), history: store, lifecycle: store.history, clusterName: C, nowMs: NOW, settings: DEFAULT_ANALYSIS_SETTINGS };
-    const pool = new ForecastPool({ threads: 1 });
+    const log = new RecordingLogger();
+    const pool = new ForecastPool({ threads: 1, log });
     t.after(() => pool.close());
     const inline = await analyseCluster(opts);
     const workers = await analyseCluster({ ...opts, forecaster: pool });
@@ -280,6 +282,8 @@ describe('capacity forecasts step', () => {
     assert.equal(JSON.stringify(workers.capacity), JSON.stringify(inline.capacity));
     assert.equal(JSON.stringify(workers.findings), JSON.stringify(inline.findings));
     assert.deepEqual(workers.runs.map((r) => [r.analysis, r.status]), inline.runs.map((r) => [r.analysis, r.status]));
+    // The workers made them (a failed worker would have handed them back to the pass, with the same answers).
+    assert.deepEqual(log.of('analysis.workers_failed'), []);
   });
 
   it('analyseCluster: the capacity group carries the report and its run status; a custom pool label groups nodes', async (t) => {

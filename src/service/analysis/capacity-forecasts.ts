@@ -96,7 +96,7 @@ function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requ
  * (at the scale envelope half of the 40,000 scopes are quotas, and a forecast is most of a scope's cost). With a model
  * memory, each series is fitted with its kept model when it has one, and the memory keeps what was used.
  */
-function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: number; readonly forecaster: Forecaster }) {
+function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: number; readonly forecaster: Forecaster; readonly signal?: AbortSignal }) {
   const done = new Map<string, Promise<Forecast>>();
   const of = (source: string, which: 'usage' | 'requests', input: ForecastInput): Promise<Forecast> => {
     const key = `${source}:${which}`;
@@ -104,7 +104,8 @@ function sharedForecasts(o: { readonly models?: ModelMemory; readonly nowMs: num
     if (f !== undefined) return f;
     const reuse = o.models?.get(key, o.nowMs);
     f = o.forecaster.forecast(reuse === undefined ? input : { ...input, reuse }).then((forecast) => {
-      o.models?.remember(key, { choice: forecast.choice, reused: reuse, nowMs: o.nowMs });
+      // A forecast of a pass that was stopped (its worker answering later) must not touch the next pass's memory.
+      if (o.signal?.aborted !== true) o.models?.remember(key, { choice: forecast.choice, reused: reuse, nowMs: o.nowMs });
       return forecast;
     });
     done.set(key, f);
@@ -246,7 +247,7 @@ const BLOCKS_IN_FLIGHT = 2;
 export async function capacityStep(o: CapacityStepOptions, read: CapacityInputs): Promise<CapacityStepResult> {
   const horizonMs = o.horizonMs ?? DEFAULT_FORECAST_HORIZON_MS;
   const forecaster = o.forecaster ?? inlineForecaster;
-  const forecasts = sharedForecasts({ nowMs: o.nowMs, forecaster, ...(o.models === undefined ? {} : { models: o.models }) });
+  const forecasts = sharedForecasts({ nowMs: o.nowMs, forecaster, ...(o.models === undefined ? {} : { models: o.models }), ...(o.signal === undefined ? {} : { signal: o.signal }) });
   const at = { nowMs: o.nowMs, horizonMs };
   const outlookOf = async (scope: CapacityScope): Promise<CapacityOutlook> => {
     const { usage, requests, source } = seriesOf(scope, read.inputs);

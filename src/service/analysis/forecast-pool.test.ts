@@ -52,7 +52,9 @@ const same = (a: readonly Forecast[], b: readonly Forecast[]): void => assert.eq
 
 describe('forecast pool', () => {
   it('forecasts in worker threads exactly what the calling thread forecasts, in order', async (t) => {
-    const pool = new ForecastPool({ threads: 2 });
+    // Logged: a worker that failed would hand every forecast to this thread, and the answers would match regardless.
+    const log = new RecordingLogger();
+    const pool = new ForecastPool({ threads: 2, log });
     t.after(() => pool.close());
     const list = inputs();
     const expected = await Promise.all(list.map((i) => inlineForecaster.forecast(i)));
@@ -66,6 +68,8 @@ describe('forecast pool', () => {
     assert.equal(regular.values[1], 1012);
     // A second round on the running workers.
     same(await Promise.all(list.slice(0, 5).map((i) => pool.forecast(i))), expected.slice(0, 5));
+    assert.deepEqual(log.of('analysis.workers_failed'), []);
+    assert.equal(pool.concurrent, true);
   });
 
   it('a worker that cannot start: every forecast is made in the calling thread, the failure logged once', async (t) => {
@@ -76,15 +80,20 @@ describe('forecast pool', () => {
     same(await Promise.all(list.map((i) => pool.forecast(i))), await Promise.all(list.map((i) => inlineForecaster.forecast(i))));
     same(await Promise.all(list.map((i) => pool.forecast(i))), await Promise.all(list.map((i) => inlineForecaster.forecast(i))));
     assert.equal(log.of('analysis.workers_failed').length, 1);
+    // From then on the pass forecasts itself, in its small blocks.
+    assert.equal(pool.concurrent, false);
+    assert.equal(pool.batch, inlineForecaster.batch);
     assert.equal(log.entries[0]?.level, 'warn');
   });
 
-  it('closed: forecasts asked afterwards are refused', async () => {
+  it('closed: forecasts waiting and asked afterwards are refused as aborted (the pass stops, it saves nothing)', async () => {
     const pool = new ForecastPool({ threads: 1 });
     const first = inputs()[0] as ForecastInput;
     assert.equal((await pool.forecast(first)).status, 'ok');
+    const waiting = assert.rejects(pool.forecast(first), { name: 'AbortError', message: 'forecast pool closed' });
     await pool.close();
-    await assert.rejects(pool.forecast(first), /forecast pool closed/);
+    await waiting;
+    await assert.rejects(pool.forecast(first), { name: 'AbortError', message: 'forecast pool closed' });
   });
 
   it('default threads: none on one or two cores (the pass keeps more than one busy), one per core beyond two, at most 4', () => {

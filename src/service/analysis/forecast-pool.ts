@@ -27,6 +27,11 @@ export const inlineForecaster: Forecaster = {
   forecast: (input) => Promise.resolve(forecastSeries(input)),
 };
 
+/** The refusal of a closed pool: an AbortError, as the pass's shutdown is (the pass stops rather than reports). */
+function closedError(): Error {
+  return Object.assign(new Error('forecast pool closed'), { name: 'AbortError' });
+}
+
 /** Forecasts per message to a worker: enough to make the message cheap beside them (a forecast is about a millisecond). */
 const JOB_SIZE = 32;
 /** Jobs a worker holds at once, so that it never waits for the next one's message. */
@@ -85,8 +90,6 @@ function startWorker(url: URL): Worker {
 
 /** Forecasts in worker threads, started on the first forecast; see the file comment. */
 export class ForecastPool implements Forecaster {
-  readonly batch = 256;
-  readonly concurrent = true;
   readonly #opts: ForecastPoolOptions;
   #slots: Slot[] | undefined;
   #broken = false;
@@ -99,8 +102,17 @@ export class ForecastPool implements Forecaster {
     this.#opts = { ...opts, threads: Math.max(1, Math.trunc(opts.threads)) };
   }
 
+  /** Large blocks while workers forecast; the pass's small ones once they failed (it forecasts itself then). */
+  get batch(): number {
+    return this.#broken ? inlineForecaster.batch : 256;
+  }
+
+  get concurrent(): boolean {
+    return !this.#broken;
+  }
+
   forecast(input: ForecastInput): Promise<Forecast> {
-    if (this.#closed) return Promise.reject(new Error('forecast pool closed'));
+    if (this.#closed) return Promise.reject(closedError());
     if (this.#broken) return inlineForecaster.forecast(input);
     return new Promise<Forecast>((resolve, reject) => {
       this.#queue.push({ input, resolve, reject });
@@ -121,25 +133,33 @@ export class ForecastPool implements Forecaster {
     this.#closed = true;
     const slots = this.#slots ?? [];
     this.#slots = [];
-    for (const w of this.#queue.splice(0)) w.reject(new Error('forecast pool closed'));
-    for (const s of slots) for (const job of s.jobs.values()) for (const w of job) w.reject(new Error('forecast pool closed'));
+    for (const w of this.#queue.splice(0)) w.reject(closedError());
+    for (const s of slots) for (const job of s.jobs.values()) for (const w of job) w.reject(closedError());
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
   /** Sends queued forecasts to the workers with room, a job at a time. */
   #dispatch(): void {
     if (this.#broken || this.#closed) return;
-    const slots = (this.#slots ??= this.#start());
-    for (;;) {
-      if (this.#queue.length === 0) return;
-      const slot = slots.reduce<Slot | undefined>((best, s) => (s.jobs.size < JOBS_PER_WORKER && (best === undefined || s.jobs.size < best.jobs.size) ? s : best), undefined);
-      if (slot === undefined) return;
-      this.#send(slot, this.#queue.splice(0, JOB_SIZE));
+    try {
+      const slots = (this.#slots ??= this.#start());
+      for (;;) {
+        if (this.#queue.length === 0) return;
+        const slot = slots.reduce<Slot | undefined>((best, s) => (s.jobs.size < JOBS_PER_WORKER && (best === undefined || s.jobs.size < best.jobs.size) ? s : best), undefined);
+        if (slot === undefined) return;
+        this.#send(slot, this.#queue.splice(0, JOB_SIZE));
+      }
+    } catch (e) {
+      // A worker that cannot be made (new Worker throws: a process limit) or a job that cannot be sent: the pass's
+      // thread forecasts instead, the job's forecasts included (#send keeps them in the slot until it is sent).
+      this.#fail(e instanceof Error ? e : new Error(String(e)));
     }
   }
 
   #send(slot: Slot, job: Waiting[]): void {
     const id = this.#nextId++;
+    // Held by the slot before anything can throw, so that a failure below finds the job there (#fail).
+    slot.jobs.set(id, job);
     const inputs: WireInput[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const w of job) {
@@ -147,7 +167,6 @@ export class ForecastPool implements Forecaster {
       inputs.push(packed.message);
       transfer.push(...packed.transfer);
     }
-    slot.jobs.set(id, job);
     // A worker with work keeps the process alive (a caller may have nothing else pending while it waits).
     slot.worker.ref();
     slot.worker.postMessage({ id, inputs } satisfies ForecastJob, transfer);
@@ -156,6 +175,8 @@ export class ForecastPool implements Forecaster {
   #start(): Slot[] {
     const url = this.#opts.workerUrl ?? new URL('./forecast-worker.ts', import.meta.url);
     const slots: Slot[] = [];
+    // Kept as they are made, so that a worker made before one that fails is terminated by #fail.
+    this.#slots = slots;
     for (let i = 0; i < this.#opts.threads; i++) {
       const slot: Slot = { worker: startWorker(url), jobs: new Map() };
       slot.worker.on('message', (reply: ForecastReply) => this.#answer(slot, reply));
@@ -175,7 +196,7 @@ export class ForecastPool implements Forecaster {
     if (slot.jobs.size === 0) slot.worker.unref();
     if ('error' in reply) {
       // The forecast itself threw: the pass would have seen the same exception inline.
-      for (const w of job) w.reject(new Error(reply.error));
+      for (const w of job) w.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
     } else {
       job.forEach((w, i) => w.resolve(unpackForecast(reply.forecasts[i] as NonNullable<(typeof reply.forecasts)[number]>)));
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Forecast inputs and results as they cross between the analysis pass and a forecast worker thread: columns of
 // doubles whose buffers are transferred (no copy, no object per sample to clone), and a result's path as its parts.
-// Inputs are copied into buffers of their own first: a requests series is a view of the pass's whole requests grid,
-// and transferring that buffer would take the grid away from the rest of the pass.
+// Inputs are copied into buffers of their own first: the caller keeps its series (a regular series may be a view of a
+// larger array, whose buffer a transfer would take away from everything else that reads it).
 import { ForecastPath, type Forecast, type ForecastInput, type PathParts } from '../../analysis/forecast/index.ts';
 
 /** A forecast input on the wire: its samples as columns, or a regular series' values. */
@@ -78,4 +78,4 @@ export interface ForecastJob {
 }
 
 /** A worker's answer to a job: the forecasts in the job's order, or what was thrown. */
-export type ForecastReply = { readonly id: number; readonly forecasts: readonly WireForecast[] } | { readonly id: number; readonly error: string };
+export type ForecastReply = { readonly id: number; readonly forecasts: readonly WireForecast[] } | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };

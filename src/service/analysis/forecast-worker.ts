@@ -16,7 +16,8 @@ function run(job: ForecastJob): { reply: ForecastReply; transfer: ArrayBuffer[] 
     });
     return { reply: { id: job.id, forecasts }, transfer };
   } catch (e) {
-    return { reply: { id: job.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }, transfer: [] };
+    const error = e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+    return { reply: { id: job.id, error }, transfer: [] };
   }
 }
 
