@@ -21,7 +21,7 @@ import type { ClusterView } from '../src/domain/kube-ports.ts';
 import { seedHistory, type HistorySeedReport } from '../src/service/history-seed.ts';
 import { ModelMemory } from '../src/analysis/forecast/index.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisRun, type CapacityReport } from '../src/service/analysis/index.ts';
-import { defaultForecastThreads, ForecastPool } from '../src/service/analysis/forecast-pool.ts';
+import { defaultForecastThreads, forecastPoolFor } from '../src/service/analysis/forecast-pool.ts';
 import { kubeconfigFor, startSimulationServer } from '../src/sim/index.ts';
 import { ClusterCache, createKubeClient } from '../src/sources/kube/index.ts';
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
@@ -239,8 +239,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
   const dir = opts.db === undefined ? mkdtempSync(join(tmpdir(), 'krm-analyses-bench-')) : undefined;
   const store = await SqliteSampleStore.open({ path: opts.db ?? join(dir as string, 'krm.db') });
   // Forecast worker threads as the service starts them (forecastThreadsFor), unless told otherwise.
-  const threads = opts.forecastWorkers ?? defaultForecastThreads();
-  const pool = threads > 0 ? new ForecastPool({ threads }) : undefined;
+  const pool = forecastPoolFor(opts.forecastWorkers);
   try {
     const { view, namespaces, clusterName, seed, ...prep } = await prepare(opts, store);
     collectGarbage();
@@ -255,7 +254,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
     return {
       scenario: opts.scenario,
       scale: opts.scale,
-      forecastWorkers: threads,
+      forecastWorkers: opts.forecastWorkers ?? defaultForecastThreads(),
       namespaces: namespaces.size,
       pods: pods.reduce((n, list) => n + list.length, 0),
       containers: pods.reduce((n, list) => n + list.reduce((m, p) => m + p.containers.length, 0), 0),

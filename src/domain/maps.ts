@@ -2,6 +2,18 @@
 // Nested maps: the caches of series ids and the analyses' series are keyed level by level (cluster, kind, entity,
 // metric), so that a lookup hashes strings that already exist instead of a joined key string made per lookup.
 
+/** The items by key, each list in the items' order, the keys in order of first appearance. */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [item]);
+    else list.push(item);
+  }
+  return out;
+}
+
 /** The map under `key` in `parent`, created empty when absent. */
 export function mapIn<K, K2, V>(parent: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
   let child = parent.get(key);

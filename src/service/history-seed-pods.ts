@@ -8,6 +8,7 @@ import type { HistoryStore } from '../domain/ports.ts';
 import type { KubeObject } from '../sim/model/kube-types.ts';
 import type { RunningContainer } from '../sim/model/scenario/built-types.ts';
 import type { Simulation } from '../sim/simulation.ts';
+import { groupBy } from '../domain/maps.ts';
 
 /** Pods per recorder batch: one transaction each. */
 const BATCH = 1000;
@@ -69,27 +70,13 @@ function podRecord(simulation: Simulation, containers: readonly RunningContainer
 
 /** The selected containers grouped by pod. */
 function podsOf(o: PodHistorySeed): RunningContainer[][] {
-  const pods = new Map<string, RunningContainer[]>();
-  for (const c of o.simulation.built.containers) {
-    if (!o.include(c)) continue;
-    const key = `${c.namespace}/${c.pod}`;
-    const list = pods.get(key);
-    if (list === undefined) pods.set(key, [c]);
-    else list.push(c);
-  }
-  return [...pods.values()];
+  return [...groupBy(o.simulation.built.containers.filter((c) => o.include(c)), (c) => `${c.namespace}/${c.pod}`).values()];
 }
 
 /** Records every selected pod, in recorder passes by first sight (oldest first); returns the pods written. */
 export async function seedPodHistory(o: PodHistorySeed): Promise<number> {
-  const bySight = new Map<number, PodRecord[]>();
-  for (const containers of podsOf(o)) {
-    const pod = podRecord(o.simulation, containers);
-    const seenMs = Math.max(o.fromMs, Math.ceil((pod.createdAtMs as number) / o.passMs) * o.passMs);
-    const list = bySight.get(seenMs);
-    if (list === undefined) bySight.set(seenMs, [pod]);
-    else list.push(pod);
-  }
+  const pods = podsOf(o).map((containers) => podRecord(o.simulation, containers));
+  const bySight = groupBy(pods, (pod) => Math.max(o.fromMs, Math.ceil((pod.createdAtMs as number) / o.passMs) * o.passMs));
   let written = 0;
   for (const [observedAtMs, pods] of [...bySight].sort(([a], [b]) => a - b)) {
     for (let i = 0; i < pods.length; i += BATCH) {

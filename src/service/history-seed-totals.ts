@@ -6,6 +6,7 @@
 // minutes with a sample of the per-minute sums, as the store's 5-minute rollup of the collector's totals is.
 import type { SampleStore } from '../domain/ports.ts';
 import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
+import { groupBy } from '../domain/maps.ts';
 
 const HOUR_MS = 3_600_000;
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
@@ -68,14 +69,7 @@ class EntitySums {
 
 /** Groups a node group's containers by pod (every container of a pod runs on one node, so in one group). */
 function byPod(containers: readonly ContainerColumns[]): ContainerColumns[][] {
-  const pods = new Map<string, ContainerColumns[]>();
-  for (const c of containers) {
-    const key = `${c.namespace}/${c.pod}`;
-    const list = pods.get(key);
-    if (list === undefined) pods.set(key, [c]);
-    else list.push(c);
-  }
-  return [...pods.values()];
+  return [...groupBy(containers, (c) => `${c.namespace}/${c.pod}`).values()];
 }
 
 /** A pod's usage at fine step k: its containers' sums, or undefined when none of them has a sample. */

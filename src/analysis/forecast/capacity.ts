@@ -11,6 +11,7 @@ import { nMinusOne, nodesFor, podAmounts, isActive, typicalNode, type Amounts, t
 import { tightestHard } from '../quota/quota-usage.ts';
 import { daysUntil, type Exhaustion } from './exhaustion.ts';
 import { forecastSeries, type Forecast, type ForecastInput, type RegularSeries } from './forecast.ts';
+import { groupBy } from '../../domain/maps.ts';
 
 export type CapacityLevel = 'cluster' | 'nodepool' | 'namespace' | 'quota';
 export type CapacityResource = 'cpu' | 'memory';
@@ -97,16 +98,6 @@ function poolScopes(view: ClusterSnapshot): CapacityScope[] {
   return out;
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = out.get(key);
-    if (list === undefined) out.set(key, [item]);
-    else list.push(item);
-  }
-  return out;
-}
 
 function namespaceScopes(view: ClusterSnapshot): CapacityScope[] {
   const out: CapacityScope[] = [];

@@ -74,6 +74,12 @@ export function defaultForecastThreads(): number {
   return forecastThreadsFor(availableParallelism());
 }
 
+/** The pool of `threads` workers (default: this machine's), or none when that is 0 (the pass forecasts itself). */
+export function forecastPoolFor(threads: number | undefined, log?: EventLogger): ForecastPool | undefined {
+  const n = threads ?? defaultForecastThreads();
+  return n > 0 ? new ForecastPool({ threads: n, ...(log === undefined ? {} : { log }) }) : undefined;
+}
+
 /**
  * A worker thread runs TypeScript the way the process does: tsx is registered in it before its module is imported
  * (a worker does not inherit the loader hooks of the thread that starts it).

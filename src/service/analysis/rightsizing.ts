@@ -11,6 +11,7 @@ import type { HorizontalPodAutoscaler } from '../../domain/workload-resources.ts
 import { METRIC } from '../../domain/series.ts';
 import { columnOf, type EntitySeries } from './read.ts';
 import type { AnalysisSettings, RightsizingRecommendation } from './types.ts';
+import { groupBy } from '../../domain/maps.ts';
 
 const PAGE = 1000;
 const MAX_PAGES = 20;
@@ -111,13 +112,7 @@ function usageOf(ctx: RightsizingContext, wc: WorkloadContainer): { pods: PodUsa
 
 /** Adds the pods of the window that no longer exist to their workload's containers. */
 function addGonePods(containers: Iterable<WorkloadContainer>, pods: { live: ReadonlyMap<string, string>; gone: ReadonlyMap<string, string> }): void {
-  const byOwner = new Map<string, WorkloadContainer[]>();
-  for (const wc of containers) {
-    const owner = `${wc.kind}/${wc.name}`;
-    const list = byOwner.get(owner);
-    if (list === undefined) byOwner.set(owner, [wc]);
-    else list.push(wc);
-  }
+  const byOwner = groupBy(containers, (wc) => `${wc.kind}/${wc.name}`);
   for (const [pod, owner] of pods.gone) {
     if (pods.live.has(pod)) continue;
     for (const wc of byOwner.get(owner) ?? []) wc.pods.add(pod);

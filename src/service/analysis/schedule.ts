@@ -14,7 +14,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import { createScheduledTask, type ScheduledTask, type ScheduledTaskOptions } from '../../runtime/scheduler.ts';
 import { ModelMemory } from '../../analysis/forecast/index.ts';
 import type { EventLogger } from '../../logging/events.ts';
-import { defaultForecastThreads, ForecastPool, type Forecaster } from './forecast-pool.ts';
+import { forecastPoolFor, type Forecaster } from './forecast-pool.ts';
 import { analyseCluster } from './index.ts';
 import type { AnalysisGroup, AnalysisResult, AnalysisSettings, CapacityReport } from './types.ts';
 
@@ -168,6 +168,8 @@ export async function analyseWhenReady(runner: AnalysisRunner, ready: Promise<un
   }
 }
 
+const withForecaster = (forecaster: Forecaster | undefined) => (forecaster === undefined ? {} : { forecaster });
+
 /** The runner of the composition root: a store that serves history, lifecycle and findings alike. */
 export function createAnalysisRunner(o: {
   readonly config: Config;
@@ -178,7 +180,6 @@ export function createAnalysisRunner(o: {
   readonly log?: EventLogger;
 }): AnalysisRunner {
   const { store } = o;
-  const threads = o.config.analysis.forecastWorkers ?? defaultForecastThreads();
   return new AnalysisRunner({
     cluster: o.cluster,
     history: store,
@@ -188,6 +189,6 @@ export function createAnalysisRunner(o: {
     settings: analysisSettingsOf(o.config.analysis),
     clock: o.clock,
     metrics: o.metrics,
-    ...(threads > 0 ? { forecaster: new ForecastPool({ threads, ...(o.log === undefined ? {} : { log: o.log }) }) } : {}),
+    ...withForecaster(forecastPoolFor(o.config.analysis.forecastWorkers, o.log)),
   });
 }
