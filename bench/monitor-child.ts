@@ -100,7 +100,35 @@ async function freshCycle(collector: Collector, signal: AbortSignal): Promise<{ 
   }
 }
 
-async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: number }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
+/** A cycle's report: what was measured around it, and the process's memory right after it. */
+function cycleReport(
+  m: Pick<CycleReport, 'source' | 'cycle' | 'totalMs' | 'collectMs' | 'samples' | 'nodes'>,
+  last: LastCollection | undefined,
+  warmup: CycleReport['warmup'] | undefined,
+): CycleReport {
+  return {
+    ...m,
+    ...(warmup ? { warmup } : {}),
+    containers: last?.containers ?? 0,
+    errors: last?.errors ?? 0,
+    storeMs: m.totalMs - m.collectMs,
+    rssBytes: process.memoryUsage.rss(),
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    // maxRSS is in KiB.
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+/** As the service does after the sync: the series of the listed pods first, then the cycles (series-warmup.ts). */
+async function warmUp(collector: Collector, signal: AbortSignal): Promise<{ ms: number; registered: number }> {
+  const t0 = performance.now();
+  const { registered } = await collector.warmSeries(signal);
+  const ms = performance.now() - t0;
+  console.error(`  series warm-up: ${registered} series in ${ms.toFixed(0)} ms`);
+  return { ms, registered };
+}
+
+async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: number; warmup: boolean }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
   const nodes = (): string[] => deps.cache.list('nodes').map((n) => n.name);
   const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes });
   const t = timed(inner);
@@ -110,24 +138,12 @@ async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: numb
   const log: EventLogger = { ...silentLogger, info: (entry) => (samples = (entry as { samples?: number }).samples ?? samples) };
   // With the cluster view, as the service runs it: workload, namespace and cluster totals are written too.
   const collector = createCollector({ selector, store: deps.store, metrics: deps.metrics, log, clock: systemClock, cluster: 'bench', clusterView: deps.cache });
+  const warmup = deps.warmup ? await warmUp(collector, signal) : undefined;
   const cycles: CycleReport[] = [];
   for (let cycle = 1; cycle <= deps.cycles; cycle++) {
     const { totalMs, last } = await freshCycle(collector, signal);
-    cycles.push({
-      source: which,
-      cycle,
-      containers: last?.containers ?? 0,
-      nodes: nodes().length,
-      samples,
-      errors: last?.errors ?? 0,
-      collectMs: t.lastMs(),
-      storeMs: totalMs - t.lastMs(),
-      totalMs,
-      rssBytes: process.memoryUsage.rss(),
-      heapUsedBytes: process.memoryUsage().heapUsed,
-      // maxRSS is in KiB.
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    });
+    const measured = { source: which, cycle, totalMs, collectMs: t.lastMs(), samples, nodes: nodes().length };
+    cycles.push(cycleReport(measured, last, cycle === 1 ? warmup : undefined));
     // Like the service, which starts a cycle every collection interval and is idle in between.
     if (cycle < deps.cycles) await sleep(Math.max(0, deps.intervalMs - totalMs));
   }
@@ -172,13 +188,15 @@ interface PhaseOptions {
   readonly mode: 'full' | 'sampling';
   /** `sampling` only: the one source to run (a service runs one at a time), or both in turn. */
   readonly source: 'both' | 'kubelet' | 'metrics-server';
+  /** Registers the listed pods' series before the first cycle, as the service does (false: the cycles create them). */
+  readonly warmup: boolean;
 }
 
 /**
  * One source's cycles into a store of its own, closed afterwards. Only the reports come back: the store and the
  * collector (which holds it) become garbage before the next source's cycles.
  */
-async function cyclesInOwnStore(deps: Omit<SamplingDeps, 'store'> & { cycles: number; intervalMs: number; path: string }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<CycleReport[]> {
+async function cyclesInOwnStore(deps: Omit<SamplingDeps, 'store'> & { cycles: number; intervalMs: number; warmup: boolean; path: string }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<CycleReport[]> {
   const store = await SqliteSampleStore.open({ path: deps.path });
   try {
     return (await runCycles({ ...deps, store }, which, signal)).cycles;
@@ -198,7 +216,7 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   // Each source writes its own store, as a monitor that runs one source does: both first cycles create every series
   // (the kubelet's 865,000, the metrics-server's 640,000). The kubelet's store is closed before the other opens, so
   // neither cycle runs beside the other's heads; the metrics-server's stays open for the API phase.
-  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs };
+  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs, warmup: opts.warmup };
   const kubeletCycles = opts.source === 'metrics-server' ? [] : await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
   if (opts.mode === 'sampling' && opts.source === 'kubelet') return send({ type: 'sampling', cycles: kubeletCycles });
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
@@ -227,6 +245,7 @@ async function main(): Promise<void> {
       cycles: { type: 'string', default: '3' },
       'interval-ms': { type: 'string', default: '0' },
       source: { type: 'string', default: 'both' },
+      warmup: { type: 'string', default: 'true' },
     },
   });
   // The service's defaults: kube.qps and kube.burst for the watch loops, collection.kubeletQps for the proxy.
@@ -240,7 +259,7 @@ async function main(): Promise<void> {
   await send(report);
   try {
     if (values.mode === 'full' || values.mode === 'sampling') {
-      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source) } as const;
+      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source), warmup: values.warmup !== 'false' } as const;
       await full({ http: client.request, proxyHttp: proxyClient.request, cache, ...phases }, ac.signal);
     }
   } finally {

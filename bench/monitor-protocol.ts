@@ -27,8 +27,10 @@ export interface WatchReport {
 /** One collection cycle through one usage source into the SQLite store. */
 export interface CycleReport {
   readonly source: string;
-  /** 1 = series created in the store, 2 = steady state (series cached). */
+  /** 1 = the first (series of new containers and totals created, or warmed up just before), 2 on = steady state. */
   readonly cycle: number;
+  /** On the first cycle: the series warm-up that ran just before it (absent with `--no-warmup`). */
+  readonly warmup?: { readonly ms: number; readonly registered: number };
   readonly containers: number;
   readonly nodes: number;
   readonly samples: number;

@@ -10,10 +10,11 @@
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
 // Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
-//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--interval 0] [--only-sampling [--source kubelet|metrics-server]]
+//        [--rate 200] [--seconds 20] [--no-pin] [--cycles 3] [--interval 0] [--only-sampling [--source kubelet|metrics-server]] [--no-warmup]
 //        [--out bench/results/monitor-<scenario>.json]
 // `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path;
 // `--source` runs one source's cycles alone, in a process that ran no other (its memory is that source's);
+// `--no-warmup` leaves the series to the first cycle (the service registers them first: series-warmup.ts);
 // `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ export interface MonitorBenchOptions {
   readonly interval?: number;
   /** `--only-sampling`: one source alone, or both in turn (default). */
   readonly source?: string;
+  /** Register the listed pods' series before the first cycle, as the service does (default true; `--no-warmup`). */
+  readonly warmup?: boolean;
 }
 
 export interface MonitorBenchResult {
@@ -172,7 +175,7 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
     kubectlMs.push(await timeKubectl(kubeconfig));
     console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
     const mode = run === opts.runs ? 'full' : 'sync';
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000)]);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--warmup', String(opts.warmup ?? true)]);
     if (mode === 'full') {
       last = await fullRun(ch, opts);
       syncs.push(last.sync);
@@ -205,7 +208,7 @@ async function startSim(opts: MonitorBenchOptions) {
 export async function benchSampling(opts: MonitorBenchOptions): Promise<readonly CycleReport[]> {
   const { dir, kubeconfig, sim } = await startSim(opts);
   try {
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--source', opts.source ?? 'both']);
+    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', 'sampling', '--data-dir', dir, '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--source', opts.source ?? 'both', '--warmup', String(opts.warmup ?? true)]);
     await ch.next('synced');
     const { cycles } = await ch.next('sampling');
     await ch.next('done');
@@ -253,7 +256,8 @@ const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
 /** One table row per collection cycle. */
 export function samplingRows(cycles: readonly CycleReport[]): string[] {
   return cycles.map((c) => {
-    const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? ' (series created)' : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
+    const first = c.warmup ? ` (after the series warm-up: ${fmt(c.warmup.registered)} series in ${fmt(c.warmup.ms / 1000, 1)} s)` : ' (series created)';
+    const what = `${c.source} cycle ${c.cycle}${c.cycle === 1 ? first : ''}, ${fmt(c.containers)} containers, ${fmt(c.samples)} samples`;
     const memory = `RSS ${fmt(c.rssBytes / 2 ** 30, 2)} GiB (peak so far ${fmt(c.peakRssBytes / 2 ** 30, 2)}), heap ${fmt(c.heapUsedBytes / 2 ** 30, 2)} GiB`;
     return `| ${what} | ${fmt(c.totalMs / 1000, 1)} s (collect ${fmt(c.collectMs / 1000, 1)} s, store ${fmt(c.storeMs / 1000, 1)} s; ${memory}) | < 10 s | ${mark(c.totalMs < 10_000)} |`;
   });
@@ -292,9 +296,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       interval: { type: 'string', default: '0' },
       'only-sampling': { type: 'boolean', default: false },
       source: { type: 'string', default: 'both' },
+      'no-warmup': { type: 'boolean', default: false },
     },
   });
-  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles), interval: Number(values.interval), source: values.source };
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], cycles: Number(values.cycles), interval: Number(values.interval), source: values.source, warmup: !values['no-warmup'] };
   if (values['only-sampling']) {
     console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));
     process.exit(0);

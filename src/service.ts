@@ -10,6 +10,7 @@ import { buildApp } from './api/build-app.ts';
 import type { Config } from './config/schema.ts';
 import type { SampleStore } from './domain/ports.ts';
 import { logEvent } from './logging/events.ts';
+import { toError } from './errors/app-error.ts';
 import { componentLogger, type Logger } from './logging/logger.ts';
 import { createSelfMetrics, kubeRequestObserver, prometheusRequestObserver, watchMetricHooks, type SelfMetrics } from './metrics/registry.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
@@ -142,6 +143,18 @@ function createTasks(t: Tasks, log: Logger, metrics: SelfMetrics) {
     metrics.databaseSizeBytes.set(await t.store.sizeBytes());
   };
   const collection = createScheduledTask({ ...common, name: 'collection', run: collect, cadenceMs: interval, timeoutMs: 2 * interval });
+  // The series of pods that appeared since the last run, registered before a cycle samples them (the first run, over
+  // every pod, comes before the first cycle: see startLoops).
+  const warmup = createScheduledTask({
+    ...common,
+    name: 'series-warmup',
+    cadenceMs: WARMUP_EVERY_MS,
+    initialDelayMs: WARMUP_EVERY_MS,
+    timeoutMs: interval,
+    run: async (signal) => {
+      await t.collector.warmSeries(signal);
+    },
+  });
   const rotation = createScheduledTask({
     ...common,
     name: 'rotation',
@@ -153,8 +166,11 @@ function createTasks(t: Tasks, log: Logger, metrics: SelfMetrics) {
       metrics.databaseSizeBytes.set(await t.store.sizeBytes());
     },
   });
-  return [collection, rotation];
+  return [collection, warmup, rotation];
 }
+
+/** Cadence of the series warm-up for new pods (series-warmup.ts). */
+const WARMUP_EVERY_MS = 15_000;
 
 function listenUrl(app: FastifyInstance, host: string): string {
   const address = app.server.address();
@@ -170,6 +186,8 @@ interface LoopTasks {
   /** Start after the first sync and the backfill (collection must not write before the imported history ends). */
   readonly afterBackfill: readonly ScheduledTask[];
   readonly backfill: Promise<unknown>;
+  /** Runs once after the first sync and the backfill, before `afterBackfill` starts; a failure is logged, not fatal. */
+  readonly beforeCollection: (signal: AbortSignal) => Promise<unknown>;
 }
 
 /** Starts the loops: the watch loops at once, the scheduled tasks after the first sync. Stopped by the root signal. */
@@ -182,10 +200,22 @@ function startLoops(cluster: ClusterCache, tasks: LoopTasks, lifecycle: Lifecycl
     if (!signal.aborted) throw e;
   };
   const synced = cluster.whenReady(signal);
-  const scheduled = [synced.then(() => start(tasks.afterSync)).catch(quiet), Promise.all([synced, tasks.backfill]).then(() => start(tasks.afterBackfill)).catch(quiet)];
+  const prepared = Promise.all([synced, tasks.backfill]).then(() => tasks.beforeCollection(signal));
+  const scheduled = [synced.then(() => start(tasks.afterSync)).catch(quiet), prepared.then(() => start(tasks.afterBackfill)).catch(quiet)];
   lifecycle.onClose('loops', async () => {
     await Promise.allSettled([watching, ...scheduled]);
   });
+}
+
+/**
+ * The first cycle finds the series of every pod the sync listed already (series-warmup.ts); a failed warm-up leaves
+ * their creation to the cycles, as without it.
+ */
+function warmBeforeCollection(collector: Collector, log: Logger): (signal: AbortSignal) => Promise<unknown> {
+  return (signal) =>
+    collector.warmSeries(signal).catch((e: unknown) => {
+      if (!signal.aborted) logEvent(log, { event: 'collection.warmup_failed', err: toError(e) });
+    });
 }
 
 /** Starts the monitor against the configured cluster; resolves once the HTTP server listens. */
@@ -211,8 +241,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const hooks = watchMetricHooks(metrics, KIND_NAMES);
   const cluster = new ClusterCache({ http: kubeHttp, log: componentLogger(opts.log, 'kube'), tuning: opts.kubeTuning, hooks });
   metrics.trackPods(() => cluster.counts().pods);
-  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, componentLogger(opts.log, 'collection'));
-  const collector = createCollector({ selector, store, metrics, log: componentLogger(opts.log, 'collection'), clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
+  const collectionLog = componentLogger(opts.log, 'collection');
+  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, collectionLog);
+  const collector = createCollector({ selector, store, metrics, log: collectionLog, clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
   const analyses = createAnalysisRunner({ config, cluster, store, clock: opts.analysisClock ?? systemClock, metrics, log: componentLogger(opts.log, 'analysis') });
   // Closed after the loops (closers run in reverse), so that no pass is left waiting on a forecast.
   lifecycle.onClose('analysis-workers', () => analyses.close());
@@ -246,7 +277,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   });
   const historyTask = createHistoryTask(recorder, { clock: systemClock, sleep, log });
   const analysisTasks = analyses.tasks(config.analysis, { clock: systemClock, sleep, log });
-  startLoops(cluster, { afterSync: [historyTask], afterBackfill: [...createTasks({ config, store, collector }, log, metrics), ...analysisTasks], backfill }, lifecycle);
+  const beforeCollection = warmBeforeCollection(collector, collectionLog);
+  startLoops(cluster, { afterSync: [historyTask], afterBackfill: [...createTasks({ config, store, collector }, log, metrics), ...analysisTasks], backfill, beforeCollection }, lifecycle);
   const firstAnalysis = opts.analyseOnStart === true ? analyseWhenReady(analyses, Promise.all([cluster.whenReady(lifecycle.signal), backfill]), lifecycle.signal) : undefined;
   const url = listenUrl(app, config.server.host);
   log.info({ url, kube: client.server, context: client.contextName }, 'monitor started');

@@ -126,6 +126,11 @@ export interface SampleStore {
    * of a cache of its own, so that a local store's identities are held once; a remote store leaves it out.
    */
   seriesOfEntity?(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined;
+  /**
+   * Makes room for the open chunks of `count` series that are about to get their first samples (the series warm-up
+   * registered them). Optional: a store whose heads grow cheaply leaves it out.
+   */
+  reserveHeads?(count: number): void;
   /** Buffers a batch of samples in the heads; durable once it returns (the SQLite store's sample log) or after {@link flush}. */
   append(batch: SampleBatch): Promise<AppendResult>;
   /** Writes history straight into chunks and rollups (demo start-up, backfill). Must not overlap stored data. */

@@ -27,6 +27,8 @@ export type LogEvent =
   | { event: 'watch.synced'; kind: string; objects: number; durationMs: number }
   | { event: 'collection.done'; source: string; durationMs: number; pods: number; samples: number; errors: number }
   | { event: 'collection.source_changed'; from: string | null; to: string; reason: string }
+  | { event: 'collection.series_warmed'; pods: number; keys: number; registered: number; durationMs: number }
+  | { event: 'collection.warmup_failed'; err: Error }
   | { event: 'backfill.started'; fromMs: number; toMs: number; windows: number; namespaces: number; resumed: boolean }
   | { event: 'backfill.progress'; doneWindows: number; totalWindows: number; samples: number; samplesPerSec: number; etaMs: number | null; throughMs: number }
   | { event: 'backfill.skipped'; reason: string }
@@ -61,6 +63,8 @@ export const EVENTS: { readonly [K in EventName]: { readonly level: EventLevel; 
   'watch.synced': { level: 'info', msg: 'watch synced' },
   'collection.done': { level: 'info', msg: 'collection cycle finished' },
   'collection.source_changed': { level: 'info', msg: 'usage source changed' },
+  'collection.series_warmed': { level: 'info', msg: 'series of new containers registered ahead of their first samples' },
+  'collection.warmup_failed': { level: 'warn', msg: 'series warm-up before the first cycle failed; the cycles create the series' },
   'backfill.started': { level: 'info', msg: 'history backfill from Prometheus started' },
   'backfill.progress': { level: 'info', msg: 'history backfill progress' },
   'backfill.skipped': { level: 'info', msg: 'history backfill skipped' },

@@ -15,9 +15,16 @@ import { METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
-import type { ContainerUsage, SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import type { ContainerUsage, SourceSelector, UsageSnapshot, UsageSourceName } from '../sources/usage/index.ts';
 import { EarlyAppend } from './early-append.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
+import { SeriesWarmup, type WarmupReport } from './series-warmup.ts';
+
+/** The source a mode other than `auto` fixes; undefined in `auto` mode. */
+function fixedSource(selector: SourceSelector): UsageSourceName | undefined {
+  const { mode } = selector.state();
+  return mode === 'auto' ? undefined : mode;
+}
 
 export interface CollectorOptions {
   readonly selector: SourceSelector;
@@ -39,6 +46,11 @@ export interface CollectorOptions {
 export interface Collector extends LatestUsage {
   /** Runs one cycle; resolves when its samples are appended. */
   collectOnce(signal: AbortSignal): Promise<void>;
+  /**
+   * Registers the series of the pods the cluster view holds and no cycle has written yet (series-warmup.ts): before
+   * the first cycle, then on a schedule of its own. Nothing without a cluster view.
+   */
+  warmSeries(signal?: AbortSignal): Promise<WarmupReport>;
   lastCollection(): LastCollection | undefined;
 }
 
@@ -130,10 +142,17 @@ function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: strin
  */
 function workloadResolver(view: ClusterView | undefined): (p: PodSums) => string | undefined {
   if (view === undefined) return () => undefined;
-  const memo = new WeakMap<Pod, string>();
+  const of = podWorkload(view);
   return (p) => {
     const pod = view.get('pods', p.namespace, p.name);
-    if (pod === undefined) return undefined;
+    return pod === undefined ? undefined : of(pod);
+  };
+}
+
+/** The workload entity of a cached pod, memoized per pod object (see {@link workloadResolver}). */
+function podWorkload(view: ClusterView): (pod: Pod) => string {
+  const memo = new WeakMap<Pod, string>();
+  return (pod) => {
     const known = memo.get(pod);
     if (known !== undefined) return known;
     const w = view.workloadOf(pod);
@@ -182,10 +201,26 @@ function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
+/** The collector's {@link Collector.warmSeries}: the warm-up over its cluster view, logged when it registered any. */
+function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache): (signal?: AbortSignal) => Promise<WarmupReport> {
+  const { clusterView: view, selector } = opts;
+  if (view === undefined) return async () => ({ pods: 0, keys: 0, registered: 0 });
+  const source = () => selector.state().active ?? fixedSource(selector);
+  const reserveHeads = (count: number): void => opts.store.reserveHeads?.(count);
+  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf: podWorkload(view), source, reserveHeads });
+  return async (signal) => {
+    const t0 = opts.clock.now();
+    const report = await warmup.warm(signal);
+    if (report.registered > 0) logEvent(opts.log, { event: 'collection.series_warmed', ...report, durationMs: opts.clock.now() - t0 });
+    return report;
+  };
+}
+
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
   const ids = new SeriesIdCache({ store: opts.store, cluster: opts.cluster });
   const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView) };
+  const warmSeries = seriesWarmer(opts, ids);
   let pods = new Map<string, UsageNow>();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
@@ -232,6 +267,7 @@ export function createCollector(opts: CollectorOptions): Collector {
 
   return {
     collectOnce,
+    warmSeries,
     lastCollection: () => last,
     pod: (namespace, name) => pods.get(`${namespace}/${name}`),
     node: (name) => nodes.get(name),

@@ -28,6 +28,13 @@ export class SampleColumns {
   }
 }
 
+/** A series key without its cluster (the cache's). */
+export interface EntityMetric {
+  readonly kind: EntityKind;
+  readonly entity: string;
+  readonly metric: string;
+}
+
 /** Result of {@link SeriesIdCache.lookup}: ids by sample (holes at `missing`), and the samples not known yet. */
 export interface SeriesLookup {
   readonly ids: number[];
@@ -97,6 +104,18 @@ export class SeriesIdCache {
       out[i] = id;
     });
     return out;
+  }
+
+  /** Makes sure the keys' series exist (before any sample of theirs); returns how many were not known. */
+  async ensure(keys: readonly EntityMetric[]): Promise<number> {
+    const missing: SeriesKey[] = [];
+    for (const k of keys) {
+      if (this.entityOf(k.kind, k.entity)?.get(k.metric) === undefined) missing.push({ cluster: this.deps.cluster, ...k });
+    }
+    if (missing.length === 0) return 0;
+    const resolved = await this.deps.store.resolveSeries(missing);
+    missing.forEach((k, j) => this.remember(k, resolved[j] as number));
+    return missing.length;
   }
 
   private remember(k: SeriesKey, id: number): void {

@@ -68,9 +68,23 @@ export class ByteArena {
     return offset;
   }
 
+  /** Adds the pages that `count` more slots of the class need beyond its free ones (allocated now, not by alloc). */
+  reserve(cls: number, count: number): void {
+    const c = this.classOf(cls);
+    const slots = c.used + Math.max(0, count - c.free.length);
+    while (c.pages.length * c.pageBytes < slots * c.size) c.pages.push(new Uint8Array(c.pageBytes));
+  }
+
   /** Returns a slot for reuse; the caller no longer reads or writes it. */
   release(cls: number, offset: number): void {
     this.classOf(cls).free.push(offset);
+  }
+
+  /** Bytes of all pages, held or not (for tests and diagnostics). */
+  get allocatedBytes(): number {
+    let n = 0;
+    for (const c of this.classes) n += c.pages.length * c.pageBytes;
+    return n;
   }
 
   /** Bytes in slots that are held (for tests and diagnostics). */

@@ -28,6 +28,8 @@ export { decodeChunk, type DecodedChunk } from './chunk-format.ts';
  * a collection's store time while the heads were young (four of five appends rebuilt the chunk).
  */
 const YOUNG_SAMPLES = 8;
+/** Bytes of the slot a chunk's first sample takes (its young samples' room). */
+export const FIRST_SLOT_BYTES = YOUNG_SAMPLES * YOUNG_BYTES;
 /** Slots of the short-lived encoders that encode a young chunk for {@link ChunkEncoder.toBytes}. */
 const copyArena = new ByteArena();
 
@@ -232,7 +234,7 @@ export class ChunkEncoder extends ArenaBody implements XorFields {
     if (this.count === 0) this.firstTs = tsMs;
     // One slot for the young samples that the encoded body then starts in: a slot per size on the way up would
     // leave a class of slots that every head used once, at start, and none needs again.
-    if (this.cls < 0) this.grow(YOUNG_SAMPLES * YOUNG_BYTES);
+    if (this.cls < 0) this.grow(FIRST_SLOT_BYTES);
     this.putPair(this.count, tsMs, value);
     this.lastTs = tsMs;
     this.count++;

@@ -158,3 +158,25 @@ void describe('byte arena', () => {
     assert.notEqual(lone.page(c, lone.alloc(c)), lone.page(c, first));
   });
 });
+
+void describe('head set reservation', () => {
+  void it('allocates the room of heads ahead of their first samples, once, and the heads then fill it', () => {
+    const reserved = new HeadSet(() => 0);
+    const grown = new HeadSet(() => 0);
+    const before = reserved.allocatedBytes;
+    reserved.reserve(10_000);
+    const after = reserved.allocatedBytes;
+    assert.ok(after > before + 10_000 * 128, `reserved ${after - before} bytes`);
+    // A second reservation before the heads open counts from the same open heads: nothing more.
+    reserved.reserve(10_000);
+    assert.equal(reserved.allocatedBytes, after);
+    for (let id = 1; id <= 10_000; id++) {
+      assert.equal(reserved.append(id, T0 + id, id), 'ok');
+      assert.equal(grown.append(id, T0 + id, id), 'ok');
+    }
+    // The first samples took the reserved room; a set without it grew to the same size.
+    assert.equal(reserved.allocatedBytes, after);
+    assert.equal(grown.allocatedBytes, after);
+    for (const id of [1, 5_000, 10_000]) assert.deepEqual(reserved.samples(id), grown.samples(id));
+  });
+});

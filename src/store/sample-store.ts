@@ -110,6 +110,10 @@ export class SqliteSampleStore implements SampleStore {
     return this.p.registry.find(selector);
   }
 
+  reserveHeads(count: number): void {
+    this.heads.reserve(count);
+  }
+
   /** Appends to the heads and commits the accepted samples to the sample log (with the chunks they cut). */
   async append(batch: SampleBatch): Promise<AppendResult> {
     const tally = { ok: 0, late: 0, unknown: 0 };

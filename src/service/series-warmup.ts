@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+// Series registered when the watch reports a container, not at its first sample. A series is a row of the series
+// table and of its unique index on the key: a new database at the scale envelope has 865,000 of them to create, which
+// made its first collection cycle take two to three times a later one (series rows, their index pages, the key index
+// and the collector they leave behind), and a rollout of 10,000 pods put 40,000 creations into the next cycle. The
+// warm-up registers, for every pod bound to a node, its containers' series (the metrics the usage source writes for
+// every container) and those of the totals it counts in (workload, namespace, cluster), once before the first cycle
+// and then for new pods every few seconds, so that a cycle mostly finds its series and only appends. The store also
+// makes room for their open chunks then (head-set.ts, `reserve`).
+import type { ClusterView } from '../domain/kube-ports.ts';
+import type { Pod } from '../domain/resources.ts';
+import { METRIC, type EntityKind } from '../domain/series.ts';
+import type { UsageSourceName } from '../sources/usage/index.ts';
+import type { EntityMetric, SeriesIdCache } from './sample-columns.ts';
+
+/**
+ * The metrics a source writes for every container from its first cycle. Throttling is left to the cycles: it takes
+ * two readings of the CFS counters and only some sources and nodes report it.
+ */
+const CONTAINER_METRICS: Readonly<Record<UsageSourceName, readonly string[]>> = {
+  prometheus: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.memoryRssBytes],
+  'metrics-server': [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes],
+  kubelet: [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.memoryRssBytes],
+};
+
+/** Before any source has answered (`auto` mode): what every source writes. */
+const COMMON_METRICS: readonly string[] = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes];
+
+/** The metrics of every workload, namespace and cluster total (the collector's totals). */
+export const TOTAL_METRICS: readonly string[] = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.pods];
+
+/** The container metrics to register for a source; undefined (not known yet) gives those every source writes. */
+export function containerMetricsOf(source: UsageSourceName | undefined): readonly string[] {
+  return source === undefined ? COMMON_METRICS : CONTAINER_METRICS[source];
+}
+
+/**
+ * Pods per registration: about 130,000 series, a few tenths of a second of blocked event loop each. Fewer, larger
+ * transactions are cheaper (each writes again the index pages it touched), but the API and the watch wait meanwhile.
+ */
+const PODS_PER_STEP = 5_000;
+
+export interface SeriesWarmupOptions {
+  readonly view: ClusterView;
+  readonly ids: SeriesIdCache;
+  /** The `cluster` of every key, and the entity of the cluster totals. */
+  readonly cluster: string;
+  /** The workload entity of a pod (as the collector writes it); undefined when its owner is not known yet. */
+  readonly workloadOf: (pod: Pod) => string | undefined;
+  /** The source the next cycles will most likely use: the active one, or the one the mode fixes. */
+  readonly source: () => UsageSourceName | undefined;
+  /** Makes room in the store for the open chunks of series just registered (SampleStore.reserveHeads). */
+  readonly reserveHeads?: (count: number) => void;
+}
+
+export interface WarmupReport {
+  /** Pods new to the warm-up in this run. */
+  readonly pods: number;
+  /** Series keys looked up for them. */
+  readonly keys: number;
+  /** Keys that were not known (registered now, or read from the table). */
+  readonly registered: number;
+}
+
+const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A pod whose containers will be sampled: bound to a node and not finished. */
+function sampled(pod: Pod): boolean {
+  return pod.nodeName !== undefined && (pod.phase === 'Running' || pod.phase === 'Pending');
+}
+
+export class SeriesWarmup {
+  /** Pods whose series exist; the cache replaces an object on every change, so a changed pod is looked at again. */
+  private warmed = new WeakSet<Pod>();
+  private metricsKey = '';
+
+  constructor(private readonly o: SeriesWarmupOptions) {}
+
+  /** Registers the series of the pods not warmed yet, in steps that yield to I/O between them. */
+  async warm(signal?: AbortSignal): Promise<WarmupReport> {
+    const metrics = containerMetricsOf(this.o.source());
+    // Another source writes other metrics: every pod is looked at again for them.
+    if (metrics.join() !== this.metricsKey) {
+      this.metricsKey = metrics.join();
+      this.warmed = new WeakSet();
+    }
+    const fresh = this.o.view.list('pods').filter((p) => sampled(p) && !this.warmed.has(p));
+    let keys = 0;
+    let registered = 0;
+    for (let from = 0; from < fresh.length; from += PODS_PER_STEP) {
+      signal?.throwIfAborted();
+      if (from > 0) await afterIo();
+      const step = fresh.slice(from, from + PODS_PER_STEP);
+      const wanted = this.keysOf(step, metrics);
+      keys += wanted.length;
+      registered += await this.o.ids.ensure(wanted);
+      for (const p of step) this.warmed.add(p);
+    }
+    // Once for the run: a reservation is room beyond the heads open now, which the steps do not change.
+    if (registered > 0) this.o.reserveHeads?.(registered);
+    return { pods: fresh.length, keys, registered };
+  }
+
+  /** Container and total keys of some pods; each total once. */
+  private keysOf(pods: readonly Pod[], metrics: readonly string[]): EntityMetric[] {
+    const out: EntityMetric[] = [];
+    const totals = new Set<string>();
+    const add = (kind: EntityKind, entity: string, list: readonly string[]): void => {
+      for (const metric of list) out.push({ kind, entity, metric });
+    };
+    const addTotal = (kind: EntityKind, entity: string): void => {
+      const key = `${kind}|${entity}`;
+      if (totals.has(key)) return;
+      totals.add(key);
+      add(kind, entity, TOTAL_METRICS);
+    };
+    addTotal('cluster', this.o.cluster);
+    for (const pod of pods) {
+      for (const c of pod.containers) add('container', `${pod.namespace}/${pod.name}/${c.name}`, metrics);
+      addTotal('namespace', pod.namespace);
+      const workload = this.o.workloadOf(pod);
+      if (workload !== undefined) addTotal('workload', workload);
+    }
+    return out;
+  }
+}
