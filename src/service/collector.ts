@@ -140,9 +140,8 @@ function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: strin
  * between the watch and the usage source; its usage still counts in its namespace and the cluster). Resolved keys are
  * memoized per pod object: cached objects are replaced, never mutated, on every change.
  */
-function workloadResolver(view: ClusterView | undefined): (p: PodSums) => string | undefined {
-  if (view === undefined) return () => undefined;
-  const of = podWorkload(view);
+function workloadResolver(view: ClusterView | undefined, of: ((pod: Pod) => string) | undefined): (p: PodSums) => string | undefined {
+  if (view === undefined || of === undefined) return () => undefined;
   return (p) => {
     const pod = view.get('pods', p.namespace, p.name);
     return pod === undefined ? undefined : of(pod);
@@ -202,12 +201,12 @@ function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
 }
 
 /** The collector's {@link Collector.warmSeries}: the warm-up over its cluster view, logged when it registered any. */
-function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache): (signal?: AbortSignal) => Promise<WarmupReport> {
+function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache, workloadOf: ((pod: Pod) => string) | undefined): (signal?: AbortSignal) => Promise<WarmupReport> {
   const { clusterView: view, selector } = opts;
-  if (view === undefined) return async () => ({ pods: 0, keys: 0, registered: 0 });
+  if (view === undefined || workloadOf === undefined) return async () => ({ pods: 0, keys: 0, registered: 0 });
   const source = () => selector.state().active ?? fixedSource(selector);
   const reserveHeads = (count: number): void => opts.store.reserveHeads?.(count);
-  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf: podWorkload(view), source, reserveHeads });
+  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf, source, reserveHeads });
   return async (signal) => {
     const t0 = opts.clock.now();
     const report = await warmup.warm(signal);
@@ -219,8 +218,10 @@ function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache): (signal?: Abo
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
   const ids = new SeriesIdCache({ store: opts.store, cluster: opts.cluster });
-  const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView) };
-  const warmSeries = seriesWarmer(opts, ids);
+  // One memo of pods' workloads for the cycles' totals and the warm-up.
+  const podWorkloadOf = opts.clusterView === undefined ? undefined : podWorkload(opts.clusterView);
+  const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView, podWorkloadOf) };
+  const warmSeries = seriesWarmer(opts, ids, podWorkloadOf);
   let pods = new Map<string, UsageNow>();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;

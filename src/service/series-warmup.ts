@@ -5,7 +5,7 @@
 // and the collector they leave behind), and a rollout of 10,000 pods put 40,000 creations into the next cycle. The
 // warm-up registers, for every pod bound to a node, its containers' series (the metrics the usage source writes for
 // every container) and those of the totals it counts in (workload, namespace, cluster), once before the first cycle
-// and then for new pods every few seconds, so that a cycle mostly finds its series and only appends. The store also
+// and then for new and changed pods every few seconds, so that a cycle mostly finds its series and only appends. The store also
 // makes room for their open chunks then (head-set.ts, `reserve`).
 import type { ClusterView } from '../domain/kube-ports.ts';
 import type { Pod } from '../domain/resources.ts';
@@ -70,8 +70,12 @@ function sampled(pod: Pod): boolean {
 }
 
 export class SeriesWarmup {
-  /** Pods whose series exist; the cache replaces an object on every change, so a changed pod is looked at again. */
-  private warmed = new WeakSet<Pod>();
+  /**
+   * The pod object last warmed, by pod key: the cache replaces an object on every change, so a changed pod is looked
+   * at again. A strong map, not a WeakSet of the pods: 150,000 weak entries made V8's full collections half-second
+   * pauses (ephemerons are traced in the atomic pause), which the API's latency showed.
+   */
+  private warmed = new Map<string, Pod>();
   private metricsKey = '';
 
   constructor(private readonly o: SeriesWarmupOptions) {}
@@ -82,9 +86,12 @@ export class SeriesWarmup {
     // Another source writes other metrics: every pod is looked at again for them.
     if (metrics.join() !== this.metricsKey) {
       this.metricsKey = metrics.join();
-      this.warmed = new WeakSet();
+      this.warmed = new Map();
     }
-    const fresh = this.o.view.list('pods').filter((p) => sampled(p) && !this.warmed.has(p));
+    const pods = this.o.view.list('pods');
+    // Pods gone from the view are forgotten once they would be a fifth of the map.
+    if (this.warmed.size > pods.length * 1.25 + PODS_PER_STEP) this.forgetGone(pods);
+    const fresh = pods.filter((p) => sampled(p) && this.warmed.get(p.key) !== p);
     let keys = 0;
     let registered = 0;
     for (let from = 0; from < fresh.length; from += PODS_PER_STEP) {
@@ -94,11 +101,20 @@ export class SeriesWarmup {
       const wanted = this.keysOf(step, metrics);
       keys += wanted.length;
       registered += await this.o.ids.ensure(wanted);
-      for (const p of step) this.warmed.add(p);
+      for (const p of step) this.warmed.set(p.key, p);
     }
     // Once for the run: a reservation is room beyond the heads open now, which the steps do not change.
     if (registered > 0) this.o.reserveHeads?.(registered);
     return { pods: fresh.length, keys, registered };
+  }
+
+  private forgetGone(pods: readonly Pod[]): void {
+    const kept = new Map<string, Pod>();
+    for (const p of pods) {
+      const seen = this.warmed.get(p.key);
+      if (seen !== undefined) kept.set(p.key, seen);
+    }
+    this.warmed = kept;
   }
 
   /** Container and total keys of some pods; each total once. */
