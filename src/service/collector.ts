@@ -20,10 +20,15 @@ import { EarlyAppend } from './early-append.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 import { SeriesWarmup, type WarmupReport } from './series-warmup.ts';
 
-/** The source a mode other than `auto` fixes; undefined in `auto` mode. */
-function fixedSource(selector: SourceSelector): UsageSourceName | undefined {
-  const { mode } = selector.state();
-  return mode === 'auto' ? undefined : mode;
+/**
+ * The source the next cycle will most likely use: the active one; before any answered, the one a fixed mode names,
+ * or in `auto` mode the first candidate that is configured (the selector tries them in its order).
+ */
+function likelySource(selector: SourceSelector): UsageSourceName | undefined {
+  const { mode, active, sources } = selector.state();
+  if (active !== undefined) return active;
+  if (mode !== 'auto') return mode;
+  return sources.find((s) => s.status !== 'disabled')?.name;
 }
 
 export interface CollectorOptions {
@@ -140,26 +145,35 @@ function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: strin
  * between the watch and the usage source; its usage still counts in its namespace and the cluster). Resolved keys are
  * memoized per pod object: cached objects are replaced, never mutated, on every change.
  */
-function workloadResolver(view: ClusterView | undefined, of: ((pod: Pod) => string) | undefined): (p: PodSums) => string | undefined {
+function workloadResolver(view: ClusterView | undefined, of: PodWorkload | undefined): (p: PodSums) => string | undefined {
   if (view === undefined || of === undefined) return () => undefined;
   return (p) => {
     const pod = view.get('pods', p.namespace, p.name);
-    return pod === undefined ? undefined : of(pod);
+    return pod === undefined ? undefined : of.entity(pod);
   };
 }
 
-/** The workload entity of a cached pod, memoized per pod object (see {@link workloadResolver}). */
-function podWorkload(view: ClusterView): (pod: Pod) => string {
+/** A pod's workload entity: as the cycle writes it (`entity`), or only once its owner chain is known (`resolved`). */
+interface PodWorkload {
+  entity(pod: Pod): string;
+  resolved(pod: Pod): string | undefined;
+}
+
+/** The workload entities of cached pods, memoized per pod object once resolved (see {@link workloadResolver}). */
+function podWorkload(view: ClusterView): PodWorkload {
   const memo = new WeakMap<Pod, string>();
-  return (pod) => {
+  const nameOf = (w: { namespace: string; kind: string; name: string }): string => `${w.namespace}/${w.kind}/${w.name}`;
+  const resolved = (pod: Pod): string | undefined => {
     const known = memo.get(pod);
     if (known !== undefined) return known;
     const w = view.workloadOf(pod);
-    const entity = `${w.namespace}/${w.kind}/${w.name}`;
-    // Names inferred while the owner chain is not cached yet are not memoized, so the next cycle tries again.
-    if (w.resolved) memo.set(pod, entity);
+    if (!w.resolved) return undefined;
+    const entity = nameOf(w);
+    memo.set(pod, entity);
     return entity;
   };
+  // Names inferred while the owner chain is not cached yet are not memoized, so the next cycle tries again.
+  return { resolved, entity: (pod) => resolved(pod) ?? nameOf(view.workloadOf(pod)) };
 }
 
 function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
@@ -200,14 +214,22 @@ function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
 }
 
-/** The collector's {@link Collector.warmSeries}: the warm-up over its cluster view, logged when it registered any. */
-function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache, workloadOf: ((pod: Pod) => string) | undefined): (signal?: AbortSignal) => Promise<WarmupReport> {
-  const { clusterView: view, selector } = opts;
-  if (view === undefined || workloadOf === undefined) return async () => ({ pods: 0, keys: 0, registered: 0 });
-  const source = () => selector.state().active ?? fixedSource(selector);
-  const reserveHeads = (count: number): void => opts.store.reserveHeads?.(count);
-  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf, source, reserveHeads });
+const NOTHING: WarmupReport = { pods: 0, keys: 0, registered: 0 };
+
+/**
+ * The collector's {@link Collector.warmSeries}: the warm-up over its cluster view, logged when it registered any.
+ * After the first run, it waits for a source that answers (no series for sources that never do), and a store that
+ * cannot write is left alone (its status says so already; the cycles' own writes fail as they would).
+ */
+function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache, workloads: PodWorkload | undefined): (signal?: AbortSignal) => Promise<WarmupReport> {
+  const { clusterView: view, selector, store } = opts;
+  if (view === undefined || workloads === undefined) return async () => NOTHING;
+  const reserveHeads = (count: number): void => store.reserveHeads?.(count);
+  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf: workloads.resolved, source: () => likelySource(selector), reserveHeads });
+  let ran = false;
   return async (signal) => {
+    if ((ran && selector.state().active === undefined) || !store.status().writable) return NOTHING;
+    ran = true;
     const t0 = opts.clock.now();
     const report = await warmup.warm(signal);
     if (report.registered > 0) logEvent(opts.log, { event: 'collection.series_warmed', ...report, durationMs: opts.clock.now() - t0 });

@@ -3,10 +3,12 @@
 // table and of its unique index on the key: a new database at the scale envelope has 865,000 of them to create, which
 // made its first collection cycle take two to three times a later one (series rows, their index pages, the key index
 // and the collector they leave behind), and a rollout of 10,000 pods put 40,000 creations into the next cycle. The
-// warm-up registers, for every pod bound to a node, its containers' series (the metrics the usage source writes for
-// every container) and those of the totals it counts in (workload, namespace, cluster), once before the first cycle
-// and then for new and changed pods every few seconds, so that a cycle mostly finds its series and only appends. The store also
-// makes room for their open chunks then (head-set.ts, `reserve`).
+// warm-up registers, for every running pod (a container running, not terminating), its containers' series (the
+// metrics the usage source writes for every container; native sidecars included) and those of the totals it counts in
+// (namespace, cluster, and its workload once the owner chain is known), once before the first cycle and then for new
+// pods every few seconds, so that a cycle mostly finds its series and only appends. The store also makes room for
+// their open chunks then (head-set.ts, `reserve`). Series are never deleted, so only pods about to be sampled are
+// warmed: not pending, finished or terminating ones, whose series might never get a sample.
 import type { ClusterView } from '../domain/kube-ports.ts';
 import type { Pod } from '../domain/resources.ts';
 import { METRIC, type EntityKind } from '../domain/series.ts';
@@ -35,8 +37,9 @@ export function containerMetricsOf(source: UsageSourceName | undefined): readonl
 }
 
 /**
- * Pods per registration: about 130,000 series, a few tenths of a second of blocked event loop each. Fewer, larger
- * transactions are cheaper (each writes again the index pages it touched), but the API and the watch wait meanwhile.
+ * Pods per registration: about 20,000 series, a tenth or two of a second of blocked event loop each, so the API and
+ * the watch get a turn in between. Neighbouring pods' keys are index neighbours, so the steps cost what one
+ * transaction would (each transaction writes again the index pages it touched, and these touch few in common).
  */
 const PODS_PER_STEP = 5_000;
 
@@ -45,7 +48,7 @@ export interface SeriesWarmupOptions {
   readonly ids: SeriesIdCache;
   /** The `cluster` of every key, and the entity of the cluster totals. */
   readonly cluster: string;
-  /** The workload entity of a pod (as the collector writes it); undefined when its owner is not known yet. */
+  /** The workload entity of a pod (as the collector writes it); undefined while its owner chain is not known. */
   readonly workloadOf: (pod: Pod) => string | undefined;
   /** The source the next cycles will most likely use: the active one, or the one the mode fixes. */
   readonly source: () => UsageSourceName | undefined;
@@ -64,18 +67,25 @@ export interface WarmupReport {
 
 const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A pod whose containers will be sampled: bound to a node and not finished. */
+/** A pod whose containers the next cycle samples: running on a node, a container running, not terminating. */
 function sampled(pod: Pod): boolean {
-  return pod.nodeName !== undefined && (pod.phase === 'Running' || pod.phase === 'Pending');
+  if (pod.nodeName === undefined || pod.phase !== 'Running' || pod.deletingAtMs !== undefined) return false;
+  return pod.containerStatuses.some((c) => c.state.kind === 'running');
+}
+
+/** The containers a source reports for a pod: its containers and its native sidecars (restartable init containers). */
+function containerNames(pod: Pod): string[] {
+  const names = pod.containers.map((c) => c.name);
+  for (const c of pod.initContainers) if (c.restartPolicy === 'Always') names.push(c.name);
+  return names;
 }
 
 export class SeriesWarmup {
   /**
-   * The pod object last warmed, by pod key: the cache replaces an object on every change, so a changed pod is looked
-   * at again. A strong map, not a WeakSet of the pods: 150,000 weak entries made V8's full collections half-second
-   * pauses (ephemerons are traced in the atomic pause), which the API's latency showed.
+   * The uid of the pod last warmed, by pod key: a pod's containers never change, a pod re-created under the same name
+   * has a new uid. Strings the cache holds anyway, not the pod objects (which would keep old versions alive).
    */
-  private warmed = new Map<string, Pod>();
+  private warmed = new Map<string, string>();
   private metricsKey = '';
 
   constructor(private readonly o: SeriesWarmupOptions) {}
@@ -89,9 +99,9 @@ export class SeriesWarmup {
       this.warmed = new Map();
     }
     const pods = this.o.view.list('pods');
-    // Pods gone from the view are forgotten once they would be a fifth of the map.
-    if (this.warmed.size > pods.length * 1.25 + PODS_PER_STEP) this.forgetGone(pods);
-    const fresh = pods.filter((p) => sampled(p) && this.warmed.get(p.key) !== p);
+    // Pods gone from the view are forgotten once they would be a tenth of the map.
+    if (this.warmed.size > pods.length * 1.1 + 1000) this.forgetGone(pods);
+    const fresh = pods.filter((p) => this.warmed.get(p.key) !== p.uid && sampled(p));
     let keys = 0;
     let registered = 0;
     for (let from = 0; from < fresh.length; from += PODS_PER_STEP) {
@@ -101,15 +111,16 @@ export class SeriesWarmup {
       const wanted = this.keysOf(step, metrics);
       keys += wanted.length;
       registered += await this.o.ids.ensure(wanted);
-      for (const p of step) this.warmed.set(p.key, p);
+      for (const p of step) this.warmed.set(p.key, p.uid);
+      // Room for every head registered so far in this run (a reservation counts from the heads open now, which the
+      // steps do not change), so that a run stopped halfway has reserved what it registered.
+      if (registered > 0) this.o.reserveHeads?.(registered);
     }
-    // Once for the run: a reservation is room beyond the heads open now, which the steps do not change.
-    if (registered > 0) this.o.reserveHeads?.(registered);
     return { pods: fresh.length, keys, registered };
   }
 
   private forgetGone(pods: readonly Pod[]): void {
-    const kept = new Map<string, Pod>();
+    const kept = new Map<string, string>();
     for (const p of pods) {
       const seen = this.warmed.get(p.key);
       if (seen !== undefined) kept.set(p.key, seen);
@@ -132,7 +143,7 @@ export class SeriesWarmup {
     };
     addTotal('cluster', this.o.cluster);
     for (const pod of pods) {
-      for (const c of pod.containers) add('container', `${pod.namespace}/${pod.name}/${c.name}`, metrics);
+      for (const c of containerNames(pod)) add('container', `${pod.namespace}/${pod.name}/${c}`, metrics);
       addTotal('namespace', pod.namespace);
       const workload = this.o.workloadOf(pod);
       if (workload !== undefined) addTotal('workload', workload);
