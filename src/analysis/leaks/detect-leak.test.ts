@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Sample } from '../../domain/series.ts';
 import { createRng } from '../../sim/model/uid.ts';
 import { detectLeakAcrossRestarts } from './across-restarts.ts';
-import { detectLeak } from './detect-leak.ts';
+import { detectLeak, ruleOutLongCycle } from './detect-leak.ts';
 import { bucketMeans } from './resample.ts';
 import { mannKendallHamedRao } from '../stats/trend.ts';
 
@@ -189,4 +189,29 @@ test('an instance rejected before the trend statistics would be rejected by them
     assert.ok(growth < 0.02 || (test !== undefined && test.pIncreasing >= 0.01), `k=${k}: growth ${growth}, p ${test?.pIncreasing}`);
   }
   assert.ok(quick > 0 && full > 0, `quick ${quick}, full ${full}`);
+});
+
+/** The highest value of samples in [fromMs, toMs). */
+function peakIn(samples: readonly Sample[], fromMs: number, toMs: number): number {
+  return Math.max(...samples.filter((x) => x.tsMs >= fromMs && x.tsMs < toMs).map((x) => x.value));
+}
+
+test('the rising day of a weekly cycle is no leak when the instance was as high before; a slow leak still is', () => {
+  const rng = createRng(11);
+  const start = NOW - 10 * 24 * HOUR;
+  // A weekly cycle of ±8 %, seen on the day it rises most: the detector alone calls it a leak.
+  const weekly = series(start, (h) => 1000 * MiB * (1 + 0.08 * Math.sin((2 * Math.PI * (h - 24 * 1.4)) / (7 * 24))) + (rng() - 0.5) * 4 * MiB);
+  const cycle = detectLeak({ instances: [{ startedAtMs: start, samples: weekly }], limitBytes: 4096 * MiB, nowMs: NOW });
+  assert.equal(cycle.status, 'leak', 'the premise: a day of a weekly rise passes the trend test');
+  const windowStart = NOW - 24 * HOUR;
+  const ruled = ruleOutLongCycle(cycle, { latestBytes: peakIn(weekly, NOW - HOUR, NOW + 1), earlierBytes: peakIn(weekly, start, windowStart) });
+  assert.equal(ruled.status, 'no-leak');
+  // The same check keeps a leak of 3 % a day: every day is higher than the one before.
+  const leaking = series(start, (h) => 800 * MiB * (1 + (0.03 * h) / 24) + (rng() - 0.5) * 4 * MiB);
+  const leak = detectLeak({ instances: [{ startedAtMs: start, samples: leaking }], limitBytes: 4096 * MiB, nowMs: NOW });
+  assert.equal(leak.status, 'leak');
+  const kept = ruleOutLongCycle(leak, { latestBytes: peakIn(leaking, NOW - HOUR, NOW + 1), earlierBytes: peakIn(leaking, start, windowStart) });
+  assert.equal(kept.status, 'leak');
+  // An instance that began within the window has nothing earlier to compare with: the verdict stands.
+  assert.equal(ruleOutLongCycle(cycle, { latestBytes: 1, earlierBytes: undefined }).status, 'leak');
 });

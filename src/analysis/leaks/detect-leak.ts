@@ -194,6 +194,26 @@ export function detectLeak(
   return young ? youngVerdict(verdict) : verdict;
 }
 
+/** Peaks of one container instance around the leak window, from the history's maxima. */
+export interface InstancePeaks {
+  /** The highest working set of the last hour. */
+  readonly latestBytes: number;
+  /** The highest before the window, since the instance started (undefined when it started within the window). */
+  readonly earlierBytes: number | undefined;
+}
+
+/**
+ * A leak keeps raising memory above where the instance has been; the rise of a cycle longer than the window (a
+ * weekly one, seen on a day) only brings it back to a level it had before. A leak verdict whose latest peak is no
+ * higher than the instance's peak before the window is therefore no leak. Not checked when the instance started
+ * within the window: then there is nothing earlier of it to compare with.
+ */
+export function ruleOutLongCycle(v: LeakVerdict, peaks: InstancePeaks): LeakVerdict {
+  if (v.status !== 'leak' || peaks.earlierBytes === undefined || peaks.latestBytes > peaks.earlierBytes) return v;
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  return { status: 'no-leak', trend: v.trend, reason: `latest peak ${mib(peaks.latestBytes)} no higher than the instance's ${mib(peaks.earlierBytes)} before the window: a cycle longer than the window` };
+}
+
 /** Hours to the memory limit under which a leak is reported on less than a day of data. */
 const URGENT_HOURS = 24;
 

@@ -3,7 +3,7 @@
 // CPU throttling. The pure analyses judge; this file gathers their inputs from the namespace's history and maps the
 // verdicts to findings.
 import { detectLeakAcrossRestarts, type EndedInstance } from '../../analysis/leaks/across-restarts.ts';
-import { detectLeak, type ContainerInstance, type LeakVerdict } from '../../analysis/leaks/detect-leak.ts';
+import { detectLeak, ruleOutLongCycle, type ContainerInstance, type InstancePeaks, type LeakVerdict } from '../../analysis/leaks/detect-leak.ts';
 import { assessOomRisk } from '../../analysis/oom/oom-risk.ts';
 import { assessThrottling } from '../../analysis/throttling/throttling.ts';
 import type { Finding } from '../../analysis/findings.ts';
@@ -62,11 +62,39 @@ export function endedInstances(peaks: Column, ends: readonly ContainerEnd[]): En
   return out;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** Highest value of a column in [fromMs, toMs). */
+function maxIn(c: Column, fromMs: number, toMs: number): number | undefined {
+  let best: number | undefined;
+  for (let i = 0; i < c.values.length; i++) {
+    const t = c.timestampsMs[i] as number;
+    const v = c.values[i] as number;
+    if (t >= fromMs && t < toMs && Number.isFinite(v) && (best === undefined || v > best)) best = v;
+  }
+  return best;
+}
+
+/**
+ * The current instance's latest peak (5-minute maxima of the last hour) and its peak before the leak window (hourly
+ * maxima of the long window), for {@link ruleOutLongCycle}. The instance began at the container's start or its last
+ * restart; one that began within the window has no earlier peak.
+ */
+function instancePeaks(ctx: ContainerContext, entity: string, inst: { startedAtMs: number | undefined; ends: readonly ContainerEnd[] }): InstancePeaks {
+  const windowStartMs = ctx.nowMs - ctx.leakWindowMs;
+  const began = Math.max(inst.startedAtMs ?? Number.POSITIVE_INFINITY, ...inst.ends.map((e) => e.atMs));
+  const latestBytes = maxIn(columnOf(ctx.data.leakPeaks, entity, METRIC.memoryWorkingSetBytes), ctx.nowMs - HOUR_MS, ctx.nowMs + 1) ?? 0;
+  // Hourly maxima are stamped with their hour's start: an hour counts once it began after the instance did.
+  const earlierBytes = began < windowStartMs ? maxIn(columnOf(ctx.data.long, entity, METRIC.memoryWorkingSetBytes), began, windowStartMs - HOUR_MS + 1) : undefined;
+  return { latestBytes, earlierBytes };
+}
+
 function judgeLeak(ctx: ContainerContext, ref: ContainerRef, limitBytes: number | undefined): { verdict: LeakVerdict; findings: Finding[] } {
   const entity = `${ref.namespace}/${ref.pod}/${ref.container}`;
   const ends = ctx.ends.get(`${ref.pod}/${ref.container}`) ?? [];
   const samples = columnOf(ctx.data.leak, entity, METRIC.memoryWorkingSetBytes);
-  const verdict = detectLeak({ instances: instancesOf(samples, ends, ref.startedAtMs), nowMs: ctx.nowMs, ...(limitBytes === undefined ? {} : { limitBytes }) }, { windowMs: ctx.leakWindowMs });
+  const found = detectLeak({ instances: instancesOf(samples, ends, ref.startedAtMs), nowMs: ctx.nowMs, ...(limitBytes === undefined ? {} : { limitBytes }) }, { windowMs: ctx.leakWindowMs });
+  const verdict = ruleOutLongCycle(found, instancePeaks(ctx, entity, { startedAtMs: ref.startedAtMs, ends }));
   const findings: Finding[] = [];
   const f = leakFinding(ctx, ref, verdict);
   if (f !== undefined) findings.push(f);
