@@ -3,6 +3,7 @@
 // requested delay is recorded so tests can assert it.
 import type { Clock } from './clock.ts';
 import type { Sleep } from './sleep.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 interface Timer {
   at: number;
@@ -12,7 +13,7 @@ interface Timer {
 
 /** Lets pending promise chains run until they block on the next sleep (a few macrotask turns). */
 export async function settle(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < turns; i++) await yieldToEventLoop();
 }
 
 /**

@@ -7,6 +7,7 @@ import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { Backoff } from './backoff.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Sleep } from './sleep.ts';
+import { yieldToEventLoop } from './yield.ts';
 
 /** What one iteration is given. */
 export interface IterationContext {
@@ -50,7 +51,6 @@ export interface RunLoopOptions {
   clock?: Clock;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A started loop. */
 export interface RunningLoop {

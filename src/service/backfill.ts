@@ -25,6 +25,7 @@ import { clusterJobs, namespaceJobs, namespacesWithContainers, runRangeJob, type
 import type { RangeQuerier } from '../sources/prometheus/range-query.ts';
 import { readMarker, resumeAfter, writeMarker, type BackfillMarker } from './backfill-marker.ts';
 import { gridOf, mapBounded, planWindows, type BackfillWindow, type Grid } from './backfill-plan.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
 const WRITE_BATCH = 200;
@@ -130,7 +131,7 @@ async function writeWindow(o: BackfillOptions, resolve: ReturnType<typeof create
     const batch = part.map((s, j): HistorySeries => ({ seriesId: ids[j] as number, timestampsMs: s.timestampsMs, values: s.values }));
     samples += (await o.store.writeHistory({ series: batch, ...(o.rawFromMs === undefined ? {} : { rawFromMs: o.rawFromMs }) })).samples;
     // Let timers and I/O (the HTTP server) run between batches.
-    await new Promise<void>((r) => setImmediate(r));
+    await yieldToEventLoop();
   }
   return samples;
 }

@@ -176,12 +176,16 @@ function podWorkload(view: ClusterView): PodWorkload {
   return { resolved, entity: (pod) => resolved(pod) ?? nameOf(view.workloadOf(pod)) };
 }
 
+/** The series of every workload, namespace and cluster total, and their values (the warm-up registers the same). */
+const TOTAL_VALUES: ReadonlyArray<readonly [string, (t: Totals) => number]> = [
+  [METRIC.cpuMillicores, (t) => t.cpu],
+  [METRIC.memoryWorkingSetBytes, (t) => t.memory],
+  [METRIC.pods, (t) => t.pods],
+];
+const TOTAL_METRICS = TOTAL_VALUES.map(([metric]) => metric);
+
 function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
-  for (const t of totals) {
-    out.add(t, METRIC.cpuMillicores, t.cpu);
-    out.add(t, METRIC.memoryWorkingSetBytes, t.memory);
-    out.add(t, METRIC.pods, t.pods);
-  }
+  for (const t of totals) for (const [metric, value] of TOTAL_VALUES) out.add(t, metric, value(t));
 }
 
 /** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
@@ -225,7 +229,8 @@ function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache, workloads: Pod
   const { clusterView: view, selector, store } = opts;
   if (view === undefined || workloads === undefined) return async () => NOTHING;
   const reserveHeads = (count: number): void => store.reserveHeads?.(count);
-  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf: workloads.resolved, source: () => likelySource(selector), reserveHeads });
+  const source = () => likelySource(selector);
+  const warmup = new SeriesWarmup({ view, ids, cluster: opts.cluster, workloadOf: workloads.resolved, source, totalMetrics: TOTAL_METRICS, reserveHeads });
   let ran = false;
   return async (signal) => {
     if ((ran && selector.state().active === undefined) || !store.status().writable) return NOTHING;

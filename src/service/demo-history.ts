@@ -15,6 +15,7 @@ import { throttledRatio, type CfsCounters } from '../sources/usage/kubelet-cadvi
 import { resolveWorkload, type OwnerLookup } from '../sources/kube/ownership.ts';
 import { projectPod } from '../sources/kube/project-pod.ts';
 import { projectJob, projectReplicaSet } from '../sources/kube/project-workloads.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 const DAY_MS = 86_400_000;
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
@@ -302,7 +303,7 @@ async function writeColumns(opts: SeedOptions, columns: readonly Column[], w: Wi
     const series = chunk.map((c, j): HistorySeries => ({ seriesId: ids[j] as number, timestampsMs, values: c.values }));
     samples += (await opts.store.writeHistory({ series })).samples;
     // Let timers and I/O run between batches.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return samples;
 }

@@ -7,6 +7,7 @@
 import type { SampleStore } from '../domain/ports.ts';
 import type { ContainerUsage } from '../sources/usage/index.ts';
 import type { SampleColumns, SeriesIdCache } from './sample-columns.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 /**
  * Containers per early batch: about 20,000 samples, 45 batches at 225,000 containers. Each batch blocks the event
@@ -36,7 +37,6 @@ export interface EarlyAppendDeps {
   readonly createAt?: number;
 }
 
-const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Batches mostly of new containers (the first cycle of a new database, a large rollout) wait until together they
@@ -68,7 +68,7 @@ export class EarlyAppend {
     // Stored after the I/O callbacks already due (answers that came in, requests they free), not in the middle of
     // them. A batch that fails is not marked stored: the cycle's own store writes it again and reports the failure.
     this.chain = this.chain
-      .then(afterIo)
+      .then(yieldToEventLoop)
       .then(() => this.store(batch))
       .catch(() => undefined);
   };

@@ -14,6 +14,7 @@ import type { EventLogger } from '../logging/events.ts';
 import { createScheduledTask, type ScheduledTask } from '../runtime/scheduler.ts';
 import type { Sleep } from '../runtime/sleep.ts';
 import { memoryLimitOf, nodeRecord, nodeSignature, podRecord, podSignature } from './history-records.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 export interface HistoryRecorderOptions {
   readonly cluster: ClusterView;
@@ -203,7 +204,7 @@ class Recorder implements HistoryRecorder {
     };
     let report = await store.record(first);
     for (let from = WRITE_CHUNK; from < p.pods.length; from += WRITE_CHUNK) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       report = addReports(report, await store.record({ ...base, pods: podsOf(from) }));
     }
     return report;

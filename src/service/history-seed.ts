@@ -14,6 +14,7 @@ import type { Simulation } from '../sim/simulation.ts';
 import { UsageEngine } from '../sim/usage/engine.ts';
 import { seedPodHistory } from './history-seed-pods.ts';
 import { TotalsAccumulator, writeColumns, type ContainerColumns } from './history-seed-totals.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 const DAY_MS = 86_400_000;
 /** The totals' default step: the collector's totals as the store's 5-minute rollup holds them. */
@@ -193,7 +194,7 @@ export async function seedHistory(o: HistorySeedOptions): Promise<HistorySeedRep
     containers += group.containers.length;
     o.onProgress?.({ containers, of, samples });
     // Let timers and I/O run between groups.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   const t = await writeTotals(o, totals, w);
   return { series: series + t.series, samples: samples + t.samples, pods: t.pods, fromMs: w.fromMs, toMs: w.toMs, durationMs: performance.now() - started };

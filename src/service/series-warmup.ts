@@ -14,6 +14,7 @@ import type { Pod } from '../domain/resources.ts';
 import { METRIC, type EntityKind } from '../domain/series.ts';
 import type { UsageSourceName } from '../sources/usage/index.ts';
 import type { EntityMetric, SeriesIdCache } from './sample-columns.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 /**
  * The metrics a source writes for every container from its first cycle. Throttling is left to the cycles: it takes
@@ -28,11 +29,8 @@ const CONTAINER_METRICS: Readonly<Record<UsageSourceName, readonly string[]>> = 
 /** Before any source has answered (`auto` mode): what every source writes. */
 const COMMON_METRICS: readonly string[] = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes];
 
-/** The metrics of every workload, namespace and cluster total (the collector's totals). */
-export const TOTAL_METRICS: readonly string[] = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.pods];
-
 /** The container metrics to register for a source; undefined (not known yet) gives those every source writes. */
-export function containerMetricsOf(source: UsageSourceName | undefined): readonly string[] {
+function containerMetricsOf(source: UsageSourceName | undefined): readonly string[] {
   return source === undefined ? COMMON_METRICS : CONTAINER_METRICS[source];
 }
 
@@ -52,6 +50,8 @@ export interface SeriesWarmupOptions {
   readonly workloadOf: (pod: Pod) => string | undefined;
   /** The source the next cycles will most likely use: the active one, or the one the mode fixes. */
   readonly source: () => UsageSourceName | undefined;
+  /** The metrics the collector writes for every workload, namespace and cluster total. */
+  readonly totalMetrics: readonly string[];
   /** Makes room in the store for the open chunks of series just registered (SampleStore.reserveHeads). */
   readonly reserveHeads?: (count: number) => void;
 }
@@ -65,7 +65,6 @@ export interface WarmupReport {
   readonly registered: number;
 }
 
-const afterIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A pod whose containers the next cycle samples: running on a node, a container running, not terminating. */
 function sampled(pod: Pod): boolean {
@@ -106,7 +105,7 @@ export class SeriesWarmup {
     let registered = 0;
     for (let from = 0; from < fresh.length; from += PODS_PER_STEP) {
       signal?.throwIfAborted();
-      if (from > 0) await afterIo();
+      if (from > 0) await yieldToEventLoop();
       const step = fresh.slice(from, from + PODS_PER_STEP);
       const wanted = this.keysOf(step, metrics);
       keys += wanted.length;
@@ -139,7 +138,7 @@ export class SeriesWarmup {
       const key = `${kind}|${entity}`;
       if (totals.has(key)) return;
       totals.add(key);
-      add(kind, entity, TOTAL_METRICS);
+      add(kind, entity, this.o.totalMetrics);
     };
     addTotal('cluster', this.o.cluster);
     for (const pod of pods) {

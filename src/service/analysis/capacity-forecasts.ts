@@ -15,6 +15,7 @@ import type { EntityKind, Sample } from '../../domain/series.ts';
 import { readRequestsGrid, requestsSeries, type RequestsGrid } from './requests-history.ts';
 import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
 import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
+import { yieldToEventLoop } from '../../runtime/yield.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -216,7 +217,6 @@ export function exhaustionFindings(o: CapacityOutlook, at: { clusterName: string
 const round = (x: number): number => Math.round(x * 100) / 100;
 const nullable = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : round(x));
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 async function readInputs(o: CapacityStepOptions): Promise<Inputs> {
   const [cluster, namespaces, nodes] = [await readUsage(o, 'cluster'), await readUsage(o, 'namespace'), await readUsage(o, 'node')];
@@ -263,7 +263,7 @@ export async function capacityStep(o: CapacityStepOptions, read: CapacityInputs)
     block.catch(() => undefined);
     inFlight.push(block);
     if (inFlight.length >= BLOCKS_IN_FLIGHT) outlooks.push(...(await (inFlight.shift() as Promise<CapacityOutlook[]>)));
-    await yieldToLoop();
+    await yieldToEventLoop();
   }
   for (const block of inFlight) outlooks.push(...(await block));
   forecasts.forgetOthers();

@@ -9,6 +9,8 @@ import { assessThrottling } from '../../analysis/throttling/throttling.ts';
 import type { Finding } from '../../analysis/findings.ts';
 import type { Pod } from '../../domain/resources.ts';
 import { METRIC } from '../../domain/series.ts';
+import { lowerBound } from '../../domain/sorted.ts';
+import { maxOf } from '../../analysis/rightsizing/stats.ts';
 import type { ContainerEnd, EndsByContainer } from './lifecycle.ts';
 import { leakFinding, oomFinding, restartLeakFinding, throttlingFinding, type ContainerRef } from './container-findings.ts';
 import { columnOf, samplesOf, type Column, type NamespaceHistory } from './read.ts';
@@ -64,15 +66,10 @@ export function endedInstances(peaks: Column, ends: readonly ContainerEnd[]): En
 
 const HOUR_MS = 3_600_000;
 
-/** Highest value of a column in [fromMs, toMs). */
+/** Highest value of a column in [fromMs, toMs); undefined when it has none there. */
 function maxIn(c: Column, fromMs: number, toMs: number): number | undefined {
-  let best: number | undefined;
-  for (let i = 0; i < c.values.length; i++) {
-    const t = c.timestampsMs[i] as number;
-    const v = c.values[i] as number;
-    if (t >= fromMs && t < toMs && Number.isFinite(v) && (best === undefined || v > best)) best = v;
-  }
-  return best;
+  const values = c.values.subarray(lowerBound(c.timestampsMs, fromMs), lowerBound(c.timestampsMs, toMs));
+  return values.length === 0 ? undefined : maxOf(values);
 }
 
 /**

@@ -14,6 +14,7 @@ import { readNamespace, type EntitySeries } from './read.ts';
 import { rightsizeNamespace, rightsizingFinding } from './rightsizing.ts';
 import { analysePvcs, analyseQuotas, type ScopeResult } from './scopes.ts';
 import { ANALYSIS_GROUPS, type AnalyseClusterOptions, type AnalysisGroup, type AnalysisResult, type AnalysisRun, type CapacityReport, type RightsizingRecommendation } from './types.ts';
+import { yieldToEventLoop } from '../../runtime/yield.ts';
 
 export type * from './types.ts';
 export { ANALYSIS_GROUPS, DEFAULT_ANALYSIS_SETTINGS } from './types.ts';
@@ -209,7 +210,6 @@ async function beginCapacity(pass: PassState, opts: AnalyseClusterOptions): Prom
   return { finish };
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Runs every analysis group of `opts.settings.only` (default all) and returns findings, recommendations and runs. */
 export async function analyseCluster(opts: AnalyseClusterOptions): Promise<AnalysisResult> {
@@ -220,7 +220,7 @@ export async function analyseCluster(opts: AnalyseClusterOptions): Promise<Analy
   for (const namespace of namespaces) {
     opts.signal?.throwIfAborted();
     await analyseNamespace(pass, opts, namespace);
-    await yieldToLoop();
+    await yieldToEventLoop();
   }
   await pass.time('node', async (g) => {
     const r = await analyseNodeGroup({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, usage: pass.usage });
