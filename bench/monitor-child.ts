@@ -5,6 +5,7 @@
 // collector into a SqliteSampleStore, and the fastify app. Driven over IPC (monitor-protocol.ts).
 // Usage (forked by the driver): monitor-child.ts --kubeconfig FILE --mode sync|full|sampling --data-dir DIR [--watch-events N] [--cycles N]
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/api/build-app.ts';
 import type { LastCollection } from '../src/api/contract.ts';
@@ -91,10 +92,13 @@ async function freshCycle(collector: Collector, signal: AbortSignal): Promise<{ 
   const giveUpAt = performance.now() + 120_000;
   for (;;) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await collector.collectOnce(signal);
     const totalMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const last = collector.lastCollection();
-    console.error(`  collection: ${last?.source} ${last?.containers} containers in ${totalMs.toFixed(0)} ms`);
+    // The monitor's own CPU beside the wall time: a cycle much longer than its CPU waited on the cluster's answers.
+    console.error(`  collection: ${last?.source} ${last?.containers} containers in ${totalMs.toFixed(0)} ms (monitor CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms)`);
     if ((last?.containers ?? 0) > 0 || performance.now() > giveUpAt) return { totalMs, last };
     await sleep(1000);
   }
@@ -168,8 +172,24 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     const namespaces = deps.cache.list('namespaces').map((n) => n.name);
     const stopped = waitForStop();
+    // The monitor's own event-loop delay while the driver loads the API: what a request could have waited here.
+    const lag = monitorEventLoopDelay({ resolution: 5 });
+    lag.enable();
+    // And when the loop stood still for more than 100 ms (seconds after the phase began), to tell the first
+    // requests' order building (the driver's first 3 s) from a stall inside the measured window.
+    const stalls: string[] = [];
+    const t0 = performance.now();
+    let last = t0;
+    const probe = setInterval(() => {
+      const now = performance.now();
+      if (now - last > 110) stalls.push(`${((last - t0) / 1000).toFixed(1)} s: ${(now - last).toFixed(0)} ms`);
+      last = now;
+    }, 10);
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
+    clearInterval(probe);
+    lag.disable();
+    console.error(`  monitor event-loop delay during the API phase: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms; stalls over 100 ms: ${stalls.join(', ') || 'none'}`);
   } finally {
     await app.close();
   }

@@ -37,7 +37,6 @@ import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotatio
 import { StoreError, toStoreError } from './store-error.ts';
 import { bulkRowReader } from './bulk-rows.ts';
 import { tierStorage, type TierStorage } from './storage-stats.ts';
-import type { EntitySeriesIds } from '../domain/series-key-index.ts';
 import { openParts, type Parts, type SqliteSampleStoreOptions } from './store-parts.ts';
 
 export type { TierStorage } from './storage-stats.ts';
@@ -103,7 +102,7 @@ export class SqliteSampleStore implements SampleStore {
     }
   }
 
-  seriesOfEntity(cluster: string, kind: EntityKind, entity: string): EntitySeriesIds | undefined {
+  seriesOfEntity(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined {
     return this.p.registry.cachedOfEntity(cluster, kind, entity);
   }
 
