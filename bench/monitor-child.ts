@@ -36,9 +36,12 @@ function send(msg: ChildMessage): Promise<void> {
   });
 }
 
+/** Watch restarts and relists (time since the process began, kind): printed for the API phase, to match its stalls. */
+const watchRestarts: Array<readonly [number, string]> = [];
+
 async function sync(http: KubeHttp, signal: AbortSignal): Promise<{ cache: ClusterCache; running: Promise<void>; report: SyncReport }> {
   const t0 = performance.now();
-  const cache = new ClusterCache({ http });
+  const cache = new ClusterCache({ http, hooks: { onRestart: (kind) => watchRestarts.push([performance.now(), kind]) } });
   const running = cache.run(signal);
   await cache.whenReady(signal);
   const ms = performance.now() - t0;
@@ -190,6 +193,8 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     clearInterval(probe);
     lag.disable();
     console.error(`  monitor event-loop delay during the API phase: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms; stalls over 100 ms: ${stalls.join(', ') || 'none'}`);
+    const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);
+    console.error(`  watch restarts and relists during the API phase: ${restarts.join(', ') || 'none'}`);
   } finally {
     await app.close();
   }
