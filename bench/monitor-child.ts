@@ -5,7 +5,6 @@
 // collector into a SqliteSampleStore, and the fastify app. Driven over IPC (monitor-protocol.ts).
 // Usage (forked by the driver): monitor-child.ts --kubeconfig FILE --mode sync|full|sampling --data-dir DIR [--watch-events N] [--cycles N]
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/api/build-app.ts';
 import type { LastCollection } from '../src/api/contract.ts';
@@ -27,6 +26,7 @@ import {
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
 import { ConfigSchema } from '../src/config/schema.ts';
 import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
+import { measureLoopDelay } from './loop-delay.ts';
 import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
 
 function send(msg: ChildMessage): Promise<void> {
@@ -176,8 +176,7 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const namespaces = deps.cache.list('namespaces').map((n) => n.name);
     const stopped = waitForStop();
     // The monitor's own event-loop delay while the driver loads the API: what a request could have waited here.
-    const lag = monitorEventLoopDelay({ resolution: 5 });
-    lag.enable();
+    const stopLag = measureLoopDelay();
     // And when the loop stood still for more than 100 ms (seconds after the phase began), to tell the first
     // requests' order building (the driver's first 3 s) from a stall inside the measured window.
     const stalls: string[] = [];
@@ -191,8 +190,8 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
     clearInterval(probe);
-    lag.disable();
-    console.error(`  monitor event-loop delay during the API phase: p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(1)} ms; stalls over 100 ms: ${stalls.join(', ') || 'none'}`);
+    const lag = stopLag();
+    console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${stalls.join(', ') || 'none'}`);
     const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);
     console.error(`  watch restarts and relists during the API phase: ${restarts.join(', ') || 'none'}`);
   } finally {

@@ -3,7 +3,7 @@
 // or not earlier ones have answered, and each latency is counted from the request's scheduled time, so a slow
 // server cannot slow the load down and hide its own queueing (coordinated omission). node:http, keep-alive.
 import http from 'node:http';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { measureLoopDelay } from './loop-delay.ts';
 
 export interface LoadResult {
   readonly requests: number;
@@ -117,8 +117,7 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
   const total = Math.round((opts.rate * opts.durationMs) / 1000);
   const interval = 1000 / opts.rate;
   const inflight: Promise<void>[] = [];
-  const lag = monitorEventLoopDelay({ resolution: 5 });
-  lag.enable();
+  const stopLag = measureLoopDelay();
   const t0 = performance.now();
   for (let sent = 0; sent < total; sent++) {
     const dueMs = t0 + sent * interval;
@@ -127,7 +126,7 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
     inflight.push(fire({ agent, base: opts.base, plan: mix.next(), dueMs }, mix, tally));
   }
   await Promise.all(inflight);
-  lag.disable();
+  const lag = stopLag();
   const elapsedS = (performance.now() - t0) / 1000;
   agent.destroy();
   const sorted = [...tally.latencies].sort((a, b) => a - b);
@@ -142,8 +141,7 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
     maxMs: sorted.at(-1) ?? NaN,
     achievedRps: total / elapsedS,
     mix: tally.mix,
-    // The histogram counts in nanoseconds and includes the sampling resolution.
-    driverLagP99Ms: lag.percentile(99) / 1e6,
-    driverLagMaxMs: lag.max / 1e6,
+    driverLagP99Ms: lag.p99Ms,
+    driverLagMaxMs: lag.maxMs,
   };
 }
