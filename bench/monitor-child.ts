@@ -176,22 +176,14 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const namespaces = deps.cache.list('namespaces').map((n) => n.name);
     const stopped = waitForStop();
     // The monitor's own event-loop delay while the driver loads the API: what a request could have waited here.
-    const stopLag = measureLoopDelay();
-    // And when the loop stood still for more than 100 ms (seconds after the phase began), to tell the first
-    // requests' order building (the driver's first 3 s) from a stall inside the measured window.
-    const stalls: string[] = [];
+    // And when it stood still for more than 100 ms, to tell the first requests' order building (the driver's first
+    // 3 s) from a stall inside the measured window.
     const t0 = performance.now();
-    let last = t0;
-    const probe = setInterval(() => {
-      const now = performance.now();
-      if (now - last > 110) stalls.push(`${((last - t0) / 1000).toFixed(1)} s: ${(now - last).toFixed(0)} ms`);
-      last = now;
-    }, 10);
+    const stopLag = measureLoopDelay({ stallsOverMs: 100 });
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
-    clearInterval(probe);
     const lag = stopLag();
-    console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${stalls.join(', ') || 'none'}`);
+    console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${lag.stalls.join(', ') || 'none'}`);
     const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);
     console.error(`  watch restarts and relists during the API phase: ${restarts.join(', ') || 'none'}`);
   } finally {

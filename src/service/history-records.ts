@@ -4,13 +4,14 @@
 // than anything recorded changes).
 import type { NodeRecord, PodRecord, RecordedContainer } from '../domain/history.ts';
 import type { WorkloadRef } from '../domain/kube-ports.ts';
+import { isSidecar } from '../domain/pod-resources.ts';
 import type { ContainerSpec, Node, Pod } from '../domain/resources.ts';
 
 function recordedContainer(c: ContainerSpec, init: boolean): RecordedContainer {
   return {
     name: c.name,
     init,
-    sidecar: init && c.restartPolicy === 'Always',
+    sidecar: init && isSidecar(c),
     cpuRequestMillicores: c.requests.cpuMillicores,
     cpuLimitMillicores: c.limits.cpuMillicores,
     memoryRequestBytes: c.requests.memoryBytes,

@@ -10,6 +10,7 @@
 // their open chunks then (head-set.ts, `reserve`). Series are never deleted, so only pods about to be sampled are
 // warmed: not pending, finished or terminating ones, whose series might never get a sample.
 import type { ClusterView } from '../domain/kube-ports.ts';
+import { isSidecar } from '../domain/pod-resources.ts';
 import type { Pod } from '../domain/resources.ts';
 import { METRIC, type EntityKind } from '../domain/series.ts';
 import type { UsageSourceName } from '../sources/usage/index.ts';
@@ -75,7 +76,7 @@ function sampled(pod: Pod): boolean {
 /** The containers a source reports for a pod: its containers and its native sidecars (restartable init containers). */
 function containerNames(pod: Pod): string[] {
   const names = pod.containers.map((c) => c.name);
-  for (const c of pod.initContainers) if (c.restartPolicy === 'Always') names.push(c.name);
+  for (const c of pod.initContainers) if (isSidecar(c)) names.push(c.name);
   return names;
 }
 
