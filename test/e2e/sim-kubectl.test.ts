@@ -124,7 +124,9 @@ test('get pods -A -w receives events', async () => {
     await new Promise((r) => setTimeout(r, 500));
     const before = watch.output().split('\n').length;
     await ok(['delete', 'pod', '-n', victim.metadata.namespace, victim.metadata.name, '--wait=false']);
-    for (let i = 0; i < 200 && watch.output().split('\n').length <= before; i++) await new Promise((r) => setTimeout(r, 100));
+    // Other pods' events (the scenario's churn) can arrive first: wait for a line about the deleted pod.
+    const aboutVictim = (): boolean => watch.output().split('\n').slice(before - 1).some((l) => l.includes(victim.metadata.name));
+    for (let i = 0; i < 200 && !aboutVictim(); i++) await new Promise((r) => setTimeout(r, 100));
     const lines = watch.output().split('\n');
     assert.ok(lines.length > before, 'a new line arrived after the delete');
     assert.ok(lines.slice(before - 1).some((l) => l.includes(victim.metadata.name)));
