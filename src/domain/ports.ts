@@ -4,6 +4,7 @@
 import type { AnalysisName, Finding, FindingEntityKind, RightsizingRecommendation } from '../analysis/findings.ts';
 import type { StrategyName } from '../analysis/rightsizing/types.ts';
 import type { Severity } from '../analysis/severity.ts';
+import type { EntitySeriesIds } from './series-key-index.ts';
 import type {
   ColumnQuery,
   ColumnQueryResult,
@@ -121,11 +122,11 @@ export interface SampleStore {
   /** Series matching a selector. */
   findSeries(selector: SeriesSelector): Promise<SeriesInfo[]>;
   /**
-   * The ids of one entity's series by metric as far as the store knows them without I/O (a local store's in-memory
-   * index), or undefined. Optional: a caller that resolves the same keys every cycle (the collector) uses it instead
+   * The ids of one entity's series as far as the store knows them without I/O (a local store's in-memory index, read
+   * with `idIn`), or undefined. Optional: a caller that resolves the same keys every cycle (the collector) uses it instead
    * of a cache of its own, so that a local store's identities are held once; a remote store leaves it out.
    */
-  seriesOfEntity?(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined;
+  seriesOfEntity?(cluster: string, kind: EntityKind, entity: string): EntitySeriesIds | undefined;
   /**
    * Makes room for the open chunks of `count` series that are about to get their first samples (the series warm-up
    * registered them). Optional: a store whose heads grow cheaply leaves it out.

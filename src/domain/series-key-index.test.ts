@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeriesKeyIndex } from './series-key-index.ts';
+import { idIn, SeriesKeyIndex } from './series-key-index.ts';
 
 const key = (entity: string, metric = 'cpu_m') => ({ cluster: 'c', kind: 'container' as const, entity, metric });
 
@@ -13,11 +13,18 @@ test('ids by key and by entity; size counts the current generation', () => {
   index.set(key('ns/b/y'), 3);
   assert.equal(index.size, 3);
   assert.equal(index.get(key('ns/a/x', 'mem_ws_b')), 2);
-  assert.deepEqual([...(index.entity('c', 'container', 'ns/a/x') ?? [])], [['cpu_m', 1], ['mem_ws_b', 2]]);
+  assert.equal(idIn(index.entity('c', 'container', 'ns/a/x'), 'cpu_m'), 1);
+  assert.equal(idIn(index.entity('c', 'container', 'ns/a/x'), 'mem_rss_b'), undefined);
   assert.equal(index.entity('c', 'node', 'ns/a/x'), undefined);
+  index.set(key('ns/a/x', 'mem_ws_b'), 7);
+  assert.equal(index.get(key('ns/a/x', 'mem_ws_b')), 7, 'a second set replaces the id');
+  assert.equal(index.size, 3);
   index.delete(key('ns/a/x'));
   assert.equal(index.get(key('ns/a/x')), undefined);
+  assert.equal(index.get(key('ns/a/x', 'mem_ws_b')), 7, 'the entity keeps its other metrics');
   assert.equal(index.size, 2);
+  index.delete(key('ns/a/x'));
+  assert.equal(index.size, 2, 'deleting a missing key changes nothing');
 });
 
 test('a rotation keeps the entities looked up since the one before and drops the others', () => {

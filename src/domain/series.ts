@@ -24,6 +24,15 @@ export interface SeriesKey {
   readonly metric: string;
 }
 
+/**
+ * An entity name from its parts, `a/b/c`, as one flat string. A template literal makes a tree of concatenation
+ * nodes (32 bytes each) that V8 keeps as it is; the collector and the store hold close to a million such names as
+ * map keys at the scale envelope, and `join` gives each one string object instead of three or four.
+ */
+export function entityKey(...parts: readonly string[]): string {
+  return parts.join('/');
+}
+
 /** Store-assigned integer id of a series (stable for the life of the database). */
 export type SeriesId = number;
 

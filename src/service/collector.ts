@@ -11,7 +11,7 @@ import type { LastCollection } from '../api/contract.ts';
 import type { ClusterView } from '../domain/kube-ports.ts';
 import type { SampleStore } from '../domain/ports.ts';
 import type { Pod } from '../domain/resources.ts';
-import { METRIC, type EntityKind } from '../domain/series.ts';
+import { entityKey, METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -61,7 +61,7 @@ export interface Collector extends LatestUsage {
 
 function containerSamples(snapshot: Pick<UsageSnapshot, 'containers'>, out: SampleColumns): void {
   for (const c of snapshot.containers) {
-    const key = { kind: 'container' as const, entity: `${c.namespace}/${c.pod}/${c.container}`, tsMs: c.tsMs };
+    const key = { kind: 'container' as const, entity: entityKey(c.namespace, c.pod, c.container), tsMs: c.tsMs };
     out.add(key, METRIC.cpuMillicores, c.cpuCores * 1000);
     out.add(key, METRIC.memoryWorkingSetBytes, c.memoryWorkingSetBytes);
     out.add(key, METRIC.memoryRssBytes, c.memoryRssBytes);
@@ -85,7 +85,7 @@ function nodeAndVolumeSamples(snapshot: UsageSnapshot, out: SampleColumns): void
     out.add(key, METRIC.capacityBytes, n.fsCapacityBytes);
   }
   for (const v of snapshot.volumes) {
-    const key = { kind: 'pvc' as const, entity: `${v.namespace}/${v.pvc}`, tsMs: v.tsMs };
+    const key = { kind: 'pvc' as const, entity: entityKey(v.namespace, v.pvc), tsMs: v.tsMs };
     out.add(key, METRIC.usedBytes, v.usedBytes);
     out.add(key, METRIC.capacityBytes, v.capacityBytes);
   }
@@ -162,7 +162,7 @@ interface PodWorkload {
 /** The workload entities of cached pods, memoized per pod object once resolved (see {@link workloadResolver}). */
 function podWorkload(view: ClusterView): PodWorkload {
   const memo = new WeakMap<Pod, string>();
-  const nameOf = (w: { namespace: string; kind: string; name: string }): string => `${w.namespace}/${w.kind}/${w.name}`;
+  const nameOf = (w: { namespace: string; kind: string; name: string }): string => entityKey(w.namespace, w.kind, w.name);
   const resolved = (pod: Pod): string | undefined => {
     const known = memo.get(pod);
     if (known !== undefined) return known;

@@ -3,7 +3,7 @@
 // the scale envelope holds about 700,000 samples: an object per sample (and a spread per metric) made the garbage
 // collector the largest cost of the cycle, so each sample is one entry in five parallel arrays instead.
 import type { EntityKind, SeriesKey } from '../domain/series.ts';
-import { SeriesKeyIndex } from '../domain/series-key-index.ts';
+import { idIn, SeriesKeyIndex, type EntitySeriesIds } from '../domain/series-key-index.ts';
 import type { SampleStore } from '../domain/ports.ts';
 
 export class SampleColumns {
@@ -57,7 +57,7 @@ export class SeriesIdCache {
   private readonly cache = new SeriesKeyIndex();
   private cycles = 0;
   /** The ids of one entity's series: the store's own index when it has one, else this cache (chosen once). */
-  private readonly entityOf: (kind: EntityKind, entity: string) => ReadonlyMap<string, number> | undefined;
+  private readonly entityOf: (kind: EntityKind, entity: string) => EntitySeriesIds | undefined;
   private readonly ownCache: boolean;
 
   constructor(private readonly deps: { readonly store: SampleStore; readonly cluster: string }) {
@@ -85,7 +85,7 @@ export class SeriesIdCache {
     // Samples whose series is not cached; the store resolves repeats of a key to one series.
     const missing: number[] = [];
     for (let i = 0; i < cols.length; i++) {
-      const id = this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string)?.get(cols.metrics[i] as string);
+      const id = idIn(this.entityOf(cols.kinds[i] as EntityKind, cols.entities[i] as string), cols.metrics[i] as string);
       if (id === undefined) missing.push(i);
       else ids[i] = id;
     }
@@ -110,7 +110,7 @@ export class SeriesIdCache {
   async ensure(keys: readonly EntityMetric[]): Promise<number> {
     const missing: SeriesKey[] = [];
     for (const k of keys) {
-      if (this.entityOf(k.kind, k.entity)?.get(k.metric) === undefined) missing.push({ cluster: this.deps.cluster, ...k });
+      if (idIn(this.entityOf(k.kind, k.entity), k.metric) === undefined) missing.push({ cluster: this.deps.cluster, ...k });
     }
     if (missing.length === 0) return 0;
     const resolved = await this.deps.store.resolveSeries(missing);

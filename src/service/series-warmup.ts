@@ -12,7 +12,7 @@
 import type { ClusterView } from '../domain/kube-ports.ts';
 import { isSidecar } from '../domain/pod-resources.ts';
 import type { Pod } from '../domain/resources.ts';
-import { METRIC, type EntityKind } from '../domain/series.ts';
+import { entityKey, METRIC, type EntityKind } from '../domain/series.ts';
 import type { UsageSourceName } from '../sources/usage/index.ts';
 import type { EntityMetric, SeriesIdCache } from './sample-columns.ts';
 import { yieldToEventLoop } from '../runtime/yield.ts';
@@ -143,7 +143,7 @@ export class SeriesWarmup {
     };
     addTotal('cluster', this.o.cluster);
     for (const pod of pods) {
-      for (const c of containerNames(pod)) add('container', `${pod.namespace}/${pod.name}/${c}`, metrics);
+      for (const c of containerNames(pod)) add('container', entityKey(pod.namespace, pod.name, c), metrics);
       addTotal('namespace', pod.namespace);
       const workload = this.o.workloadOf(pod);
       if (workload !== undefined) addTotal('workload', workload);

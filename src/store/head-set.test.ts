@@ -72,10 +72,10 @@ void describe('head set', () => {
     assert.equal(heads.append(2, T0, 1), 'ok');
     assert.equal(heads.append(2, T0, 2), 'late');
     assert.equal(heads.append(2, T0 - MINUTE, 2), 'late');
-    assert.deepEqual(heads.dirtyIds(), [2]);
-    assert.deepEqual(heads.dirtyIds({ index: 1, of: 2 }), []);
+    assert.deepEqual([...heads.dirtyIds()], [2]);
+    assert.deepEqual([...heads.dirtyIds({ index: 1, of: 2 })], []);
     heads.markClean(2);
-    assert.deepEqual(heads.dirtyIds(), []);
+    assert.deepEqual([...heads.dirtyIds()], []);
     const windowEnd = rawWindowStart(2, T0) + RAW_WINDOW_MS;
     assert.equal(heads.append(2, windowEnd - 1, 3), 'ok');
     assert.deepEqual(heads.takeCuts(), []);
@@ -84,7 +84,7 @@ void describe('head set', () => {
     assert.equal(rest.length, 0);
     assert.deepEqual([...decodeChunk(cut?.data ?? new Uint8Array()).values], [1, 3]);
     assert.deepEqual([...(heads.samples(2)?.values ?? [])], [4]);
-    assert.deepEqual(heads.dirtyIds(), [2]);
+    assert.deepEqual([...heads.dirtyIds()], [2]);
   });
 
   void it('restores checkpoint rows as clean heads that go on encoding the same bytes', () => {
@@ -94,7 +94,7 @@ void describe('head set', () => {
     const restored = new HeadSet(decimalsOf);
     restored.restore([...rows, { seriesId: 4, windowStartMs: T0, data: new Uint8Array(0) }]);
     assert.equal(restored.size, 3);
-    assert.deepEqual(restored.dirtyIds(), []);
+    assert.deepEqual([...restored.dirtyIds()], []);
     for (const id of [1, 2, 3]) {
       heads.append(id, sample(id, 20).ts, sample(id, 20).value);
       restored.append(id, sample(id, 20).ts, sample(id, 20).value);

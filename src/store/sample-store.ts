@@ -37,6 +37,7 @@ import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotatio
 import { StoreError, toStoreError } from './store-error.ts';
 import { bulkRowReader } from './bulk-rows.ts';
 import { tierStorage, type TierStorage } from './storage-stats.ts';
+import type { EntitySeriesIds } from '../domain/series-key-index.ts';
 import { openParts, type Parts, type SqliteSampleStoreOptions } from './store-parts.ts';
 
 export type { TierStorage } from './storage-stats.ts';
@@ -102,7 +103,7 @@ export class SqliteSampleStore implements SampleStore {
     }
   }
 
-  seriesOfEntity(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined {
+  seriesOfEntity(cluster: string, kind: EntityKind, entity: string): EntitySeriesIds | undefined {
     return this.p.registry.cachedOfEntity(cluster, kind, entity);
   }
 

@@ -5,8 +5,9 @@ import type { EntityKind, SeriesId, SeriesInfo, SeriesKey, SeriesSelector } from
 import type { Statement } from 'better-sqlite3';
 import { mapIn } from '../domain/maps.ts';
 import type { Db } from './db.ts';
-import { SeriesKeyIndex } from '../domain/series-key-index.ts';
+import { SeriesKeyIndex, type EntitySeriesIds } from '../domain/series-key-index.ts';
 import { compareKeys } from './key-order.ts';
+import { IntMap } from './int-map.ts';
 import { StatementCache } from './statement-cache.ts';
 
 interface SeriesRow {
@@ -54,7 +55,8 @@ interface SeriesGroup {
  * a million series. Slots are handed out in order and forgotten all at once, when the cache is cleared.
  */
 class IdentityCache {
-  private readonly slotOf = new Map<SeriesId, number>();
+  /** Slot of each id (outside the JavaScript heap: close to a million entries at the scale envelope). */
+  private readonly slotOf = new IntMap();
   private readonly groups: SeriesGroup[] = [];
   private readonly entities: string[] = [];
   private readonly groupIndex = new Map<string, Map<string, Map<string, SeriesGroup>>>();
@@ -166,8 +168,8 @@ export class SeriesRegistry {
   }
 
   /** Info of one id, from the cache or the table. */
-  /** The cached ids of one entity's series by metric (no I/O; a miss says nothing about the table). */
-  cachedOfEntity(cluster: string, kind: EntityKind, entity: string): ReadonlyMap<string, SeriesId> | undefined {
+  /** The cached ids of one entity's series (no I/O; a miss says nothing about the table). */
+  cachedOfEntity(cluster: string, kind: EntityKind, entity: string): EntitySeriesIds | undefined {
     return this.byKey.entity(cluster, kind, entity);
   }
 

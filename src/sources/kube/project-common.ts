@@ -2,6 +2,7 @@
 // Building blocks of the projections: metadata, conditions, selectors and resource lists, read from raw API JSON.
 import { parseCpuMillicores, parseQuantity } from '../../domain/quantity.ts';
 import type { Condition, ContainerResources, LabelSelector, ObjectBase, OwnerRef, ResourceValues } from '../../domain/resources.ts';
+import { entityKey } from '../../domain/series.ts';
 import { CandidatePool, EMPTY_LIST, EMPTY_MAP, listOrEmpty } from './intern.ts';
 import { arr, bool, istr, message, num, obj, str, strList, strMap, timeMs, type RawObject } from './raw-access.ts';
 
@@ -80,9 +81,9 @@ function owners(raw: unknown): readonly OwnerRef[] {
   return out[0] === undefined ? EMPTY_LIST : ownersPool.share(out[0].uid, out);
 }
 
-/** `namespace/name` or `name`. */
+/** `namespace/name` or `name`, as one flat string (the cache keeps it for the object's life; see entityKey). */
 export function objectKey(namespace: string | undefined, name: string): string {
-  return namespace ? `${namespace}/${name}` : name;
+  return namespace ? entityKey(namespace, name) : name;
 }
 
 /**
