@@ -145,10 +145,23 @@ export interface KindConnection {
   readonly lastError?: { readonly code: string; readonly message: string; readonly atMs: number };
 }
 
+/** The name of an object (namespace undefined for cluster-scoped kinds). */
+export interface ObjectName {
+  readonly namespace?: string;
+  readonly name: string;
+}
+
 /** Read access to the watched cluster. Every method is synchronous and reads memory only. */
 export interface ClusterView {
   /** All objects of a kind, optionally of one namespace (unordered). */
   list<K extends KindName>(kind: K, namespace?: string): readonly KindMap[K][];
+  /**
+   * The objects of a kind added, modified or deleted since `revision` (read each one's state with `get`), and the
+   * current revision: for readers that keep state derived from the whole list up to date without copying it.
+   * `changed` is undefined without a revision, or when the changes are no longer held (after a relist, or more changes
+   * than a bounded journal keeps): such a reader then starts again from `list`. A name may appear more than once.
+   */
+  changesSince(kind: KindName, revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] };
   /** One object; `namespace` is ignored for cluster-scoped kinds. */
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
   /** The workload owning a pod (Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet, DaemonSet). */

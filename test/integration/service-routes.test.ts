@@ -3,10 +3,12 @@
 // cursor pagination, and the 400 answers for bad parameters.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterView, KindName } from '../../src/domain/kube-ports.ts';
+import type { WorkloadRef } from '../../src/domain/kube-ports.ts';
 import type { Pod } from '../../src/domain/resources.ts';
 import type { LatestUsage } from '../../src/api/routes/pods.ts';
 import { buildTestApp } from '../../src/api/testing.ts';
+import { KindStore } from '../../src/sources/kube/kind-store.ts';
+import { podStoreView } from '../support/pod-store-view.ts';
 
 function pod(name: string, o: { phase?: string; node?: string; labels?: Record<string, string> } = {}): Pod {
   const container = { name: 'c', image: 'i', requests: { cpuMillicores: 100, memoryBytes: 1000 }, limits: {}, livenessProbe: false, readinessProbe: false, startupProbe: false, privileged: false, preStopHook: false };
@@ -25,11 +27,10 @@ const PODS = [
 ];
 const CPU: Record<string, number> = { a: 10, b: 30, c: 20 };
 
-const view = {
-  list: (kind: KindName) => (kind === 'pods' ? PODS : []),
-  workloadOf: (p: Pod) => ({ namespace: p.namespace, kind: 'Pod', name: p.name, resolved: true }),
-  isReady: () => true,
-} as unknown as ClusterView;
+const workloadOf = (p: Pod): WorkloadRef => ({ namespace: p.namespace, kind: 'Pod', name: p.name, resolved: true });
+const fixedPods = new KindStore<Pod>();
+fixedPods.replace(PODS);
+const view = podStoreView(fixedPods, { workloadOf, isReady: () => true });
 
 const usage: LatestUsage = {
   pod: (_ns, name) => (CPU[name] === undefined ? undefined : { cpuMillicores: CPU[name], memoryBytes: 1 }),
@@ -83,13 +84,13 @@ test('bad parameters are 400 KRM_API_BAD_REQUEST', async () => {
 });
 
 test('keyset pages stay stable while pods are added and removed between pages; a cursor of another query is 400', async () => {
-  const live = new Map<string, Pod>();
-  for (let i = 0; i < 50; i++) live.set(`p${String(i).padStart(2, '0')}`, pod(`p${String(i).padStart(2, '0')}`));
+  const live = new KindStore<Pod>();
+  live.replace(Array.from({ length: 50 }, (_, i) => pod(`p${String(i).padStart(2, '0')}`)));
   const cpu = (name: string): number => (Number(name.slice(1)) * 37) % 23;
-  const liveView = { list: (kind: KindName) => (kind === 'pods' ? [...live.values()] : []), workloadOf: view.workloadOf } as unknown as ClusterView;
+  const liveView = podStoreView(live, { workloadOf });
   const liveUsage: LatestUsage = { pod: (_ns, name) => ({ cpuMillicores: cpu(name), memoryBytes: 1 }), node: () => undefined, collectedAtMs: () => 0 };
   const { app } = buildTestApp({ clusterView: liveView, latestUsage: liveUsage });
-  const throughout = new Set([...live.keys()].filter((n) => Number(n.slice(1)) % 5 !== 0));
+  const throughout = new Set(live.list().map((p) => p.name).filter((n) => Number(n.slice(1)) % 5 !== 0));
   const seen: string[] = [];
   let cursor: string | null = null;
   let round = 0;
@@ -101,8 +102,9 @@ test('keyset pages stay stable while pods are added and removed between pages; a
     seen.push(...body.items.map((i) => i.name));
     cursor = body.continue;
     // Between pages: remove a pod not kept throughout, and add new ones that sort anywhere.
-    live.delete(`p${String(round * 5).padStart(2, '0')}`);
-    live.set(`n${round}`, pod(`n${round}`));
+    const gone = live.list().find((p) => p.name === `p${String(round * 5).padStart(2, '0')}`);
+    if (gone !== undefined) live.remove(gone);
+    live.upsert(pod(`n${round}`));
     round++;
   } while (cursor !== null);
   const kept = seen.filter((n) => throughout.has(n));

@@ -3,7 +3,7 @@
 // full response objects per request costs more than a page's whole latency budget; instead the route sorts small
 // (value, namespace, name, pod) entries once per state of the cluster and collection, keeps the filtered subsets
 // of recent queries, and builds response objects for the page only.
-import type { ClusterView } from '../../domain/kube-ports.ts';
+import type { ClusterView, ObjectName } from '../../domain/kube-ports.ts';
 import type { Pod } from '../../domain/resources.ts';
 import { compareKeys, indexAfter, keyId, type SortKey } from './keyset.ts';
 
@@ -48,39 +48,6 @@ export interface PodOrderOptions {
 /** Filtered subsets kept per state; a dashboard polls a handful of queries at a time. */
 const MAX_FILTERED = 32;
 
-/** What changed between two pod lists: pods gone, pods new, and pods replaced by a new version (same key). */
-interface PodDiff {
-  readonly removed: readonly Pod[];
-  readonly added: readonly Pod[];
-  readonly replaced: readonly (readonly [Pod, Pod])[];
-}
-
-/**
- * The watch replaces a pod's projection on every change and never mutates one, and the store lists in insertion
- * order (a modified pod keeps its place, a new one goes last), so a single walk comparing identities finds the
- * changes in O(n) without hashing 150,000 keys. Any other reordering (a relist) still diffs correctly: unmatched
- * old pods count as removed and unmatched new ones as added.
- */
-export function diffPods(before: readonly Pod[], after: readonly Pod[]): PodDiff {
-  const removed: Pod[] = [];
-  const added: Pod[] = [];
-  const replaced: [Pod, Pod][] = [];
-  let i = 0;
-  let j = 0;
-  while (i < before.length && j < after.length) {
-    const old = before[i++] as Pod;
-    const cur = after[j] as Pod;
-    if (old === cur) j++;
-    else if (old.key === cur.key) {
-      replaced.push([old, cur]);
-      j++;
-    } else removed.push(old);
-  }
-  while (i < before.length) removed.push(before[i++] as Pod);
-  while (j < after.length) added.push(after[j++] as Pod);
-  return { removed, added, replaced };
-}
-
 /** Index of the entry with exactly `key`'s value and id, or -1. */
 function indexOfKey(sorted: readonly PodEntry[], key: SortKey): number {
   const i = indexAfter(sorted, key) - 1;
@@ -88,34 +55,10 @@ function indexOfKey(sorted: readonly PodEntry[], key: SortKey): number {
   return e !== undefined && e.value === key.value && e.id === key.id ? i : -1;
 }
 
-/**
- * Applies a diff to a sorted list in place: a replaced pod keeps its slot (its key, namespace and name, and the usage
- * of the last collection, has not changed), a removed or added one is found by binary search and spliced. Under
- * churn a second brings tens of changes, so this costs a few splices instead of re-merging 150,000 entries.
- * False when an entry is not where its key says (the list is then rebuilt).
- */
-function applyDiff(sorted: PodEntry[], diff: PodDiff, entryOf: (pod: Pod) => PodEntry): boolean {
-  for (const [old, cur] of diff.replaced) {
-    const next = entryOf(cur);
-    const i = indexOfKey(sorted, entryOf(old));
-    if (i < 0 || compareKeys(next, sorted[i] as PodEntry) !== 0) return false;
-    sorted[i] = next;
-  }
-  for (const old of diff.removed) {
-    const i = indexOfKey(sorted, entryOf(old));
-    if (i < 0) return false;
-    sorted.splice(i, 1);
-  }
-  for (const pod of diff.added) {
-    const e = entryOf(pod);
-    sorted.splice(indexAfter(sorted, e), 0, e);
-  }
-  return true;
-}
-
 /** Sorted, filtered pod entries, valid while the pod list and the last collection stay the same. */
 export class PodOrderCache {
-  private source: readonly Pod[] = [];
+  /** The cluster view's pod revision the kept orders have followed to. */
+  private revision: number | undefined;
   private collectedAt: number | undefined;
   private readonly sorted = new Map<PodSort, PodEntry[]>();
   private readonly filtered = new Map<string, PodEntry[]>();
@@ -157,26 +100,46 @@ export class PodOrderCache {
     this.followPods();
   }
 
-  /** Applies the pod list's changes to the kept orders, at most once per `refreshMs`. */
+  /**
+   * Applies the pods changed since the last visit to the kept orders, at most once per `refreshMs`. The cluster view
+   * names what changed (its journal), so no copy of the pod list is made; when it no longer holds the changes (a
+   * relist, or a long time without requests under churn) the orders are rebuilt from the list on demand.
+   */
   private followPods(): void {
     const now = (this.deps.now ?? Date.now)();
     if (now - this.checkedAtMs < (this.deps.refreshMs ?? 1000)) return;
     this.checkedAtMs = now;
-    const pods = this.deps.cluster.list('pods');
-    if (pods === this.source) return;
-    const diff = diffPods(this.source, pods);
-    this.source = pods;
-    if (diff.removed.length === 0 && diff.added.length === 0 && diff.replaced.length === 0) return;
+    const feed = this.deps.cluster.changesSince('pods', this.revision);
+    this.revision = feed.revision;
+    if (feed.changed?.length === 0) return;
     this.filtered.clear();
-    for (const [sort, entries] of this.sorted) {
-      if (!applyDiff(entries, diff, (pod) => this.entryOf(pod, sort))) this.sorted.delete(sort);
+    if (feed.changed === undefined) this.sorted.clear();
+    else for (const [sort, entries] of this.sorted) this.applyChanges(entries, feed.changed, sort);
+  }
+
+  /**
+   * Each changed pod's entry is replaced in place (a modified pod keeps its key: namespace, name and the usage of the
+   * last collection), removed (deleted) or inserted (new) by binary search: under churn a second brings tens of
+   * changes, a few splices instead of re-sorting 150,000 entries. Applying a change the order already holds changes
+   * nothing, so an order built from a newer list than the last visit stays right.
+   */
+  private applyChanges(entries: PodEntry[], changed: readonly ObjectName[], sort: PodSort): void {
+    for (const { namespace, name } of changed) {
+      if (namespace === undefined) continue;
+      const pod = this.deps.cluster.get('pods', namespace, name);
+      const key = this.keyOf(namespace, name, sort);
+      const i = indexOfKey(entries, key);
+      if (pod === undefined) {
+        if (i >= 0) entries.splice(i, 1);
+      } else if (i >= 0) entries[i] = { value: key.value, id: (entries[i] as PodEntry).id, pod };
+      else entries.splice(indexAfter(entries, key), 0, { value: key.value, id: key.id, pod });
     }
   }
 
   private sortedFor(sort: PodSort): PodEntry[] {
     let entries = this.sorted.get(sort);
     if (entries === undefined) {
-      entries = sort === 'name' ? this.source.map((pod) => this.entryOf(pod, sort)).sort(compareKeys) : this.byUsage(sort);
+      entries = sort === 'name' ? this.deps.cluster.list('pods').map((pod) => this.entryOf(pod, sort)).sort(compareKeys) : this.byUsage(sort);
       this.sorted.set(sort, entries);
     }
     return entries;
@@ -189,16 +152,24 @@ export class PodOrderCache {
    */
   private byUsage(sort: Exclude<PodSort, 'name'>): PodEntry[] {
     return this.sortedFor('name')
-      .map((e) => this.entryOf(e.pod, sort))
+      .map((e) => ({ value: this.valueOf(e.pod.namespace, e.pod.name, sort), id: e.id, pod: e.pod }))
       .sort((a, b) => b.value - a.value);
   }
 
   private entryOf(pod: Pod, sort: PodSort): PodEntry {
-    const id = keyId(pod.namespace, pod.name);
-    if (sort === 'name') return { value: 0, id, pod };
-    const u = this.deps.usage.pod(pod.namespace, pod.name);
+    const { value, id } = this.keyOf(pod.namespace, pod.name, sort);
+    return { value, id, pod };
+  }
+
+  private keyOf(namespace: string, name: string, sort: PodSort): SortKey {
+    return { value: this.valueOf(namespace, name, sort), id: keyId(namespace, name) };
+  }
+
+  private valueOf(namespace: string, name: string, sort: PodSort): number {
+    if (sort === 'name') return 0;
+    const u = this.deps.usage.pod(namespace, name);
     const value = u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes;
     // A non-finite value would break the total order (and the binary search of cursors): treat it as unknown.
-    return { value: Number.isFinite(value) ? value : -1, id, pod };
+    return Number.isFinite(value) ? value : -1;
   }
 }

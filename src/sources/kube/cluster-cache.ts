@@ -8,6 +8,7 @@ import {
   type KindConnection,
   type KindName,
   type KindSyncStatus,
+  type ObjectName,
   type PodHistoryQuery,
   type PodLifecycleEvent,
   type WorkloadRef,
@@ -123,6 +124,10 @@ export class ClusterCache implements ClusterView {
 
   list<K extends KindName>(kind: K, namespace?: string): readonly KindMap[K][] {
     return this.storeOf(kind)?.list(namespace) ?? [];
+  }
+
+  changesSince(kind: KindName, revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] } {
+    return this.storeOf(kind)?.changesSince(revision) ?? { revision: 0 };
   }
 
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {

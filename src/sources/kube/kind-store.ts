@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The in-memory store of one kind, fed by its watch loop: objects by key, indexed by namespace, with a change hook
 // (prev → next) that derived state such as the pod lifecycle history hangs off.
+import type { ObjectName } from '../../domain/kube-ports.ts';
 import type { ObjectBase } from '../../domain/resources.ts';
+import { ChangeJournal } from './change-journal.ts';
 import type { WatchSink } from './watch-loop.ts';
 
 export interface KindStoreHooks<T> {
@@ -17,6 +19,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
   /** `list()` of every object, kept until the next change: readers poll far more often than 150,000 pods change. */
   private all: readonly T[] | undefined;
   private everSynced = false;
+  private readonly journal = new ChangeJournal();
 
   constructor(private readonly hooks: KindStoreHooks<T> = {}) {}
 
@@ -43,9 +46,15 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
     return [...(this.byNamespace.get(namespace)?.values() ?? [])];
   }
 
+  /** Which objects changed since a revision (see ClusterView.changesSince). */
+  changesSince(revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] } {
+    return this.journal.since(revision);
+  }
+
   upsert(item: T): void {
     const prev = this.byKey.get(item.key);
     this.put(item);
+    this.journal.record(item.namespace, item.name);
     this.hooks.onChange?.(prev, item);
   }
 
@@ -55,6 +64,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
     this.all = undefined;
     this.byKey.delete(item.key);
     this.byNamespace.get(prev.namespace ?? '')?.delete(item.key);
+    this.journal.record(prev.namespace, prev.name);
     this.hooks.onChange?.(prev, undefined);
   }
 
@@ -74,6 +84,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
       this.hooks.onChange?.(prev, item);
     }
     for (const gone of old.values()) this.hooks.onChange?.(gone, undefined);
+    this.journal.reset();
     this.everSynced = true;
     this.hooks.onReplace?.();
   }
