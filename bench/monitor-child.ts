@@ -26,6 +26,7 @@ import {
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
 import { ConfigSchema } from '../src/config/schema.ts';
 import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
+import { heapProfileWindow } from './heap-sample.ts';
 import { measureLoopDelay } from './loop-delay.ts';
 import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
 
@@ -180,8 +181,10 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     // 3 s) from a stall inside the measured window.
     const t0 = performance.now();
     const stopLag = measureLoopDelay({ stallsOverMs: 100 });
+    const stopProfile = heapProfileWindow();
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
+    stopProfile();
     const lag = stopLag();
     console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${lag.stalls.join(', ') || 'none'}`);
     const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);
