@@ -2,8 +2,9 @@
 // A sampling heap profile of one window of a bench phase, for finding what a phase keeps: V8 drops a sample when its
 // object is collected, so a profile read before the next full collection shows what the window allocated that
 // outlived the young generation (promoted, live or not yet marked dead). Set KRM_BENCH_HEAP_PROFILE=FILE (and
-// optionally KRM_BENCH_HEAP_PROFILE_WINDOW=from,to in seconds from the phase's start; default 3,13); the profile
-// opens in Chrome DevTools' Memory tab.
+// optionally KRM_BENCH_HEAP_PROFILE_WINDOW=from,to in seconds from the phase's start; default 3,13); with
+// KRM_BENCH_HEAP_PROFILE_ALL=1 the collected objects stay in the profile (everything the window allocated). The
+// profile opens in Chrome DevTools' Memory tab.
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 
@@ -12,10 +13,12 @@ export function heapProfileWindow(env: NodeJS.ProcessEnv = process.env): () => v
   const file = env.KRM_BENCH_HEAP_PROFILE;
   if (file === undefined || file === '') return () => undefined;
   const [from = 3, to = 13] = (env.KRM_BENCH_HEAP_PROFILE_WINDOW ?? '').split(',').filter(Boolean).map(Number);
+  const all = env.KRM_BENCH_HEAP_PROFILE_ALL === '1';
+  const collected = { includeObjectsCollectedByMajorGC: all, includeObjectsCollectedByMinorGC: all };
   const session = new Session();
   session.connect();
   const start = setTimeout(() => {
-    void session.post('HeapProfiler.enable').then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 16_384 }));
+    void session.post('HeapProfiler.enable').then(() => session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, ...collected }));
   }, from * 1000);
   const stop = setTimeout(() => {
     void session.post('HeapProfiler.stopSampling').then(({ profile }) => {
