@@ -5,8 +5,9 @@
 // traces). Scores: the relative MAE (model ÷ seasonal naive) per series, summarised by the geometric mean across
 // series (scale-free), and the share of targets inside the 80 % and 95 % prediction intervals.
 import { forecastSeries } from '../src/analysis/forecast/forecast.ts';
-import { DAY_MS, toGrid, type Grid } from '../src/analysis/forecast/grid.ts';
+import { toGrid, type Grid } from '../src/analysis/forecast/grid.ts';
 import type { EvalSeries } from './forecast-series.ts';
+import { DAY_MS } from '../src/domain/time.ts';
 
 export interface EvalPlan {
   readonly horizonMs: number;

@@ -10,8 +10,7 @@ import type { Sample } from '../src/domain/series.ts';
 import { loadScenario } from '../src/sim/model/scenario/load.ts';
 import { Simulation } from '../src/sim/index.ts';
 import { UsageEngine } from '../src/sim/usage/engine.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../src/domain/time.ts';
 
 export interface EvalSeries {
   readonly dataset: string;

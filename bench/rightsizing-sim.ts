@@ -7,8 +7,7 @@ import { Simulation } from '../src/sim/index.ts';
 import { UsageEngine } from '../src/sim/usage/engine.ts';
 import type { UsageTrace } from '../src/analysis/replay/index.ts';
 import type { Resources } from '../src/analysis/rightsizing/index.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../src/domain/time.ts';
 
 export interface SimTraceOptions {
   readonly scenario: string;

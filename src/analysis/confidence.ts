@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Data sufficiency shared by every analysis (REQUIREMENTS §3.0): how much history a result stands on decides how
 // sure we say we are, the same way everywhere.
+import { DAY_MS } from '../domain/time.ts';
 
 export type Confidence = 'low' | 'medium' | 'high';
-
-const DAY_MS = 86_400_000;
 
 /** `low` below 24 h of data or 50 % coverage; `high` from 7 days and 90 % coverage; `medium` otherwise. */
 export function confidenceOf(spanMs: number, coverage: number): Confidence {

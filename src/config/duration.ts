@@ -2,11 +2,7 @@
 // Durations as written in configuration (REQUIREMENTS §0.2): a number followed by a unit, optionally several in a
 // row ("1h30m"). Units: ms, s, m (minutes, never months), h, d, w, mo (30 days), y (365 days). A bare number is
 // rejected rather than guessed: "60" could mean seconds or milliseconds, and both guesses have shipped in peer tools.
-
-const SECOND_MS = 1000;
-const MINUTE_MS = 60 * SECOND_MS;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
+import { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from '../domain/time.ts';
 
 /** Milliseconds per duration unit. `mo` is 30 days and `y` 365 days, by definition rather than by calendar. */
 export const DURATION_UNITS_MS = {

@@ -16,8 +16,8 @@ import { resolveWorkload, type OwnerLookup } from '../sources/kube/ownership.ts'
 import { projectPod } from '../sources/kube/project-pod.ts';
 import { projectJob, projectReplicaSet } from '../sources/kube/project-workloads.ts';
 import { yieldToEventLoop } from '../runtime/yield.ts';
+import { DAY_MS } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
 const WRITE_BATCH = 50;
 

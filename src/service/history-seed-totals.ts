@@ -7,8 +7,8 @@
 import type { SampleStore } from '../domain/ports.ts';
 import { METRIC, type EntityKind, type HistorySeries, type SeriesKey } from '../domain/series.ts';
 import { groupBy } from '../domain/maps.ts';
+import { HOUR_MS } from '../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 /** Series per `writeHistory` call: bounds the rows built and the transaction. */
 const WRITE_BATCH = 200;
 

@@ -10,8 +10,8 @@ import { Simulation } from '../sim/simulation.ts';
 import { SqliteSampleStore } from '../store/sample-store.ts';
 import { seedDemoHistory } from './demo-history.ts';
 import { seedHistory } from './history-seed.ts';
+import { DAY_MS } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'krm-history-seed-'));
 
 after(() => {

@@ -15,8 +15,8 @@ import { UsageEngine } from '../sim/usage/engine.ts';
 import { seedPodHistory } from './history-seed-pods.ts';
 import { TotalsAccumulator, writeColumns, type ContainerColumns } from './history-seed-totals.ts';
 import { yieldToEventLoop } from '../runtime/yield.ts';
+import { DAY_MS } from '../domain/time.ts';
 
-const DAY_MS = 86_400_000;
 /** The totals' default step: the collector's totals as the store's 5-minute rollup holds them. */
 const TOTALS_STEP_MS = 300_000;
 

@@ -22,6 +22,7 @@ import { ObjectRepo, podCursor } from './object-repo.ts';
 import { EXPIRE_BATCH } from './rotation.ts';
 import { StoreError } from './store-error.ts';
 import type { WriteQueue } from './write-queue.ts';
+import { DAY_MS } from '../domain/time.ts';
 
 /** Retention of the history, ms (defaults: events and lifecycle 30 days, deleted objects 90 days). */
 export interface HistoryRetention {
@@ -31,7 +32,6 @@ export interface HistoryRetention {
   readonly objectsMs?: number;
 }
 
-const DAY_MS = 86_400_000;
 export const DEFAULT_HISTORY_RETENTION = { eventsMs: 30 * DAY_MS, objectsMs: 90 * DAY_MS } as const;
 
 const observedKey = (cluster: string): string => `history_observed_ms:${cluster}`;

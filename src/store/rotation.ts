@@ -9,8 +9,7 @@ import { decodeRollups, encodeRollups } from './rollup-codec.ts';
 import { normalizeBuckets, type RollupBucket } from './rollup.ts';
 import { StoreError } from './store-error.ts';
 import { RAW_WINDOW_MS, type TierSpec } from './tiers.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../domain/time.ts';
 
 /** Rows deleted per retention transaction. */
 export const EXPIRE_BATCH = 10_000;

@@ -2,10 +2,7 @@
 // The storage tiers, their default retention (REQUIREMENTS §2.3, profile `standard`), the raw chunk windows and the
 // automatic choice of a tier for a query.
 import type { TierName } from '../domain/series.ts';
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../domain/time.ts';
 
 /** One tier. All durations in ms. */
 export interface TierSpec {

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { METRIC, type SeriesPoint } from '../../src/domain/series.ts';
 import { SqliteSampleStore } from '../../src/store/sample-store.ts';
 import { repoRoot } from '../support/tools.ts';
+import { HOUR_MS, DAY_MS } from '../../src/domain/time.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const dirs: string[] = [];
 
 after(() => {

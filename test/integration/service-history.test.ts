@@ -11,8 +11,8 @@ import { METRIC } from '../../src/domain/series.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createLifecycle, type Lifecycle } from '../../src/runtime/lifecycle.ts';
 import { startDemo, type RunningDemo } from '../../src/service.ts';
+import { DAY_MS } from '../../src/domain/time.ts';
 
-const DAY_MS = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'krm-service-history-'));
 const dbPath = join(dir, 'k8s_metrics.db');
 

@@ -6,6 +6,7 @@
 // that needs no tuning: uniform → order 0 → order 1 … order L (recent levels) → hour of day.
 // The raw anomaly score is 1 − P(observed level), where an adjacent level earns half credit, so a value near a bin
 // edge is not a surprise.
+import { DAY_MS } from '../../domain/time.ts';
 
 export interface ContextModelOptions {
   /** Number of levels the value range is cut into (contextOSE uses 3 bits: 8). */
@@ -17,8 +18,6 @@ export interface ContextModelOptions {
   /** A context's counts are halved when its total reaches this, so the model keeps adapting on endless streams. */
   readonly countCap: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Counts per context: `levels` successor counts, then the total, then the number of distinct successors. */
 class CountTable {

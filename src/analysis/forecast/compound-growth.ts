@@ -2,8 +2,7 @@
 // Long-range capacity forecast by compound growth (REQUIREMENTS §3.8): projected = u × (1 + g)^h with targets 80 %
 // (CPU), 85 % (memory) and 90 % (storage). g is the monthly growth from a log-linear least-squares fit of the daily
 // utilisation over the last 90 days (at least 14), unless the user gives one. A month is 30 days.
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../domain/time.ts';
 
 export type CapacityResource = 'cpu' | 'memory' | 'storage';
 

@@ -5,7 +5,7 @@
 // cautious date. The short-range linear check of §3.8 (`predict_linear` over 1 h, 1 h ahead) is here too.
 import type { Sample } from '../../domain/series.ts';
 import type { Forecast } from './forecast.ts';
-import { DAY_MS, HOUR_MS } from './grid.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 export interface Exhaustion {
   /** Days from `nowMs` until the point forecast reaches the limit; 0 when already there; undefined: not within the horizon. */

@@ -3,10 +3,11 @@
 // their own out-of-sample errors at the checkpoint horizons. The choice can be kept and given back (ModelChoice): a
 // scope whose model was chosen within the last day is fitted again with that model alone, which is what a pass over
 // tens of thousands of scopes needs, instead of searching every pass (docs/forecasting.md).
-import { DAY_MS, HOUR_MS, type Grid } from './grid.ts';
+import type { Grid } from './grid.ts';
 import { bandTable, MIN_ERRORS, type BandTable } from './intervals.ts';
 import { initSlots, prepare, run, type Errors, type Shape, type Smoothing, type State } from './model.ts';
 import { seasonalNaiveErrors } from './seasonal-naive.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 /** The model a fit chose, to fit again without the search: for the same grid step and seasons only. */
 export interface ModelChoice {
@@ -92,7 +93,6 @@ function lossOf(aligned: Errors): number {
   }
   return used === 0 ? Infinity : sum / used;
 }
-
 
 /** Season lengths (slots) of the seasonal naive candidates: a day, and a week from two weeks of history. */
 function naivePeriods(shape: Shape, stepMs: number): number[] {

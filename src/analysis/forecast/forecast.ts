@@ -6,12 +6,13 @@
 // season from two days of history, a day-of-week offset from two weeks. docs/forecasting.md gives the reasons.
 import type { Sample } from '../../domain/series.ts';
 import { confidenceOf, type Confidence } from '../confidence.ts';
-import { DAY_MS, chooseStep, gridCoverage, toGrid, type Grid } from './grid.ts';
+import { chooseStep, gridCoverage, toGrid, type Grid } from './grid.ts';
 import { bandAt } from './intervals.ts';
 import { fit, type Fitted, type ModelChoice } from './fit.ts';
 import { pointForecast, type Shape, type Smoothing } from './model.ts';
 import { seasonalNaiveValue } from './seasonal-naive.ts';
 import { FIELDS, ForecastPath, type ForecastPoint } from './path.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 export { ForecastPath, type ForecastPoint, type ModelChoice };
 
@@ -126,7 +127,6 @@ function constantOf(grid: Grid): number | undefined {
   }
   return value;
 }
-
 
 /**
  * The grid of the input's samples up to `nowMs`. A regular series is that grid already once trimmed to its first and

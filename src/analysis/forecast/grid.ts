@@ -3,11 +3,7 @@
 // needs one slot per step whose phase in the day and in the week follows from its timestamp. Samples are averaged
 // per slot and an empty slot stays NaN (absent, never 0, REQUIREMENTS §1.6): the model skips its update there.
 import type { Sample } from '../../domain/series.ts';
-
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
-export const WEEK_MS = 7 * DAY_MS;
+import { MINUTE_MS } from '../../domain/time.ts';
 
 /** Steps that divide a day, so that a slot's phase of the day is the same every day. */
 const STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 240].map((m) => m * MINUTE_MS);

@@ -4,7 +4,8 @@
 // come from the slot's calendar time, so a gap in the data never shifts the season. A missing slot advances level
 // and trend without an update. The recursion is online, so the h-step errors it records while running are honest
 // out-of-sample errors: the prediction intervals are built from them (see docs/forecasting.md).
-import { DAY_MS, type Grid } from './grid.ts';
+import type { Grid } from './grid.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 /** Which seasonal terms the model carries. */
 export interface Shape {

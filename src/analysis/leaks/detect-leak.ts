@@ -8,8 +8,7 @@
 import { confidenceOf, coverageOf, type Confidence } from '../confidence.ts';
 import { mannKendallHamedRao, mannKendallP, theilSenIntercept, theilSenSlope } from '../stats/trend.ts';
 import { bucketMeans, type Bucketed, type SampleSeries } from './resample.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../domain/time.ts';
 
 /** One run of a container between restarts: its working-set samples (ascending time), as objects or columns. */
 export interface ContainerInstance {

@@ -4,9 +4,9 @@
 // A container without a limit gets no ratio: the limit is never defaulted to anything.
 import type { Sample } from '../../domain/series.ts';
 import { maxSeverity, type Severity } from '../severity.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 const MIN_MS = 60_000;
-const HOUR_MS = 3_600_000;
 const MiB = 1024 * 1024;
 
 export interface OomRiskInput {

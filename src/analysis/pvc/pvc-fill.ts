@@ -7,10 +7,9 @@
 import type { Sample } from '../../domain/series.ts';
 import type { Severity } from '../severity.ts';
 import { theilSenSlope } from '../stats/trend.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 const MIN_MS = 60_000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const GIB = 2 ** 30;
 
 export interface PvcFillInput {

@@ -8,8 +8,8 @@
 // configurable label; an unlabelled namespace is its own tenant.
 import type { Namespace } from '../../domain/resources.ts';
 import type { Sample } from '../../domain/series.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 const GIB = 2 ** 30;
 
 export interface Prices {

@@ -10,8 +10,8 @@ import type { Resources, StrategyName } from '../rightsizing/types.ts';
 import type { SeriesColumn } from '../../domain/series.ts';
 import { scoreSegment, type Segment } from './score.ts';
 import { addScore, emptyScore, type ReplayScore, type UsageTrace } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 /**
  * Spec assumed when a trace does not carry one: memory limit = request (Guaranteed), so that a strategy keeping the
  * limit-to-request ratio sets its limit at its request and every strategy's limit can be scored for OOM kills.

@@ -11,8 +11,7 @@
 import type { Resources } from '../rightsizing/types.ts';
 import { recommendAt, segmentsOf } from './evaluate.ts';
 import type { UsageTrace } from './types.ts';
-
-const HOUR_MS = 3_600_000;
+import { HOUR_MS } from '../../domain/time.ts';
 
 /** The CPU samples the replay scores on one trace (a sample scored by two segments counts twice), ascending. */
 export interface ScoredCpu {

@@ -9,8 +9,8 @@
 import { oomBump } from '../rightsizing/adjust.ts';
 import type { Resources } from '../rightsizing/types.ts';
 import { emptyScore, type ReplayScore, type UsageTrace } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 const GIB = 1_073_741_824;
 
 export interface Segment {

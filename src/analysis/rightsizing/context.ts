@@ -4,10 +4,9 @@
 import type { SeriesColumn } from '../../domain/series.ts';
 import { clean } from './stats.ts';
 import type { Resources, RightsizingInput } from './types.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 export const MIB = 1_048_576;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 export const DEFAULT_WINDOW_MS = 14 * DAY_MS;
 
 export interface PodSeries {

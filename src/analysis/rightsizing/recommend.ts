@@ -5,13 +5,14 @@
 import { confidenceOf, coverageOf } from '../confidence.ts';
 import type { Severity } from '../severity.ts';
 import { adjust, toResources } from './adjust.ts';
-import { contextOf, HOUR_MS, type StrategyContext } from './context.ts';
+import { contextOf, type StrategyContext } from './context.ts';
 import { cpuQuantity, memoryQuantity, resourcesPatch } from './patch.ts';
 import { medianStepMs } from './stats.ts';
 import { krm } from './strategy-krm.ts';
 import { krrSimple } from './strategy-krr.ts';
 import { vpa } from './strategy-vpa.ts';
 import type { Proposal, Recommendation, Resources, RightsizingInput, StrategyName } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 export const MIN_POINTS = 100;
 export const MIN_SPAN_MS = 3 * HOUR_MS;

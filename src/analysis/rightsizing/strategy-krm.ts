@@ -13,9 +13,10 @@
 //    100 MiB above the request, so that a pod may return to its past peak without being OOM-killed while the
 //    scheduler reserves only what it steadily uses.
 import type { SeriesColumn } from '../../domain/series.ts';
-import { DAY_MS, HOUR_MS, keepRatio, pooled, type StrategyContext } from './context.ts';
+import { keepRatio, pooled, type StrategyContext } from './context.ts';
 import { ascendingOrder, groupQuantiles, maxOf, orderedQuantiles, weightedQuantiles } from './stats.ts';
 import type { Proposal } from './types.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 const CPU_FLOOR_M = 5;
 const MEM_FLOOR_B = 16 * 1_048_576;

@@ -4,8 +4,9 @@
 // intervals; target p90 × 1.15, bounds p50 and p95 × 1.15 scaled by history length d in days (upper × (1 + 1/d),
 // lower × (1 + 0.001/d)^−2); per-pod floors of 25 m and 250 MiB split evenly over the pod's containers. Limits keep
 // the workload's limit-to-request ratio.
-import { DAY_MS, keepRatio, MIB, type StrategyContext } from './context.ts';
+import { keepRatio, MIB, type StrategyContext } from './context.ts';
 import type { Proposal } from './types.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 const HALF_LIFE_MS = DAY_MS;
 const GROWTH = 1.05;

@@ -16,9 +16,8 @@ import { readRequestsGrid, requestsSeries, type RequestsGrid } from './requests-
 import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
 import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
 import { yieldToEventLoop } from '../../runtime/yield.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /** History a forecast is fitted on: two weeks of hourly means carry the daily and the day-of-week season. */
 const HISTORY_MS = 14 * DAY_MS;
 
@@ -216,7 +215,6 @@ export function exhaustionFindings(o: CapacityOutlook, at: { clusterName: string
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 const nullable = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : round(x));
-
 
 async function readInputs(o: CapacityStepOptions): Promise<Inputs> {
   const [cluster, namespaces, nodes] = [await readUsage(o, 'cluster'), await readUsage(o, 'namespace'), await readUsage(o, 'node')];

@@ -15,6 +15,7 @@ import type { ContainerEnd, EndsByContainer } from './lifecycle.ts';
 import { leakFinding, oomFinding, restartLeakFinding, throttlingFinding, type ContainerRef } from './container-findings.ts';
 import { columnOf, samplesOf, type Column, type NamespaceHistory } from './read.ts';
 import type { AnalysisGroup } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 export interface ContainerContext {
   readonly clusterName: string;
@@ -63,8 +64,6 @@ export function endedInstances(peaks: Column, ends: readonly ContainerEnd[]): En
   }
   return out;
 }
-
-const HOUR_MS = 3_600_000;
 
 /** Highest value of a column in [fromMs, toMs); undefined when it has none there. */
 function maxIn(c: Column, fromMs: number, toMs: number): number | undefined {

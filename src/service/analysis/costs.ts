@@ -12,8 +12,8 @@ import type { Sample } from '../../domain/series.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { readRequestsGrid, requestsSamples, type RequestsGrid } from './requests-history.ts';
 import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 const FIVE_MIN_MS = 300_000;
 const GIB = 2 ** 30;
 
@@ -27,7 +27,6 @@ export interface CostsProviderDeps {
   readonly prices: Prices;
   readonly tenantLabel: string;
 }
-
 
 const mean = (xs: readonly Sample[]): number => (xs.length === 0 ? 0 : xs.reduce((a, s) => a + s.value, 0) / xs.length);
 

@@ -8,9 +8,9 @@ import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import { METRIC, type Sample } from '../../domain/series.ts';
 import { meanSamples } from './read.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 const FIVE_MIN_MS = 300_000;
-const DAY_MS = 86_400_000;
 
 /** Latest usage per `namespace/pod/container`. */
 export interface ContainerUsage {

@@ -7,8 +7,8 @@ import { METRIC } from '../../domain/series.ts';
 import { mapIn } from '../../domain/maps.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { AnalysisSettings } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
 /** Hourly points below which a series is read again finely (rightsizing's minimum of samples). */
 const YOUNG_POINTS = 100;
 const FIVE_MIN_MS = 300_000;

@@ -10,9 +10,8 @@ import type { PersistentVolumeClaim } from '../../domain/resources.ts';
 import { isActivePod } from '../../domain/pod-resources.ts';
 import { METRIC, type Sample } from '../../domain/series.ts';
 import { columnOf, samplesOf, type NamespaceHistory } from './read.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const GIB = 2 ** 30;
 const EXHAUSTION_AHEAD_MS = 4 * DAY_MS;
 

@@ -4,10 +4,9 @@
 import type { SeriesReader } from '../../domain/ports.ts';
 import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
 import { meanSamples } from './read.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 export type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
-
-const HOUR_MS = 3_600_000;
 
 export interface UsageMeansQuery {
   readonly cluster: string;

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import type { OomKillEvent } from './engine.ts';
 import type { ContainerUsage } from './types.ts';
 import type { UsageProfile } from './profiles.ts';
-import { aContainer, anEngine, DAY_MS, GIB, HOUR_MS, MIB, MINUTE_MS, sample, START_MS } from './test-builders.ts';
+import { aContainer, anEngine, GIB, MIB, sample, START_MS } from './test-builders.ts';
 import type { UsageEngine } from './engine.ts';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 function read(engine: UsageEngine, pod = 'web-0'): ContainerUsage {
   const u = engine.container('default', pod, 'app');

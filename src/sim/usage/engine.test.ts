@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { UsageEngine } from './engine.ts';
 import type { ContainerSpec, OomKillEvent } from './engine.ts';
 import type { UsageProfile } from './profiles.ts';
-import { aContainer, anEngine, DAY_MS, GIB, HOUR_MS, MIB, MINUTE_MS, sample, START_MS } from './test-builders.ts';
+import { aContainer, anEngine, GIB, MIB, sample, START_MS } from './test-builders.ts';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
 const KINDS: UsageProfile[] = [
   { kind: 'steady' },

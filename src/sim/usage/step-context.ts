@@ -4,9 +4,8 @@
 // the lattice cell and weight of each noise octave (so per-container noise is two hashes and a lerp).
 import { DAILY_PHASES, WEEKLY_PHASES } from './resolve-profile.ts';
 import { smoothstep } from './random.ts';
+import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** 1970-01-01 was a Thursday: hour 72 of a Monday-based week. */
 const EPOCH_HOUR_OF_WEEK = 72;
 

@@ -2,12 +2,10 @@
 // Builders shared by the usage engine tests (not used by production code).
 import { UsageEngine } from './engine.ts';
 import type { ContainerSpec, UsageEngineOptions } from './engine.ts';
+import { DAY_MS } from '../../domain/time.ts';
 
 export const MIB = 1024 * 1024;
 export const GIB = 1024 * MIB;
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 /** Monday 2025-01-06 00:00 UTC. */
 export const START_MS = Date.UTC(2025, 0, 6);
 

@@ -3,6 +3,7 @@
 // closed-form function of time: nothing to integrate, and any time can be read directly.
 import { hashSeed, mix32, unitFromHash } from './random.ts';
 import type { VolumeUsage } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 /** A claim's volume as declared by the model. Bytes, bytes per hour. */
 export interface VolumeSpec {
@@ -22,7 +23,6 @@ interface VolumeState {
   bytesPerInode: number;
 }
 
-const HOUR_MS = 3_600_000;
 /** ext4's default inode ratio: one inode per 16 KiB of capacity. */
 const BYTES_PER_INODE_CAPACITY = 16_384;
 /** Inodes a fresh ext4 filesystem already uses (root, lost+found, reserved). */

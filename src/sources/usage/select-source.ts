@@ -7,6 +7,7 @@ import type { Clock } from '../../runtime/clock.ts';
 import { systemClock } from '../../runtime/clock.ts';
 import type { PrometheusSource } from './prometheus.ts';
 import type { CollectRequest, MetricsSource, UsageSnapshot, UsageSourceName } from './types.ts';
+import { HOUR_MS } from '../../domain/time.ts';
 
 export type SourceMode = 'auto' | UsageSourceName;
 
@@ -55,7 +56,6 @@ export interface SourceSelector {
 }
 
 const ORDER: readonly UsageSourceName[] = ['prometheus', 'metrics-server', 'kubelet'];
-const HOUR_MS = 3_600_000;
 
 function errorText(err: unknown): string {
   const e = err instanceof Error ? err : new Error(String(err));

@@ -3,10 +3,8 @@
 // significant figures and switches units at fixed thresholds (2 minutes, 10 minutes, 3 hours, 8 hours, 2 days,
 // 8 days, 2 years, 8 years). Clock skew of up to one second reads as "0s"; more than that as "<invalid>".
 import { at, timeMs } from './fields.ts';
+import { SECOND_MS, MINUTE_MS, HOUR_MS } from '../../../domain/time.ts';
 
-const SECOND_MS = 1000;
-const MINUTE_MS = 60 * SECOND_MS;
-const HOUR_MS = 60 * MINUTE_MS;
 const DAY_HOURS = 24;
 const YEAR_DAYS = 365;
 

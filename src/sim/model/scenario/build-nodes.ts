@@ -10,8 +10,9 @@ import type { NodeRecord } from './node-record.ts';
 import { renderNodeConditions, renderNodeTaints, type ActiveConditions } from './failures/node-conditions.ts';
 import { formatCpu, formatKi, parseQuantity } from './quantity.ts';
 import { Rng, fnv32a } from './rng.ts';
-import { iso, isoMicro, DAY_MS } from './time.ts';
+import { iso, isoMicro } from './time.ts';
 import { randomUuid } from '../uid.ts';
+import { DAY_MS } from '../../../domain/time.ts';
 
 const MI = 2 ** 20;
 

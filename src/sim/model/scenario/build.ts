@@ -26,10 +26,11 @@ import { ClusterIpAllocator } from './build-services.ts';
 import { clusterRbac } from './rbac.ts';
 import { createSystemExtras } from './build-system.ts';
 import { NodeConditionDriver } from './dynamics-nodes.ts';
-import { clearIsoCache, DAY_MS, MINUTE_MS } from './time.ts';
+import { clearIsoCache } from './time.ts';
 import type { PlanContext } from './plan-helpers.ts';
 import type { PodOwnerInfo } from './built-types.ts';
 import { builtNodeFromRecord } from './dump-nodes.ts';
+import { MINUTE_MS, DAY_MS } from '../../../domain/time.ts';
 
 export interface BuildClusterOptions {
   scenario: Scenario;
@@ -57,7 +58,6 @@ function nodeScripts(s: Scenario, nodes: readonly NodeRecord[], nowMs: number): 
   }
   return out;
 }
-
 
 function createClusterScoped(store: ObjectStoreApi, s: Scenario, clusterCreatedMs: number): void {
   for (const sc of [...s.storageClasses].sort((a, b) => (a.name < b.name ? -1 : 1))) store.create(storageClassObject(sc, clusterCreatedMs + 120_000));

@@ -8,7 +8,7 @@ import type { EventInput } from './events.ts';
 import type { NamespacePlan, PodGroup, WorkloadPlan } from './plan.ts';
 import type { NamespaceBuildEnv } from './build-context.ts';
 import { objectRef } from './events.ts';
-import { HOUR_MS } from './time.ts';
+import { HOUR_MS } from '../../../domain/time.ts';
 
 type Emit = (e: Omit<EventInput, 'involved'> & { obj: KubeObject | undefined }) => void;
 

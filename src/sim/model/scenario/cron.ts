@@ -2,7 +2,7 @@
 // Enough of the cron syntax for CronJob schedules in scenarios: minute and hour fields with "*", "*/n", "n",
 // "a-b" and lists; day-of-month, month and day-of-week must be "*". Times are UTC, as a CronJob without
 // spec.timeZone uses the controller manager's zone (UTC on every managed control plane).
-import { MINUTE_MS, HOUR_MS } from './time.ts';
+import { MINUTE_MS, HOUR_MS } from '../../../domain/time.ts';
 
 export interface CronSchedule {
   minutes: readonly boolean[];

@@ -14,7 +14,8 @@ import { allocatePodIp } from './node-record.ts';
 import { terminalConditions, terminated } from './pod-status.ts';
 import { objectRef } from './events.ts';
 import { parseCron, nextRun } from './cron.ts';
-import { iso, MINUTE_MS } from './time.ts';
+import { iso } from './time.ts';
+import { MINUTE_MS } from '../../../domain/time.ts';
 
 const HISTORY = 3;
 
@@ -65,7 +66,6 @@ export function completeJob(env: JobEnv, j: RunningJob): void {
   });
   if (cj) env.recorder.record({ involved: objectRef(cj), reason: 'SawCompletedJob', message: `Saw completed job: ${j.name}, condition: Complete`, type: 'Normal', component: 'cronjob-controller', atMs: j.endMs + 1000 });
 }
-
 
 function stubGroup(c: CronJobRuntime, jobName: string, runMs: number): PodGroup {
   const ns = { name: c.namespace } as NamespacePlan;

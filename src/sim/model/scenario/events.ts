@@ -5,7 +5,8 @@
 // (--event-ttl=1h). Event names are "<involved name>.<UnixNano of the first occurrence in hex>".
 import type { CoreEvent, ObjectReference } from '../kube-types.ts';
 import type { ObjectStoreApi } from '../object-store.ts';
-import { iso, HOUR_MS } from './time.ts';
+import { iso } from './time.ts';
+import { HOUR_MS } from '../../../domain/time.ts';
 
 export interface EventInput {
   involved: ObjectReference & { kind: string; name: string };

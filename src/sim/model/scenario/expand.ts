@@ -7,7 +7,7 @@ import type { NamespacePlan } from './plan.ts';
 import type { NamespaceSpec, Scenario } from './schema.ts';
 import { kubeSystemWorkloads } from './kube-system.ts';
 import type { Rng } from './rng.ts';
-import { DAY_MS, HOUR_MS } from './time.ts';
+import { HOUR_MS, DAY_MS } from '../../../domain/time.ts';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
 

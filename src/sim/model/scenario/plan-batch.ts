@@ -6,7 +6,7 @@
 import type { PodGroup, WorkloadPlan } from './plan.ts';
 import { failingCount, newGroup, podLabels, uniquePodName, type PlanContext } from './plan-helpers.ts';
 import { parseCron, previousRuns } from './cron.ts';
-import { MINUTE_MS } from './time.ts';
+import { MINUTE_MS } from '../../../domain/time.ts';
 
 const HISTORY = 3;
 

@@ -7,7 +7,7 @@ import type { ResolvedTemplate, TemplateCache } from './pod-template.ts';
 import { Rng, subSeed } from './rng.ts';
 import type { FailureSpec, WorkloadTemplate } from './schema-workload.ts';
 import { POD_FAILURES, isPodFailureMode } from './failures/registry.ts';
-import { DAY_MS, HOUR_MS } from './time.ts';
+import { HOUR_MS, DAY_MS } from '../../../domain/time.ts';
 
 export interface PlanContext {
   nowMs: number;

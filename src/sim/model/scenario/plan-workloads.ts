@@ -18,7 +18,7 @@ import {
 } from './plan-helpers.ts';
 import { planCronJob, planJob } from './plan-batch.ts';
 import { healthyVariant, previousVariant, stuckVariant } from './variants.ts';
-import { HOUR_MS, MINUTE_MS } from './time.ts';
+import { MINUTE_MS, HOUR_MS } from '../../../domain/time.ts';
 
 function desiredReplicas(t: WorkloadTemplate): number {
   if (!t.hpa) return t.replicas;

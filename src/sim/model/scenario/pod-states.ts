@@ -10,7 +10,8 @@ import { POD_FAILURES, isPodFailureMode } from './failures/registry.ts';
 import { unschedulableStatus, recordUnschedulable } from './failures/pending.ts';
 import { evictedStatus, recordEviction } from './failures/evicted.ts';
 import { completedInitStatuses, containerStatus, newContainerId, readyConditions, terminalConditions, terminated } from './pod-status.ts';
-import { HOUR_MS, iso } from './time.ts';
+import { iso } from './time.ts';
+import { HOUR_MS } from '../../../domain/time.ts';
 
 export interface BuiltStatus {
   status: PodStatus;

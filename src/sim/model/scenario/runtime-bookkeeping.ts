@@ -6,7 +6,7 @@ import type { NamespaceBuildEnv } from './build-context.ts';
 import type { NodeRecord } from './node-record.ts';
 import { parseCron, nextRun } from './cron.ts';
 import { podLabels } from './plan-helpers.ts';
-import { MINUTE_MS } from './time.ts';
+import { MINUTE_MS } from '../../../domain/time.ts';
 
 function collectChurn(env: NamespaceBuildEnv, w: WorkloadPlan): void {
   for (const g of w.groups) {

@@ -2,11 +2,6 @@
 // Timestamps as the API server writes them: RFC 3339 with second precision for metav1.Time, microseconds for
 // metav1.MicroTime (Lease renewTime, Event eventTime).
 
-const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-export { MINUTE_MS };
-
 const isoCache = new Map<number, string>();
 const ISO_CACHE_MAX = 1_000_000;
 const KEY_OFFSET_SEC = 1_700_000_000;

@@ -5,8 +5,8 @@
 // every sync retry.
 import { containerStatus, notReadyConditions } from '../pod-status.ts';
 import { containerRef } from '../events.ts';
-import { MINUTE_MS } from '../time.ts';
 import { failingContainerOf, healthySiblings, podStatusOf, scheduledEvent, startupTimes, type PodFailureModule } from './types.ts';
+import { MINUTE_MS } from '../../../../domain/time.ts';
 
 const RETRY_MS = 30_000;
 

@@ -6,7 +6,6 @@
 import { containerStatus, notReadyConditions } from '../pod-status.ts';
 import { containerRef, type EventInput } from '../events.ts';
 import { normalizeImage } from '../images.ts';
-import { MINUTE_MS } from '../time.ts';
 import {
   failingContainerOf,
   healthySiblings,
@@ -17,6 +16,7 @@ import {
   type FailurePodInput,
   type PodFailureModule,
 } from './types.ts';
+import { MINUTE_MS } from '../../../../domain/time.ts';
 
 const PULL_RETRY_MS = 5 * MINUTE_MS;
 const BACKOFF_EVENT_MS = 15_000;

@@ -4,8 +4,9 @@
 // the simulation runs come from the usage model (leak profile) through the runtime.
 import { containerStatus, newContainerId, readyConditions, terminated } from '../pod-status.ts';
 import { containerRef } from '../events.ts';
-import { HOUR_MS, MINUTE_MS, iso } from '../time.ts';
+import { iso } from '../time.ts';
 import { failingContainerOf, healthySiblings, podStatusOf, startupTimes, type FailurePodInput, type PodFailureModule } from './types.ts';
+import { MINUTE_MS, HOUR_MS } from '../../../../domain/time.ts';
 
 function restartsOf(input: FailurePodInput): number {
   return 'restarts' in input.spec ? input.spec.restarts : 1;

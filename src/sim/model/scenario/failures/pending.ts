@@ -6,7 +6,8 @@ import type { Pod, PodStatus } from '../../kube-types.ts';
 import type { EventRecorder } from '../events.ts';
 import type { FailureScript } from './types.ts';
 import { cond } from '../pod-status.ts';
-import { iso, MINUTE_MS } from '../time.ts';
+import { iso } from '../time.ts';
+import { MINUTE_MS } from '../../../../domain/time.ts';
 
 const RETRY_MS = 5 * MINUTE_MS;
 

@@ -7,7 +7,7 @@
 import type { Probe } from '../schema-common.ts';
 import { containerStatus, newContainerId, notReadyConditions, readyConditions, terminated } from '../pod-status.ts';
 import { containerRef } from '../events.ts';
-import { iso, MINUTE_MS } from '../time.ts';
+import { iso } from '../time.ts';
 import {
   failingContainerOf,
   healthySiblings,
@@ -19,6 +19,7 @@ import {
   type FailurePodInput,
   type PodFailureModule,
 } from './types.ts';
+import { MINUTE_MS } from '../../../../domain/time.ts';
 
 /** How long a container passes its liveness probe after each start before it starts failing. */
 export const LIVENESS_CYCLE_MS = 12 * MINUTE_MS;
