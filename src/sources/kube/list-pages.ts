@@ -3,6 +3,7 @@
 // resourceVersion is where the following WATCH must start. A continue token names a point in etcd's history and
 // expires with compaction (about every 5 minutes): the server then answers 410 and the list has to start over,
 // since a fresh first page is the only way to get a new consistent snapshot.
+import { withDeadline } from '../../runtime/deadline.ts';
 import { KubeApiError, errorFromResponse } from './kube-errors.ts';
 import type { KubeHttp } from './kube-http.ts';
 import { arr, obj, str } from './raw-access.ts';
@@ -43,19 +44,20 @@ interface Page {
 class ContinueExpired extends Error {}
 
 async function fetchPage<T>(o: ListAllOptions<T>, continueToken: string | undefined): Promise<Page> {
-  const signal = AbortSignal.any([o.signal, AbortSignal.timeout(o.pageTimeoutMs)]);
-  const res = await o.http({ path: o.path, query: { limit: String(o.limit), continue: continueToken }, signal });
-  if (res.status !== 200) {
-    const err = errorFromResponse(res.status, await res.text());
+  const { status, text } = await withDeadline(o.signal, o.pageTimeoutMs, async (signal) => {
+    const res = await o.http({ path: o.path, query: { limit: String(o.limit), continue: continueToken }, signal });
+    return { status: res.status, text: await res.text() };
+  });
+  if (status !== 200) {
+    const err = errorFromResponse(status, text);
     if (err.code === 'KRM_KUBE_GONE' && continueToken !== undefined) throw new ContinueExpired(err.message, { cause: err });
     throw err;
   }
-  const text = await res.text();
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (err) {
-    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', 'list response is not JSON', { status: res.status, cause: err });
+    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', 'list response is not JSON', { status, cause: err });
   }
   const meta = obj(obj(body).metadata);
   const resourceVersion = str(meta.resourceVersion);

@@ -3,6 +3,7 @@
 // /api/v1/label/__name__/values (REQUIREMENTS §1.5.2, §1.8), with bearer, basic or custom-header authentication,
 // an optional path prefix (Thanos, Cortex, Mimir) and a 60 s client timeout. Responses are checked against the
 // API's envelope; failures are PrometheusErrors with stable codes.
+import { withDeadline } from '../../runtime/deadline.ts';
 import { arr, obj, str } from '../kube/raw-access.ts';
 import { codeForStatus, PrometheusError, toPrometheusError } from './errors.ts';
 
@@ -107,10 +108,11 @@ export function createPrometheusClient(opts: PrometheusClientOptions): Prometheu
   const timeoutMs = opts.timeoutMs ?? PROMETHEUS_TIMEOUT_MS;
 
   async function fetchText(path: string, init: { signal: AbortSignal; body?: URLSearchParams }): Promise<{ status: number; text: string }> {
-    const signal = AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)]);
     try {
-      const res = await doFetch(base + path, { method: init.body ? 'POST' : 'GET', headers, body: init.body, signal });
-      return { status: res.status, text: await res.text() };
+      return await withDeadline(init.signal, timeoutMs, async (signal) => {
+        const res = await doFetch(base + path, { method: init.body ? 'POST' : 'GET', headers, body: init.body, signal });
+        return { status: res.status, text: await res.text() };
+      });
     } catch (err) {
       init.signal.throwIfAborted();
       throw toPrometheusError(err);

@@ -3,6 +3,7 @@
 // (matrix results) and `/api/v1/label/<name>/values` restricted by `match[]` and a time range, which is how the
 // backfill learns the namespaces that had containers without listing series. Same options, envelope checks and
 // error codes as the instant client (client.ts); the live path never needs ranges, so they live apart.
+import { withDeadline } from '../../runtime/deadline.ts';
 import { arr, obj } from '../kube/raw-access.ts';
 import { authHeaders, PROMETHEUS_TIMEOUT_MS, parseEnvelope, type PrometheusClientOptions } from './client.ts';
 import { PrometheusError, toPrometheusError } from './errors.ts';
@@ -92,8 +93,10 @@ export function createRangeQuerier(opts: PrometheusClientOptions): RangeQuerier 
     try {
       const url = req.post ? base + path : `${base}${path}?${params.toString()}`;
       const init = { method: req.post ? 'POST' : 'GET', headers, body: req.post ? params : undefined };
-      const r = await doFetch(url, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
-      return { status: r.status, text: await r.text() };
+      return await withDeadline(signal, timeoutMs, async (deadline) => {
+        const r = await doFetch(url, { ...init, signal: deadline });
+        return { status: r.status, text: await r.text() };
+      });
     } catch (err) {
       signal.throwIfAborted();
       throw toPrometheusError(err);

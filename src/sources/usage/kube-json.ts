@@ -2,6 +2,7 @@
 // One JSON GET through the API server with a per-request timeout, failing with a typed KubeApiError.
 import type { KubeHttp, KubeHttpResponse } from '../kube/kube-http.ts';
 import { errorFromResponse, KubeApiError, toKubeError } from '../kube/kube-errors.ts';
+import { withDeadline } from '../../runtime/deadline.ts';
 import type { CollectError } from './types.ts';
 
 export interface KubeJsonRequest {
@@ -11,16 +12,13 @@ export interface KubeJsonRequest {
   readonly timeoutMs?: number;
 }
 
-function combinedSignal(signal: AbortSignal, timeoutMs: number | undefined): AbortSignal {
-  return timeoutMs === undefined ? signal : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-}
-
 /** GETs `path` and returns the body, read by `read`. Rejects like {@link getKubeJson}. */
 async function getKubeBody<T>(http: KubeHttp, req: KubeJsonRequest, read: (res: KubeHttpResponse) => Promise<T>): Promise<{ status: number; body: T }> {
-  const signal = combinedSignal(req.signal, req.timeoutMs);
   try {
-    const res = await http({ path: req.path, signal });
-    return { status: res.status, body: await read(res) };
+    return await withDeadline(req.signal, req.timeoutMs, async (signal) => {
+      const res = await http({ path: req.path, signal });
+      return { status: res.status, body: await read(res) };
+    });
   } catch (err) {
     req.signal.throwIfAborted();
     throw toKubeError(err);
