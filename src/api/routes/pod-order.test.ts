@@ -68,18 +68,32 @@ test('the pod list follows changes after refreshMs; a new collection reorders at
   assert.deepEqual(names('cpu'), ['a1', 'a2', 'a3'], 'a new collection is not delayed');
 });
 
-test('more changes than the journal holds: the orders are rebuilt from the list', () => {
+test('more changes than splicing pays for (the journal holds 16,384): the orders are rebuilt from the list', () => {
   const store = new KindStore<Pod>();
-  store.replace([mk('a1'), mk('a2')]);
+  store.replace([mk('a1'), mk('a2'), mk('a3')]);
   const usage = { pod: () => undefined, collectedAtMs: () => 1 };
   let nowMs = 0;
   const cache = new PodOrderCache({ cluster: podStoreView(store), usage, refreshMs: 1000, now: () => nowMs });
-  const names = () => cache.entries({ sort: 'name', hash: 'name' }).map((e) => e.pod.name);
-  assert.deepEqual(names(), ['a1', 'a2']);
-  for (let i = 0; i < 20_000; i++) store.upsert(mk(`a1`));
+  const order = () => cache.entries({ sort: 'name', hash: 'name' });
+  const names = () => order().map((e) => e.pod.name);
+  assert.deepEqual(names(), ['a1', 'a2', 'a3']);
+  // The changes that matter come first and then fall out of the journal: only a rebuild from the list can show them
+  // (the journal's own bounds are tested in change-journal.test.ts).
   store.upsert(mk('a0'));
   store.remove(store.get('a/a2') as Pod);
+  for (let i = 0; i < 20_000; i++) store.upsert(mk('a1'));
   nowMs = 1000;
-  assert.deepEqual(names(), ['a0', 'a1']);
-  assert.equal(cache.entries({ sort: 'name', hash: 'name' })[1]?.pod, store.get('a/a1'));
+  assert.deepEqual(names(), ['a0', 'a1', 'a3']);
+  assert.equal(order()[1]?.pod, store.get('a/a1'));
+  // Held by the journal but too many to splice one by one: a new order, with the same content as a splice would give.
+  const before = order();
+  for (let i = 0; i < 1500; i++) store.upsert(mk(`b${i}`));
+  nowMs = 2000;
+  assert.notEqual(order(), before, 'rebuilt, not spliced');
+  assert.equal(order().length, 1503);
+  const small = order();
+  store.upsert(mk('c'));
+  nowMs = 3000;
+  assert.equal(order(), small, 'a few changes are spliced into the same order');
+  assert.equal(order().length, 1504);
 });

@@ -15,7 +15,10 @@ export interface PodEntry extends SortKey {
   readonly pod: Pod;
 }
 
-/** The usage lookups the order needs (a subset of LatestUsage). */
+/**
+ * The usage lookups the order needs (a subset of LatestUsage). A pod's values must stay the same for as long as
+ * `collectedAtMs()` does: the kept usage orders find a changed pod's entry by the value it was sorted with.
+ */
 export interface PodUsageLookup {
   pod(namespace: string, name: string): { readonly cpuMillicores: number; readonly memoryBytes: number } | undefined;
   collectedAtMs(): number | undefined;
@@ -47,6 +50,13 @@ export interface PodOrderOptions {
 
 /** Filtered subsets kept per state; a dashboard polls a handful of queries at a time. */
 const MAX_FILTERED = 32;
+
+/**
+ * Changes beyond which the kept orders are sorted again rather than spliced: a splice moves half an order of 150,000
+ * entries, so a few thousand of them (a node drain, minutes without requests under churn) would hold one request for
+ * seconds, where one sort takes a few tenths.
+ */
+const MAX_SPLICED_CHANGES = 1024;
 
 /** Index of the entry with exactly `key`'s value and id, or -1. */
 function indexOfKey(sorted: readonly PodEntry[], key: SortKey): number {
@@ -113,7 +123,7 @@ export class PodOrderCache {
     this.revision = feed.revision;
     if (feed.changed?.length === 0) return;
     this.filtered.clear();
-    if (feed.changed === undefined) this.sorted.clear();
+    if (feed.changed === undefined || feed.changed.length > MAX_SPLICED_CHANGES) this.sorted.clear();
     else for (const [sort, entries] of this.sorted) this.applyChanges(entries, feed.changed, sort);
   }
 
