@@ -166,6 +166,25 @@ async function waitForStop(): Promise<void> {
   });
 }
 
+/**
+ * With KRM_BENCH_API_CYCLE_AT_S=S, one collection cycle starts S seconds into the API phase, as the service's cycles
+ * fall between requests every minute; the returned function waits for it and says when it ran.
+ */
+function cycleDuringLoad(collector: Collector, t0: number): () => Promise<string | undefined> {
+  const at = Number(process.env.KRM_BENCH_API_CYCLE_AT_S ?? Number.NaN);
+  if (!Number.isFinite(at)) return async () => undefined;
+  const since = (): string => ((performance.now() - t0) / 1000).toFixed(1);
+  let ran: Promise<string> | undefined;
+  const timer = setTimeout(() => {
+    const from = since();
+    ran = collector.collectOnce(new AbortController().signal).then(() => `${from}–${since()} s into the phase`);
+  }, at * 1000);
+  return async () => {
+    clearTimeout(timer);
+    return ran;
+  };
+}
+
 async function serveApi(deps: SamplingDeps & { collector: Collector; selector: SourceSelector }): Promise<void> {
   const log = createLogger({ level: 'warn', destination: { write: () => undefined } });
   const health = createHealthProvider({ cluster: deps.cache, store: deps.store, selector: deps.selector, lastCollection: () => deps.collector.lastCollection(), storeOpen: () => true });
@@ -182,9 +201,12 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const t0 = performance.now();
     const stopLag = measureLoopDelay({ stallsOverMs: 100 });
     const stopProfile = heapProfileWindow();
+    const cycle = cycleDuringLoad(deps.collector, t0);
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
     stopProfile();
+    const cycleWindow = await cycle();
+    if (cycleWindow !== undefined) console.error(`  a metrics-server cycle ran during the API load: ${cycleWindow}`);
     const lag = stopLag();
     console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${lag.stalls.join(', ') || 'none'}`);
     const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);
