@@ -2,6 +2,7 @@
 // A counting semaphore. The watch loops share one with a single permit so that relists run one kind at a time:
 // a LIST holds every page's objects in memory until it is applied, and at 150,000 pods two concurrent relists
 // would double that peak.
+import { whenAborted } from '../../runtime/when-aborted.ts';
 
 export interface Semaphore {
   /** Waits for a permit; returns its release function. Rejects with the signal's reason if aborted while waiting. */
@@ -32,16 +33,15 @@ export function createSemaphore(permits = 1): Semaphore {
       }
       return new Promise((resolve, reject) => {
         const grant = (): void => {
-          signal.removeEventListener('abort', onAbort);
+          cancel();
           resolve(releaser());
         };
-        const onAbort = (): void => {
+        queue.push(grant);
+        const cancel = whenAborted(signal, () => {
           const i = queue.indexOf(grant);
           if (i >= 0) queue.splice(i, 1);
           reject(signal.reason);
-        };
-        queue.push(grant);
-        signal.addEventListener('abort', onAbort, { once: true });
+        });
       });
     },
     get waiting() {
