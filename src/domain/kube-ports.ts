@@ -151,6 +151,15 @@ export interface ObjectName {
   readonly name: string;
 }
 
+/**
+ * The objects of a kind changed since a revision, and the current revision; `changed` is undefined when the changes
+ * are not held (see {@link ClusterView.changesSince}).
+ */
+export interface ObjectChanges {
+  readonly revision: number;
+  readonly changed?: readonly ObjectName[];
+}
+
 /** Read access to the watched cluster. Every method is synchronous and reads memory only. */
 export interface ClusterView {
   /** All objects of a kind, optionally of one namespace (unordered). */
@@ -161,7 +170,7 @@ export interface ClusterView {
    * `changed` is undefined without a revision, or when the changes are no longer held (after a relist, or more changes
    * than a bounded journal keeps): such a reader then starts again from `list`. A name may appear more than once.
    */
-  changesSince(kind: KindName, revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] };
+  changesSince(kind: KindName, revision?: number): ObjectChanges;
   /** One object; `namespace` is ignored for cluster-scoped kinds. */
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
   /** The workload owning a pod (Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet, DaemonSet). */

@@ -3,7 +3,7 @@
 // the whole list (the API's sorted pod orders) can follow the watch without copying the list. A copy of 150,000 pod
 // references is 1.2 MB, too large for V8's young generation: made once a second under churn, each went straight to the
 // old generation and brought the next full collection (with its marking on the API's thread) closer.
-import type { ObjectName } from '../../domain/kube-ports.ts';
+import type { ObjectChanges, ObjectName } from '../../domain/kube-ports.ts';
 
 /** Changes kept by default: at a churn of 100 changes a second, almost three minutes between two readers' visits. */
 const DEFAULT_CAPACITY = 16_384;
@@ -45,7 +45,7 @@ export class ChangeJournal {
    * The objects changed since `since` (a revision this journal returned), with the current revision; `changed` is
    * undefined when those changes are no longer held, or when `since` is omitted. A name may appear more than once.
    */
-  since(since?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] } {
+  since(since?: number): ObjectChanges {
     const oldest = Math.max(this.floor, this.revision - this.capacity);
     if (since === undefined || since < oldest || since > this.revision) return { revision: this.revision };
     const changed: ObjectName[] = [];

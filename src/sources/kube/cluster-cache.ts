@@ -8,7 +8,7 @@ import {
   type KindConnection,
   type KindName,
   type KindSyncStatus,
-  type ObjectName,
+  type ObjectChanges,
   type PodHistoryQuery,
   type PodLifecycleEvent,
   type WorkloadRef,
@@ -126,7 +126,7 @@ export class ClusterCache implements ClusterView {
     return this.storeOf(kind)?.list(namespace) ?? [];
   }
 
-  changesSince(kind: KindName, revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] } {
+  changesSince(kind: KindName, revision?: number): ObjectChanges {
     return this.storeOf(kind)?.changesSince(revision) ?? { revision: 0 };
   }
 

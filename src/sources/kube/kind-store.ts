@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The in-memory store of one kind, fed by its watch loop: objects by key, indexed by namespace, with a change hook
 // (prev → next) that derived state such as the pod lifecycle history hangs off.
-import type { ObjectName } from '../../domain/kube-ports.ts';
+import type { ObjectChanges } from '../../domain/kube-ports.ts';
 import type { ObjectBase } from '../../domain/resources.ts';
 import { ChangeJournal } from './change-journal.ts';
 import type { WatchSink } from './watch-loop.ts';
@@ -47,7 +47,7 @@ export class KindStore<T extends ObjectBase> implements WatchSink<T> {
   }
 
   /** Which objects changed since a revision (see ClusterView.changesSince). */
-  changesSince(revision?: number): { readonly revision: number; readonly changed?: readonly ObjectName[] } {
+  changesSince(revision?: number): ObjectChanges {
     return this.journal.since(revision);
   }
 
