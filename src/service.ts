@@ -31,11 +31,13 @@ import { ClusterCache, createKubeClient, type KubeClient, type WatchTuning } fro
 import { timedKubeHttp, type KubeHttp } from './sources/kube/kube-http.ts';
 import { KIND_NAMES } from './domain/kube-ports.ts';
 import {
+  createDecodePool,
   createKubeletSummarySource,
   createMetricsServerSource,
   createPrometheusSource,
   createSourceSelector,
   type SourceSelector,
+  type UsageDecoder,
 } from './sources/usage/index.ts';
 import { SqliteSampleStore } from './store/sample-store.ts';
 
@@ -93,8 +95,30 @@ async function openStore(config: Config): Promise<SqliteSampleStore> {
   });
 }
 
-function createSelector(config: Config, kube: { client: KubeClient; proxyHttp: KubeHttp; cluster: ClusterCache; metrics: SelfMetrics }, log: Logger): SourceSelector {
+/**
+ * The usage bodies' decoder: a worker thread unless `collection.decodeWorker` is off (decode-pool.ts), started now so
+ * that its start-up does not delay the first cycle, and closed after the loops.
+ */
+function usageDecoder(config: Config, lifecycle: Lifecycle, log: Logger): UsageDecoder | undefined {
+  if (!config.collection.decodeWorker) return undefined;
+  const pool = createDecodePool({ log });
+  pool.start();
+  lifecycle.onClose('decode-worker', () => pool.close());
+  return pool;
+}
+
+interface SelectorDeps {
+  readonly client: KubeClient;
+  readonly proxyHttp: KubeHttp;
+  readonly cluster: ClusterCache;
+  readonly metrics: SelfMetrics;
+  readonly lifecycle: Lifecycle;
+}
+
+function createSelector(config: Config, kube: SelectorDeps, log: Logger): SourceSelector {
   const { client, cluster } = kube;
+  const decoder = usageDecoder(config, kube.lifecycle, log);
+  const decoding = decoder === undefined ? {} : { decoder };
   const p = config.prometheus;
   const onRequest = prometheusRequestObserver(kube.metrics);
   const prometheus =
@@ -106,8 +130,8 @@ function createSelector(config: Config, kube: { client: KubeClient; proxyHttp: K
   return createSourceSelector({
     mode: config.collection.source,
     prometheus,
-    metricsServer: createMetricsServerSource({ http: client.request }),
-    kubelet: kubeletWanted ? createKubeletSummarySource({ http: kube.proxyHttp, nodes }) : undefined,
+    metricsServer: createMetricsServerSource({ http: client.request, ...decoding }),
+    kubelet: kubeletWanted ? createKubeletSummarySource({ http: kube.proxyHttp, nodes, ...decoding }) : undefined,
     onSwitch: (c) => logEvent(log, { event: 'collection.source_changed', from: c.from ?? null, to: c.to ?? 'none', reason: c.reason }),
   });
 }
@@ -242,7 +266,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const cluster = new ClusterCache({ http: kubeHttp, log: componentLogger(opts.log, 'kube'), tuning: opts.kubeTuning, hooks });
   metrics.trackPods(() => cluster.counts().pods);
   const collectionLog = componentLogger(opts.log, 'collection');
-  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics }, collectionLog);
+  const selector = createSelector(config, { client: { ...client, request: kubeHttp }, proxyHttp, cluster, metrics, lifecycle }, collectionLog);
   const collector = createCollector({ selector, store, metrics, log: collectionLog, clock: systemClock, cluster: config.cluster.name, clusterView: cluster });
   const analyses = createAnalysisRunner({ config, cluster, store, clock: opts.analysisClock ?? systemClock, metrics, log: componentLogger(opts.log, 'analysis') });
   // Closed after the loops (closers run in reverse), so that no pass is left waiting on a forecast.

@@ -36,6 +36,7 @@ export type LogEvent =
   | { event: 'backfill.failed'; doneWindows: number; totalWindows: number; samples: number; err: Error }
   | { event: 'backfill.aborted'; doneWindows: number; totalWindows: number; samples: number }
   | { event: 'analysis.workers_failed'; err: Error }
+  | { event: 'collection.decode_worker_failed'; err: Error }
   | { event: 'store.degraded'; reason: StoreDegradedReason; err: Error }
   | { event: 'store.recovered' }
   | { event: 'config.loaded'; config: Record<string, unknown>; unknownEnv: readonly string[] }
@@ -72,6 +73,7 @@ export const EVENTS: { readonly [K in EventName]: { readonly level: EventLevel; 
   'backfill.failed': { level: 'warn', msg: 'history backfill stopped by a failure, resumes on the next start' },
   'backfill.aborted': { level: 'info', msg: 'history backfill interrupted by shutdown, resumes on the next start' },
   'analysis.workers_failed': { level: 'warn', msg: 'forecast worker failed, forecasting in the analysis thread from now on' },
+  'collection.decode_worker_failed': { level: 'warn', msg: 'usage decode worker failed, decoding in the main thread from now on' },
   'store.degraded': { level: 'error', msg: 'store degraded, writes refused' },
   'store.recovered': { level: 'info', msg: 'store accepting writes again' },
   'config.loaded': { level: 'info', msg: 'configuration loaded' },

@@ -6,8 +6,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kubeconfigFor, startSimulationServer, type RunningSimulation } from '../../src/sim/index.ts';
 import { createKubeClient } from '../../src/sources/kube/client.ts';
-import { createKubeletSummarySource } from '../../src/sources/usage/kubelet-summary.ts';
-import { createMetricsServerSource } from '../../src/sources/usage/metrics-server.ts';
+import { createDecodePool } from '../../src/sources/usage/decode-pool.ts';
+import { inlineDecoder } from '../../src/sources/usage/decoder.ts';
+import { cadvisorPath } from '../../src/sources/usage/kubelet-cadvisor.ts';
+import { createKubeletSummarySource, summaryPath } from '../../src/sources/usage/kubelet-summary.ts';
+import { getKubeBytes } from '../../src/sources/usage/kube-json.ts';
+import { createMetricsServerSource, METRICS_SERVER_PODS_PATH } from '../../src/sources/usage/metrics-server.ts';
 import type { ContainerUsage } from '../../src/sources/usage/types.ts';
 
 let sim: RunningSimulation;
@@ -165,4 +169,39 @@ test('kubelet cAdvisor: a failing endpoint is an error value per node and the su
   assert.equal(snap.nodes.length, nodeNames().length);
   const off = createKubeletSummarySource({ http: failing, nodes: nodeNames, throttling: false });
   assert.deepEqual((await off.collect({ nowMs: Date.now(), signal })).errors, [], 'throttling off: the endpoint is not asked');
+});
+
+test('decoded in a worker thread, the same as in the calling thread: summaries, cAdvisor counters, the PodMetrics list', async () => {
+  const pool = createDecodePool();
+  const inline = inlineDecoder();
+  try {
+    let counted = 0;
+    for (const node of nodeNames()) {
+      const summary = await getKubeBytes(http, { path: summaryPath(node), signal });
+      assert.deepEqual(await pool.summary(summary.slice(), node, 1), await inline.summary(summary, node, 1), node);
+      const cadvisor = await getKubeBytes(http, { path: cadvisorPath(node), signal });
+      const counters = await pool.cfsCounters(cadvisor.slice());
+      counted += counters.size;
+      assert.deepEqual(counters, await inline.cfsCounters(cadvisor), node);
+    }
+    assert.ok(counted > 0, 'CFS counters of CPU-limited containers');
+    const list = await getKubeBytes(http, { path: METRICS_SERVER_PODS_PATH, signal });
+    const read = async (d: typeof inline): Promise<unknown[]> => {
+      const stream = d.podMetrics(1);
+      const items: unknown[] = [];
+      for (let at = 0; at < list.length; at += 4096) items.push(...(await stream.push(list.slice(at, at + 4096))));
+      await stream.end();
+      return items;
+    };
+    const fromWorker = await read(pool);
+    assert.equal(fromWorker.length, sim.simulation.podMetrics().length);
+    assert.deepEqual(fromWorker, await read(inline));
+    // And a whole kubelet collect through the worker.
+    const snap = await createKubeletSummarySource({ http, nodes: nodeNames, decoder: pool }).collect({ nowMs: Date.now(), signal });
+    assert.deepEqual(snap.errors, []);
+    assertPlausible(snap.containers);
+    assert.ok(pool.inWorker);
+  } finally {
+    await pool.close();
+  }
 });

@@ -6,9 +6,10 @@
 // forecasts are the same pure function either way, so the results are the same bit for bit. A pool that cannot start
 // a worker, or whose worker dies, forecasts in the pass's thread from then on (logged once) rather than failing.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { forecastSeries, type Forecast, type ForecastInput } from '../../analysis/forecast/index.ts';
 import { logEvent, type EventLogger } from '../../logging/events.ts';
+import { startTsWorker } from '../../runtime/worker-calls.ts';
 import { packInput, unpackForecast, type ForecastJob, type ForecastReply, type WireInput } from './forecast-wire.ts';
 
 /** Makes forecasts for the capacity step: one at a time as asked, answered when ready. */
@@ -78,20 +79,6 @@ export function defaultForecastThreads(): number {
 export function forecastPoolFor(threads: number | undefined, log?: EventLogger): ForecastPool | undefined {
   const n = threads ?? defaultForecastThreads();
   return n > 0 ? new ForecastPool({ threads: n, ...(log === undefined ? {} : { log }) }) : undefined;
-}
-
-/**
- * A worker thread runs TypeScript the way the process does: tsx is registered in it before its module is imported
- * (a worker does not inherit the loader hooks of the thread that starts it).
- */
-function startWorker(url: URL): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  const worker = new Worker(boot, { eval: true, name: 'krm-forecast' });
-  // Idle workers do not keep the process alive (shutdown closes the pool; a test that forgets to is not held up);
-  // one with jobs does, from the job's message to its answer.
-  worker.unref();
-  return worker;
 }
 
 /** Forecasts in worker threads, started on the first forecast; see the file comment. */
@@ -184,7 +171,7 @@ export class ForecastPool implements Forecaster {
     // Kept as they are made, so that a worker made before one that fails is terminated by #fail.
     this.#slots = slots;
     for (let i = 0; i < this.#opts.threads; i++) {
-      const slot: Slot = { worker: startWorker(url), jobs: new Map() };
+      const slot: Slot = { worker: startTsWorker(url, 'krm-forecast'), jobs: new Map() };
       slot.worker.on('message', (reply: ForecastReply) => this.#answer(slot, reply));
       slot.worker.on('error', (err) => this.#fail(err));
       slot.worker.on('exit', (code) => {

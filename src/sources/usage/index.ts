@@ -3,6 +3,8 @@
 export type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, UsageSourceName, VolumeUsage } from './types.ts';
 export { createMetricsServerSource, type MetricsServerSourceOptions } from './metrics-server.ts';
 export { createKubeletSummarySource, KUBELET_CONCURRENCY, KUBELET_TIMEOUT_MS, type KubeletSummarySourceOptions } from './kubelet-summary.ts';
+export { createDecodePool, type DecodePool } from './decode-pool.ts';
+export type { UsageDecoder } from './decoder.ts';
 export { createPrometheusSource, type PrometheusSource, type PrometheusSourceOptions } from './prometheus.ts';
 export {
   createSourceSelector,

@@ -32,18 +32,42 @@ export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise
   return { status, text };
 }
 
+/** The chunks in one array of its own (not a view of a pooled buffer, so that it can be moved to another thread). */
+async function ownBytes(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    length += chunk.byteLength;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/** GETs `path` and returns the body's bytes, for a decoder (decoder.ts). Rejects like {@link getKubeJson}. */
+export async function getKubeBytes(http: KubeHttp, req: KubeJsonRequest): Promise<Uint8Array> {
+  const { status, body } = await getKubeBody<Uint8Array | string>(http, req, (res) => (res.status >= 200 && res.status < 300 ? ownBytes(res.body) : res.text()));
+  if (typeof body === 'string') throw errorFromResponse(status, body);
+  return body;
+}
+
 /**
  * GETs `path` and hands the body's chunks to `sink` as they arrive, for a parser that reads a large body piece by
- * piece (metrics-server's list). Rejects like {@link getKubeJson}; an error `sink` throws stops the read and rejects
+ * piece (metrics-server's list); the next chunk is read once the promise `sink` returns settles. Rejects like {@link getKubeJson}; an error `sink` throws stops the read and rejects
  * as it is.
  */
-export async function getKubeChunks(http: KubeHttp, req: KubeJsonRequest, sink: (chunk: Uint8Array) => void): Promise<void> {
+export async function getKubeChunks(http: KubeHttp, req: KubeJsonRequest, sink: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
   let sinkError: unknown;
   const { status, body } = await getKubeBody(http, req, async (res) => {
     if (res.status < 200 || res.status >= 300) return res.text();
     for await (const chunk of res.body) {
       try {
-        sink(chunk);
+        await sink(chunk);
       } catch (err) {
         sinkError = err;
         res.discard();

@@ -6,9 +6,11 @@
 // own timeout, and a node that fails is an error value in the snapshot rather than a failed collect; a node whose
 // summary answers but whose cAdvisor endpoint fails keeps its usage without throttling.
 import type { KubeHttp } from '../kube/kube-http.ts';
-import { arr, num, obj, str, type RawObject } from '../kube/raw-access.ts';
-import { cadvisorPath, parseCfsCounters, ThrottleTracker } from './kubelet-cadvisor.ts';
-import { collectErrorOf, getKubeJson, getKubeText } from './kube-json.ts';
+import { KubeApiError } from '../kube/kube-errors.ts';
+import { inlineDecoder, type UsageDecoder } from './decoder.ts';
+import { cadvisorPath, ThrottleTracker } from './kubelet-cadvisor.ts';
+import { collectErrorOf, getKubeBytes } from './kube-json.ts';
+import type { NodeSummaryUsage } from './summary-decode.ts';
 import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, VolumeUsage } from './types.ts';
 
 // Kubelets answer in parallel on their own machines; the per-second budget (collection.kubeletQps) is the bound.
@@ -34,89 +36,14 @@ export interface KubeletSummarySourceOptions {
   readonly throttling?: boolean;
   /** Nodes read in full per cycle (default {@link KUBELET_FULL_NODES_PER_CYCLE}). */
   readonly fullNodesPerCycle?: number;
-}
-
-/** What one node's summary contributes to the snapshot. */
-export interface NodeSummaryUsage {
-  readonly node?: NodeUsage;
-  readonly containers: ContainerUsage[];
-  readonly volumes: VolumeUsage[];
+  /** Where the bodies are parsed (default: the calling thread). */
+  readonly decoder?: UsageDecoder;
 }
 
 /** The node's summary path; `full` false asks for the CPU-and-memory form (`only_cpu_and_memory=true`). */
 export function summaryPath(node: string, full = true): string {
   const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`;
   return full ? path : `${path}?only_cpu_and_memory=true`;
-}
-
-function timeOf(block: RawObject, fallbackMs: number): number {
-  const ms = Date.parse(str(block.time) ?? '');
-  return Number.isFinite(ms) ? ms : fallbackMs;
-}
-
-function containerOf(raw: unknown, podRef: RawObject, nowMs: number): ContainerUsage | undefined {
-  const c = obj(raw);
-  const cpu = obj(c.cpu);
-  const mem = obj(c.memory);
-  const nanoCores = num(cpu.usageNanoCores);
-  const ws = num(mem.workingSetBytes);
-  const container = str(c.name);
-  if (container === undefined || nanoCores === undefined || ws === undefined) return undefined;
-  const rss = num(mem.rssBytes);
-  return {
-    namespace: str(podRef.namespace) ?? '',
-    pod: str(podRef.name) ?? '',
-    container,
-    tsMs: timeOf(cpu, nowMs),
-    cpuCores: nanoCores / 1e9,
-    memoryWorkingSetBytes: ws,
-    ...(rss !== undefined ? { memoryRssBytes: rss } : {}),
-  };
-}
-
-function volumesOf(pod: RawObject, nowMs: number): VolumeUsage[] {
-  const out: VolumeUsage[] = [];
-  for (const raw of arr(pod.volume)) {
-    const v = obj(raw);
-    const ref = obj(v.pvcRef);
-    const pvc = str(ref.name);
-    if (pvc === undefined) continue;
-    out.push({ namespace: str(ref.namespace) ?? '', pvc, tsMs: timeOf(v, nowMs), usedBytes: num(v.usedBytes), capacityBytes: num(v.capacityBytes) });
-  }
-  return out;
-}
-
-function nodeOf(summaryNode: RawObject, name: string, nowMs: number): NodeUsage | undefined {
-  const cpu = obj(summaryNode.cpu);
-  const nanoCores = num(cpu.usageNanoCores);
-  const ws = num(obj(summaryNode.memory).workingSetBytes);
-  if (nanoCores === undefined || ws === undefined) return undefined;
-  const fs = obj(summaryNode.fs);
-  return {
-    node: str(summaryNode.nodeName) ?? name,
-    tsMs: timeOf(cpu, nowMs),
-    cpuCores: nanoCores / 1e9,
-    memoryWorkingSetBytes: ws,
-    fsUsedBytes: num(fs.usedBytes),
-    fsCapacityBytes: num(fs.capacityBytes),
-  };
-}
-
-/** Projects one /stats/summary document. */
-export function parseSummary(body: unknown, node: string, nowMs: number): NodeSummaryUsage {
-  const doc = obj(body);
-  const containers: ContainerUsage[] = [];
-  const volumes: VolumeUsage[] = [];
-  for (const raw of arr(doc.pods)) {
-    const pod = obj(raw);
-    const ref = obj(pod.podRef);
-    for (const c of arr(pod.containers)) {
-      const usage = containerOf(c, ref, nowMs);
-      if (usage) containers.push(usage);
-    }
-    volumes.push(...volumesOf(pod, nowMs));
-  }
-  return { node: nodeOf(obj(doc.node), node, nowMs), containers, volumes };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -144,6 +71,19 @@ interface NodeRead {
   readonly req: CollectRequest;
   readonly timeoutMs: number;
   readonly tracker?: ThrottleTracker;
+  readonly decoder: UsageDecoder;
+}
+
+/** One node's summary, decoded; a body that is not JSON is KRM_KUBE_BAD_RESPONSE. */
+async function summaryOf(name: string, r: NodeRead & { full: boolean }): Promise<NodeSummaryUsage> {
+  const path = summaryPath(name, r.full);
+  const body = await getKubeBytes(r.http, { path, signal: r.req.signal, timeoutMs: r.timeoutMs });
+  try {
+    return await r.decoder.summary(body, name, r.req.nowMs);
+  } catch (cause) {
+    if (!(cause instanceof SyntaxError)) throw cause;
+    throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${path}: the body is not JSON`, { status: 200, cause });
+  }
 }
 
 /**
@@ -151,12 +91,11 @@ interface NodeRead {
  * A cAdvisor failure is returned as an error value.
  */
 async function readNode(name: string, r: NodeRead & { full: boolean }): Promise<NodeSummaryUsage & { error?: CollectError }> {
-  const get = { signal: r.req.signal, timeoutMs: r.timeoutMs };
-  const part = parseSummary(await getKubeJson(r.http, { path: summaryPath(name, r.full), ...get }), name, r.req.nowMs);
+  const part = await summaryOf(name, r);
   if (r.tracker === undefined || !r.full) return part;
   try {
-    const { text } = await getKubeText(r.http, { path: cadvisorPath(name), ...get });
-    return { ...part, containers: withThrottling(part.containers, r.tracker.update(name, parseCfsCounters(text))) };
+    const body = await getKubeBytes(r.http, { path: cadvisorPath(name), signal: r.req.signal, timeoutMs: r.timeoutMs });
+    return { ...part, containers: withThrottling(part.containers, r.tracker.update(name, await r.decoder.cfsCounters(body))) };
   } catch (err) {
     r.req.signal.throwIfAborted();
     return { ...part, error: collectErrorOf(err, `node/${name}/cadvisor`) };
@@ -168,6 +107,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
   const limit = opts.concurrency ?? KUBELET_CONCURRENCY;
   const timeoutMs = opts.timeoutMs ?? KUBELET_TIMEOUT_MS;
   const tracker = opts.throttling === false ? undefined : new ThrottleTracker();
+  const decoder = opts.decoder ?? inlineDecoder();
   const perCycle = Math.max(1, opts.fullNodesPerCycle ?? KUBELET_FULL_NODES_PER_CYCLE);
   let round = 0;
   return {
@@ -179,7 +119,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
       const errors: CollectError[] = [];
       const names = opts.nodes();
       tracker?.retain(new Set(names));
-      const read: NodeRead = { http: opts.http, req, timeoutMs, ...(tracker === undefined ? {} : { tracker }) };
+      const read: NodeRead = { http: opts.http, req, timeoutMs, decoder, ...(tracker === undefined ? {} : { tracker }) };
       // Node i is read in full when its turn comes: every `turns` cycles, in the order the cluster lists nodes.
       const turns = Math.max(1, Math.ceil(names.length / perCycle));
       const turn = round++ % turns;
