@@ -17,11 +17,13 @@ import { createHealthProvider } from '../src/service/health-provider.ts';
 import { ClusterCache, createKubeClient, type KubeHttp } from '../src/sources/kube/index.ts';
 import { silentLogger } from '../src/sources/kube/watch-log.ts';
 import {
+  createDecodePool,
   createKubeletSummarySource,
   createMetricsServerSource,
   createSourceSelector,
   type MetricsSource,
   type SourceSelector,
+  type UsageDecoder,
 } from '../src/sources/usage/index.ts';
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
 import { ConfigSchema } from '../src/config/schema.ts';
@@ -83,6 +85,8 @@ interface SamplingDeps {
   readonly cache: ClusterCache;
   readonly store: SqliteSampleStore;
   readonly metrics: SelfMetrics;
+  /** Where the usage bodies are parsed, as the service does (collection.decodeWorker); undefined: this thread. */
+  readonly decoder: UsageDecoder | undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -138,7 +142,8 @@ async function warmUp(collector: Collector, signal: AbortSignal): Promise<{ ms: 
 
 async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: number; warmup: boolean }, which: 'metrics-server' | 'kubelet', signal: AbortSignal): Promise<{ cycles: CycleReport[]; collector: Collector; selector: SourceSelector }> {
   const nodes = (): string[] => deps.cache.list('nodes').map((n) => n.name);
-  const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes });
+  const decoding = deps.decoder === undefined ? {} : { decoder: deps.decoder };
+  const inner = which === 'metrics-server' ? createMetricsServerSource({ http: deps.http, ...decoding }) : createKubeletSummarySource({ http: deps.proxyHttp, nodes, ...decoding });
   const t = timed(inner);
   const selector = createSourceSelector({ mode: which, ...(which === 'metrics-server' ? { metricsServer: t.source } : { kubelet: t.source }) });
   let samples = 0;
@@ -220,6 +225,7 @@ interface PhaseOptions {
   readonly http: KubeHttp;
   readonly proxyHttp: KubeHttp;
   readonly cache: ClusterCache;
+  readonly decoder: UsageDecoder | undefined;
   readonly dataDir: string;
   readonly watchEvents: number;
   readonly cycles: number;
@@ -257,7 +263,7 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
   // Each source writes its own store, as a monitor that runs one source does: both first cycles create every series
   // (the kubelet's 865,000, the metrics-server's 640,000). The kubelet's store is closed before the other opens, so
   // neither cycle runs beside the other's heads; the metrics-server's stays open for the API phase.
-  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs, warmup: opts.warmup };
+  const base = { http: opts.http, proxyHttp: opts.proxyHttp, cache: opts.cache, decoder: opts.decoder, metrics: createSelfMetrics(), cycles: opts.cycles, intervalMs: opts.intervalMs, warmup: opts.warmup };
   const kubeletCycles = opts.source === 'metrics-server' ? [] : await cyclesInOwnStore({ ...base, path: join(opts.dataDir, 'bench-kubelet.db') }, 'kubelet', signal);
   if (opts.mode === 'sampling' && opts.source === 'kubelet') return send({ type: 'sampling', cycles: kubeletCycles });
   const store = await SqliteSampleStore.open({ path: join(opts.dataDir, 'bench.db') });
@@ -294,6 +300,9 @@ async function main(): Promise<void> {
   const client = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: defaults.kube.qps, burst: defaults.kube.burst });
   const proxyQps = defaults.collection.kubeletQps;
   const proxyClient = createKubeClient({ kubeconfigPath: values.kubeconfig, qps: proxyQps, burst: Math.ceil(proxyQps) });
+  // KRM_BENCH_DECODE_WORKER=0 parses the usage bodies in the main thread, for a side-by-side run.
+  const decoder = defaults.collection.decodeWorker && process.env.KRM_BENCH_DECODE_WORKER !== '0' ? createDecodePool() : undefined;
+  decoder?.start();
   const ac = new AbortController();
   const { cache, running, report } = await sync(client.request, ac.signal);
   console.error(`  monitor synced in ${report.ms.toFixed(0)} ms, maxRSS ${(report.maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
@@ -301,11 +310,12 @@ async function main(): Promise<void> {
   try {
     if (values.mode === 'full' || values.mode === 'sampling') {
       const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source), warmup: values.warmup !== 'false' } as const;
-      await full({ http: client.request, proxyHttp: proxyClient.request, cache, ...phases }, ac.signal);
+      await full({ http: client.request, proxyHttp: proxyClient.request, cache, decoder, ...phases }, ac.signal);
     }
   } finally {
     ac.abort();
     await running;
+    await decoder?.close();
   }
   await send({ type: 'done', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   process.disconnect();
