@@ -37,7 +37,7 @@ test("an error the handler throws rejects that call only, with its name (a Synta
 
 test('a worker that dies fails the waiting calls and every later one, and reports once', async () => {
   const failures: Error[] = [];
-  const calls = new WorkerCalls<EchoRequest, unknown>(ECHO, 'test-echo', (e) => failures.push(e));
+  const calls = new WorkerCalls<EchoRequest, unknown>(ECHO, 'test-echo', { failed: (e) => failures.push(e) });
   try {
     const waiting = calls.call({ op: 'exit' });
     await assert.rejects(waiting, WorkerUnavailableError);
@@ -52,12 +52,12 @@ test('a worker that dies fails the waiting calls and every later one, and report
 
 test('a worker module that cannot load fails its calls; close refuses what waits and is not a failure', async () => {
   const failures: Error[] = [];
-  const missing = new WorkerCalls<EchoRequest, unknown>(new URL('./no-such-worker.ts', import.meta.url), 'test-missing', (e) => failures.push(e));
+  const missing = new WorkerCalls<EchoRequest, unknown>(new URL('./no-such-worker.ts', import.meta.url), 'test-missing', { failed: (e) => failures.push(e) });
   await assert.rejects(missing.call({ op: 'count' }), WorkerUnavailableError);
   assert.equal(failures.length, 1);
   await missing.close();
 
-  const calls = new WorkerCalls<EchoRequest, unknown>(ECHO, 'test-echo', (e) => failures.push(e));
+  const calls = new WorkerCalls<EchoRequest, unknown>(ECHO, 'test-echo', { failed: (e) => failures.push(e) });
   calls.start();
   const refused = assert.rejects(calls.call({ op: 'count' }), WorkerUnavailableError);
   await calls.close();

@@ -3,17 +3,17 @@
 // runs TypeScript as the process does, keeps the process alive only while calls wait, and, if it dies or cannot be
 // started, fails the calls that wait and every later one, so that the owner can do the work in its own thread from then
 // on. The worker side is `serveCalls`.
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
  * A worker thread running `url`, TypeScript as the process runs it: tsx is registered in the worker before its module
  * is imported (a worker does not inherit the loader hooks of the thread that starts it). Unref'd: an idle worker does
  * not keep the process alive.
  */
-export function startTsWorker(url: URL, name: string): Worker {
+export function startTsWorker(url: URL, name: string, resourceLimits?: ResourceLimits): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  const worker = new Worker(boot, { eval: true, name });
+  const worker = new Worker(boot, { eval: true, name, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
   worker.unref();
   return worker;
 }
@@ -42,7 +42,14 @@ export class WorkerUnavailableError extends Error {
   override readonly name = 'WorkerUnavailableError';
 }
 
-/** See the file comment. `failed` is called once, with the first failure (not after close). */
+export interface WorkerCallsOptions {
+  /** Called once, with the first failure (not after close). */
+  readonly failed?: (err: Error) => void;
+  /** The worker's heap limits (its young generation, for one whose garbage is all short-lived). */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** See the file comment. */
 export class WorkerCalls<Req, Rep> {
   #worker: Worker | undefined;
   #down: Error | undefined;
@@ -52,7 +59,7 @@ export class WorkerCalls<Req, Rep> {
   constructor(
     private readonly url: URL,
     private readonly name: string,
-    private readonly failed?: (err: Error) => void,
+    private readonly opts: WorkerCallsOptions = {},
   ) {}
 
   /** False once the worker failed or was closed: calls are refused from then on. */
@@ -92,7 +99,7 @@ export class WorkerCalls<Req, Rep> {
   }
 
   #spawn(): Worker {
-    const worker = startTsWorker(this.url, this.name);
+    const worker = startTsWorker(this.url, this.name, this.opts.resourceLimits);
     this.#worker = worker;
     worker.on('message', (m: ReplyMessage<Rep>) => this.#answer(m));
     worker.on('error', (err) => this.#fail(err));
@@ -116,7 +123,7 @@ export class WorkerCalls<Req, Rep> {
     this.#worker = undefined;
     this.#rejectAll(this.#down);
     void worker?.terminate();
-    this.failed?.(err);
+    this.opts.failed?.(err);
   }
 
   #rejectAll(err: Error): void {

@@ -15,7 +15,7 @@ import { entityKey, METRIC, type EntityKind } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
-import { yieldToEventLoop } from '../runtime/yield.ts';
+import { timeSlicer, yieldToEventLoop } from '../runtime/yield.ts';
 import type { ContainerUsage, SourceSelector, UsageSnapshot, UsageSourceName } from '../sources/usage/index.ts';
 import { EarlyAppend } from './early-append.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
@@ -113,9 +113,12 @@ interface Totals {
 }
 
 /** One pass over the containers; non-finite values add nothing (absent, REQUIREMENTS §1.6). */
-function podUsage(snapshot: UsageSnapshot): Map<string, PodSums> {
+async function podUsage(snapshot: UsageSnapshot): Promise<Map<string, PodSums>> {
   const out = new Map<string, PodSums>();
+  const turn = timeSlicer();
   for (const c of snapshot.containers) {
+    const pause = turn();
+    if (pause) await pause;
     const key = `${c.namespace}/${c.pod}`;
     let p = out.get(key);
     if (p === undefined) {
@@ -190,12 +193,15 @@ function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
 }
 
 /** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
-function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): void {
+async function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): Promise<void> {
   const workloads = new Map<string, Totals>();
   const namespaces = new Map<string, Totals>();
   const cluster = new Map<string, Totals>();
   const clusterKey = { kind: 'cluster' as const, entity: ctx.cluster };
+  const turn = timeSlicer();
   for (const p of pods.values()) {
+    const pause = turn();
+    if (pause) await pause;
     addPod(cluster, clusterKey, p);
     addPod(namespaces, { kind: 'namespace', entity: p.namespace }, p);
     const workload = ctx.workloadOf(p);
@@ -207,12 +213,24 @@ function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; wo
 }
 
 /** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
-function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): SampleColumns {
+async function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
   const out = new SampleColumns();
   containerSamples({ containers: ctx.early.rest(snapshot.containers) }, out);
   nodeAndVolumeSamples(snapshot, out);
-  aggregateSamples(podSums, ctx, out);
+  await aggregateSamples(podSums, ctx, out);
   return out;
+}
+
+/** Samples per append at the end of a cycle: each append holds the thread for a few ms (heads, log row, commit). */
+const APPEND_PART = 16_384;
+
+/** Appends the samples in parts, with the event loop's turn between them. */
+async function appendInParts(store: SampleStore, seriesIds: number[], samples: SampleColumns): Promise<void> {
+  for (let from = 0; from < samples.length; from += APPEND_PART) {
+    if (from > 0) await yieldToEventLoop();
+    const to = from + APPEND_PART;
+    await store.append({ seriesIds: seriesIds.slice(from, to), timestampsMs: samples.timestampsMs.slice(from, to), values: samples.values.slice(from, to) });
+  }
 }
 
 function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
@@ -255,13 +273,15 @@ export function createCollector(opts: CollectorOptions): Collector {
   let last: LastCollection | undefined;
 
   // The end of a cycle runs between API requests: each step below takes a tenth of a second or more at 150,000 pods,
-  // so the event loop gets a turn between them rather than one stall of their sum.
+  // so the event loop gets a turn between them, and within the long ones every 10 ms or so (timeSlicer, the appends
+  // and the head checkpoint in parts), rather than one stall of their sum.
   async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, early: EarlyAppend): Promise<number> {
     await yieldToEventLoop();
-    const samples = samplesOf(snapshot, podSums, { ...aggregation, early });
+    const samples = await samplesOf(snapshot, podSums, { ...aggregation, early });
     await yieldToEventLoop();
     const seriesIds = await ids.resolve(samples);
-    await opts.store.append({ seriesIds, timestampsMs: samples.timestampsMs, values: samples.values });
+    await yieldToEventLoop();
+    await appendInParts(opts.store, seriesIds, samples);
     await yieldToEventLoop();
     // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
     // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
@@ -289,7 +309,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       throw new Error(`no usage source could collect: ${state.reason}`);
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
-    const podSums = podUsage(snapshot);
+    const podSums = await podUsage(snapshot);
     const stored = await store(snapshot, podSums, early);
     pods = podSums;
     nodes = nodeUsage(snapshot);

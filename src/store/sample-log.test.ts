@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { CHECKPOINT_PART } from './sample-log.ts';
 import { decodeLogRow, encodeLogRow } from './sample-log-codec.ts';
 import type { SqliteSampleStore } from './sample-store.ts';
 import { containerKeys, manualClock, openTestStore, tempDir, type AfterHook } from './testing.ts';
@@ -97,6 +98,33 @@ void describe('SqliteSampleStore: sample log and checkpoint rounds', () => {
     // The replayed heads continue: the next samples are accepted, not out of order.
     const r = await second.append({ seriesIds: ids, timestampsMs: ids.map(() => T0 + 70 * MINUTE), values: ids.map((id) => cpu(id, 70)) });
     assert.equal(r.accepted, ids.length);
+  });
+
+  void it('checkpoints in parts with appends between them, and loses nothing of those after a kill', async (t) => {
+    const path = join(tempDir(t), 'p.db');
+    const first = await openTestStore(t, { path, clock: manualClock(T0), checkpointSlices: 1 });
+    // More heads than one part holds, so that the checkpoint yields between transactions.
+    const ids = await first.resolveSeries(containerKeys(Math.ceil(2.5 * CHECKPOINT_PART), ['cpu_m']));
+    assert.ok(ids.length > 2 * CHECKPOINT_PART);
+    await appendMinutes(first, ids, { from: 0, to: 3 });
+    const saved: number[] = [];
+    const flushing = first.flush();
+    // Appends land while the checkpoint waits between its parts (each setImmediate comes after the one before it).
+    for (let i = 3; i < 6; i++) {
+      await new Promise((r) => setImmediate(r));
+      saved.push(scalar(path, 'SELECT COUNT(*) FROM head_chunks'));
+      await appendMinutes(first, ids, { from: i, to: i + 1 });
+    }
+    await flushing;
+    assert.ok((saved[0] ?? 0) > 0 && (saved[0] ?? 0) < ids.length, `appends came between parts (heads saved: ${saved.join(', ')} of ${ids.length})`);
+    const killed = await openTestStore(t, { path: killedCopy(t, path), clock: manualClock(T0) });
+    assert.deepEqual(await rawSamples(killed, ids, T0 + HOUR), expected(ids, 6));
+    // The heads appended to after their part was saved are dirty still: the next round saves them, and the log is
+    // then emptied up to it.
+    await first.flush();
+    const again = await openTestStore(t, { path: killedCopy(t, path), clock: manualClock(T0) });
+    assert.equal(again.logStatus().replay.samples, 0, 'every sample is in a checkpoint');
+    assert.deepEqual(await rawSamples(again, ids, T0 + HOUR), expected(ids, 6));
   });
 
   void it('does not duplicate a window that was cut while log rows still held its samples', async (t) => {

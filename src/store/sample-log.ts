@@ -50,6 +50,17 @@ function decodeOrUndefined(data: Uint8Array): DecodedLogRow | undefined {
   }
 }
 
+/** Heads saved per transaction of a checkpoint in parts (about 30 ms of the thread's time each at scale). */
+export const CHECKPOINT_PART = 4096;
+
+/** One checkpoint: the heads to save, what the log's slices will be covered up to, and where it can be truncated. */
+interface CheckpointPlan {
+  readonly all: boolean;
+  readonly dirty: Float64Array;
+  readonly covered: Array<number | undefined>;
+  readonly truncateTo: number | undefined;
+}
+
 /** The log of one store: row ids, the round of checkpoints and replay. */
 export class SampleLog {
   private nextId: number;
@@ -87,6 +98,30 @@ export class SampleLog {
    * rows were dropped while writes failed), then deletes the log rows that every slice's checkpoint covers.
    */
   checkpoint(full: boolean): StoreError | undefined {
+    const plan = this.plan(full);
+    return this.finish(plan, this.savePart(plan, 0, plan.dirty.length));
+  }
+
+  /**
+   * {@link checkpoint} in transactions of {@link CHECKPOINT_PART} heads with `pause` between them (the API runs there,
+   * and appends may come). A head appended to after its part was saved is dirty again and waits for its slice's next
+   * round; its samples are in log rows newer than the ones this checkpoint covers, which stay. A head appended to
+   * before its part is saved is saved with those samples too. Not to be run twice at once (the store chains them).
+   */
+  async checkpointInParts(full: boolean, pause: () => Promise<void>): Promise<StoreError | undefined> {
+    const plan = this.plan(full);
+    let from = 0;
+    do {
+      if (from > 0) await pause();
+      const to = Math.min(plan.dirty.length, from + CHECKPOINT_PART);
+      const err = this.savePart(plan, from, to);
+      if (err) return this.finish(plan, err);
+      from = to;
+    } while (from < plan.dirty.length);
+    return this.finish(plan, undefined);
+  }
+
+  private plan(full: boolean): CheckpointPlan {
     const { heads, queue } = this.deps;
     const all = full || queue.logOverflowed;
     const index = this.round % this.slices;
@@ -95,14 +130,31 @@ export class SampleLog {
     const covered = this.covered.map((c, i) => (all || i === index ? upTo : c));
     const known = covered.filter((c): c is number => c !== undefined);
     const truncateTo = known.length === this.slices ? Math.min(...known) : undefined;
+    // Cleared now: an overflow during a checkpoint in parts drops rows this one may not cover, and sets it again.
+    if (all) queue.logOverflowed = false;
+    return { all, dirty, covered, truncateTo };
+  }
+
+  /** Saves the heads `dirty[from, to)` in one transaction, with the log's truncation in the last one. */
+  private savePart(plan: CheckpointPlan, from: number, to: number): StoreError | undefined {
+    const { heads, queue } = this.deps;
+    const part = plan.dirty.subarray(from, to);
     const err = queue.commit((repo) => {
-      for (const id of dirty) repo.saveHead(heads.toRow(id));
-      if (truncateTo !== undefined) repo.truncateLog(truncateTo);
+      for (const id of part) repo.saveHead(heads.toRow(id));
+      if (to === plan.dirty.length && plan.truncateTo !== undefined) repo.truncateLog(plan.truncateTo);
     }, true);
     if (err) return err;
-    for (const id of dirty) heads.markClean(id);
-    covered.forEach((c, i) => (this.covered[i] = c));
-    if (all) queue.logOverflowed = false;
+    for (const id of part) heads.markClean(id);
+    return undefined;
+  }
+
+  /** Takes the round as done, or, after a failure, leaves it to be tried again. */
+  private finish(plan: CheckpointPlan, err: StoreError | undefined): StoreError | undefined {
+    if (err) {
+      if (plan.all) this.deps.queue.logOverflowed = true;
+      return err;
+    }
+    plan.covered.forEach((c, i) => (this.covered[i] = c));
     this.round++;
     return undefined;
   }

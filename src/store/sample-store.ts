@@ -39,6 +39,7 @@ import { bulkRowReader } from './bulk-rows.ts';
 import { tierStorage, type TierStorage } from './storage-stats.ts';
 import type { EntitySeriesIds } from '../domain/series-key-index.ts';
 import { openParts, type Parts, type SqliteSampleStoreOptions } from './store-parts.ts';
+import { yieldToEventLoop } from '../runtime/yield.ts';
 
 export type { TierStorage } from './storage-stats.ts';
 export type { SqliteSampleStoreOptions } from './store-parts.ts';
@@ -66,6 +67,8 @@ export class SqliteSampleStore implements SampleStore {
   private readonly replayed: ReplayReport;
   /** This instance appended samples: it is the file's writer, so close() may checkpoint. */
   private appended = false;
+  /** The checkpoint in progress, if any (flush runs them one after the other). */
+  private flushing: Promise<void> = Promise.resolve();
   /** The object and event history on the same connection and write queue (one database, one status). */
   readonly history: SqliteHistoryStore;
   /** Findings and recommendations of the analyses, on the same connection and write queue. */
@@ -174,7 +177,14 @@ export class SqliteSampleStore implements SampleStore {
    * dirty heads, or all of them with `full`; the log rows every slice has been checkpointed past are deleted.
    */
   async flush(opts: { readonly full?: boolean } = {}): Promise<void> {
-    const err = this.log.checkpoint(opts.full ?? false);
+    // In parts with the event loop's turns between them (a tenth of 865,000 heads is about 0.4 s of upserts), one
+    // checkpoint after the other.
+    const run = this.flushing.then(() => this.log.checkpointInParts(opts.full ?? false, yieldToEventLoop));
+    this.flushing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    const err = await run;
     if (err) throw err;
     this.maintenance('wal_checkpoint(PASSIVE)');
   }
@@ -267,6 +277,7 @@ export class SqliteSampleStore implements SampleStore {
    * log and the checkpoints already on disk stay consistent.
    */
   async close(): Promise<void> {
+    await this.flushing;
     if (!this.p.db.open) return;
     if (this.appended && this.p.queue.writable) this.log.checkpoint(true);
     this.p.db.close();
