@@ -18,6 +18,7 @@ import type { Clock } from '../runtime/clock.ts';
 import { timeSlicer, yieldToEventLoop } from '../runtime/yield.ts';
 import type { ContainerUsage, SourceSelector, UsageSnapshot, UsageSourceName } from '../sources/usage/index.ts';
 import { EarlyAppend } from './early-append.ts';
+import { podUsage, PodUsageIndex, type PodSums } from './pod-usage.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 import { SeriesWarmup, type WarmupReport } from './series-warmup.ts';
 
@@ -92,16 +93,6 @@ function nodeAndVolumeSamples(snapshot: UsageSnapshot, out: SampleColumns): void
   }
 }
 
-/** Usage of one pod in a cycle, summed over its containers (what `/api/v1/pods` reads, and the totals' input). */
-interface PodSums {
-  readonly namespace: string;
-  readonly name: string;
-  cpuMillicores: number;
-  memoryBytes: number;
-  /** Latest sample time of its containers. */
-  tsMs: number;
-}
-
 /** Running sums of one workload, namespace or the cluster over one cycle. */
 interface Totals {
   readonly kind: EntityKind;
@@ -110,26 +101,6 @@ interface Totals {
   memory: number;
   pods: number;
   tsMs: number;
-}
-
-/** One pass over the containers; non-finite values add nothing (absent, REQUIREMENTS §1.6). */
-async function podUsage(snapshot: UsageSnapshot): Promise<Map<string, PodSums>> {
-  const out = new Map<string, PodSums>();
-  const turn = timeSlicer();
-  for (const c of snapshot.containers) {
-    const pause = turn();
-    if (pause) await pause;
-    const key = `${c.namespace}/${c.pod}`;
-    let p = out.get(key);
-    if (p === undefined) {
-      p = { namespace: c.namespace, name: c.pod, cpuMillicores: 0, memoryBytes: 0, tsMs: c.tsMs };
-      out.set(key, p);
-    }
-    if (Number.isFinite(c.cpuCores)) p.cpuMillicores += c.cpuCores * 1000;
-    if (Number.isFinite(c.memoryWorkingSetBytes)) p.memoryBytes += c.memoryWorkingSetBytes;
-    if (c.tsMs > p.tsMs) p.tsMs = c.tsMs;
-  }
-  return out;
 }
 
 function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: string }, p: PodSums): void {
@@ -193,7 +164,7 @@ function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
 }
 
 /** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
-async function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): Promise<void> {
+async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): Promise<void> {
   const workloads = new Map<string, Totals>();
   const namespaces = new Map<string, Totals>();
   const cluster = new Map<string, Totals>();
@@ -213,7 +184,7 @@ async function aggregateSamples(pods: Map<string, PodSums>, ctx: { cluster: stri
 }
 
 /** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
-async function samplesOf(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
+async function samplesOf(snapshot: UsageSnapshot, podSums: PodUsageIndex, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
   const out = new SampleColumns();
   containerSamples({ containers: ctx.early.rest(snapshot.containers) }, out);
   nodeAndVolumeSamples(snapshot, out);
@@ -268,14 +239,14 @@ export function createCollector(opts: CollectorOptions): Collector {
   const podWorkloadOf = opts.clusterView === undefined ? undefined : podWorkload(opts.clusterView);
   const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView, podWorkloadOf) };
   const warmSeries = seriesWarmer(opts, ids, podWorkloadOf);
-  let pods = new Map<string, UsageNow>();
+  let pods = new PodUsageIndex();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
 
   // The end of a cycle runs between API requests: each step below takes a tenth of a second or more at 150,000 pods,
   // so the event loop gets a turn between them, and within the long ones every 10 ms or so (timeSlicer, the appends
   // and the head checkpoint in parts), rather than one stall of their sum.
-  async function store(snapshot: UsageSnapshot, podSums: Map<string, PodSums>, early: EarlyAppend): Promise<number> {
+  async function store(snapshot: UsageSnapshot, podSums: PodUsageIndex, early: EarlyAppend): Promise<number> {
     await yieldToEventLoop();
     const samples = await samplesOf(snapshot, podSums, { ...aggregation, early });
     await yieldToEventLoop();
@@ -309,7 +280,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       throw new Error(`no usage source could collect: ${state.reason}`);
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
-    const podSums = await podUsage(snapshot);
+    const podSums = await podUsage(snapshot.containers);
     const stored = await store(snapshot, podSums, early);
     pods = podSums;
     nodes = nodeUsage(snapshot);
@@ -323,7 +294,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     collectOnce,
     warmSeries,
     lastCollection: () => last,
-    pod: (namespace, name) => pods.get(`${namespace}/${name}`),
+    pod: (namespace, name) => pods.get(namespace, name),
     node: (name) => nodes.get(name),
     collectedAtMs: () => last?.finishedAtMs,
   };

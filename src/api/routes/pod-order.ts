@@ -158,13 +158,27 @@ export class PodOrderCache {
 
   /**
    * The usage orders are rebuilt after every collection, so their cost lands on a request once a minute. Starting
-   * from the name order (ids ascending) and sorting stably by value alone gives exactly `compareKeys`'s order with a
-   * numeric comparison instead of a string one per step: several times faster over 150,000 pods.
+   * from the name order (ids ascending) and sorting positions by value, ties by position, gives exactly
+   * `compareKeys`'s order with numbers compared instead of strings, and over typed arrays rather than objects: a few
+   * hundredths of a second over 150,000 pods instead of a few tenths.
    */
   private byUsage(sort: Exclude<PodSort, 'name'>): PodEntry[] {
-    return this.sortedFor('name')
-      .map((e) => ({ value: this.valueOf(e.pod.namespace, e.pod.name, sort), id: e.id, pod: e.pod }))
-      .sort((a, b) => b.value - a.value);
+    const byName = this.sortedFor('name');
+    const values = new Float64Array(byName.length);
+    const order = new Uint32Array(byName.length);
+    for (let i = 0; i < byName.length; i++) {
+      const pod = (byName[i] as PodEntry).pod;
+      values[i] = this.valueOf(pod.namespace, pod.name, sort);
+      order[i] = i;
+    }
+    order.sort((a, b) => (values[b] as number) - (values[a] as number) || a - b);
+    const out = new Array<PodEntry>(byName.length);
+    for (let i = 0; i < order.length; i++) {
+      const at = order[i] as number;
+      const e = byName[at] as PodEntry;
+      out[i] = { value: values[at] as number, id: e.id, pod: e.pod };
+    }
+    return out;
   }
 
   private entryOf(pod: Pod, sort: PodSort): PodEntry {
