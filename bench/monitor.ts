@@ -19,7 +19,8 @@
 // Diagnostics of the monitor child, by environment: KRM_BENCH_CHILD_FLAGS (Node flags, e.g. `--trace-gc-nvp` or
 // `--cpu-prof --cpu-prof-dir=DIR`), KRM_BENCH_HEAP_PROFILE=FILE (a heap profile of the API phase, bench/heap-sample.ts),
 // KRM_BENCH_API_CYCLE_AT_S=S (a metrics-server cycle S seconds into the API load), KRM_BENCH_DECODE_WORKER=0 (the
-// usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off).
+// usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off);
+// KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,8 +176,10 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
   const kubectlMs: number[] = [];
   const syncs: SyncReport[] = [];
   let last: FullRun | undefined;
+  // KRM_BENCH_SKIP_KUBECTL=1 leaves kubectl out (its 2–4 minutes at scale), for runs that look at the later phases.
+  const skipKubectl = process.env.KRM_BENCH_SKIP_KUBECTL === '1';
   for (let run = 1; run <= opts.runs; run++) {
-    kubectlMs.push(await timeKubectl(kubeconfig));
+    kubectlMs.push(skipKubectl ? Number.NaN : await timeKubectl(kubeconfig));
     console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
     const mode = run === opts.runs ? 'full' : 'sync';
     const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--warmup', String(opts.warmup ?? true)]);
