@@ -3,6 +3,7 @@
 // and the input of the cycle's workload, namespace and cluster totals. Kept by namespace, then name: the pod orders
 // look up every pod after each cycle (150,000 lookups), and two lookups with the pod's own strings (whose hashes V8
 // keeps) cost a fraction of building a `namespace/name` key for each.
+import { mapIn } from '../domain/maps.ts';
 import { timeSlicer } from '../runtime/yield.ts';
 import type { ContainerUsage } from '../sources/usage/index.ts';
 
@@ -35,11 +36,7 @@ export class PodUsageIndex {
 
   /** The pod's sums, created at zero on its first container. */
   entry(namespace: string, name: string, tsMs: number): PodSums {
-    let pods = this.byNamespace.get(namespace);
-    if (pods === undefined) {
-      pods = new Map();
-      this.byNamespace.set(namespace, pods);
-    }
+    const pods = mapIn(this.byNamespace, namespace);
     let p = pods.get(name);
     if (p === undefined) {
       p = { namespace, name, cpuMillicores: 0, memoryBytes: 0, tsMs };

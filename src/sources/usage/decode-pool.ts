@@ -5,7 +5,8 @@
 // read fails its cycle) and the decoding moves into the calling thread from then on, logged once.
 import { logEvent, type EventLogger } from '../../logging/events.ts';
 import { WorkerCalls } from '../../runtime/worker-calls.ts';
-import { decoderOver, DecodeSession, inlineDispatch, type DecodeDispatch, type DecodeReply, type DecodeRequest, type UsageDecoder } from './decoder.ts';
+import { decoderOver, DecodeSession, inlineDispatch, type DecodeDispatch, type DecodeRequest, type UsageDecoder } from './decoder.ts';
+import { fromWire, type WireReply } from './usage-wire.ts';
 
 export interface DecodePoolOptions {
   readonly log?: EventLogger;
@@ -27,7 +28,7 @@ const DECODE_YOUNG_GENERATION_MB = 16;
 /** See the file comment. */
 export function createDecodePool(opts: DecodePoolOptions = {}): DecodePool {
   const url = opts.workerUrl ?? new URL('./decode-worker.ts', import.meta.url);
-  const calls = new WorkerCalls<DecodeRequest, DecodeReply>(url, 'krm-decode', {
+  const calls = new WorkerCalls<DecodeRequest, WireReply>(url, 'krm-decode', {
     failed: (err) => {
       if (opts.log) logEvent(opts.log, { event: 'collection.decode_worker_failed', err });
     },
@@ -36,7 +37,7 @@ export function createDecodePool(opts: DecodePoolOptions = {}): DecodePool {
     resourceLimits: { maxYoungGenerationSizeMb: DECODE_YOUNG_GENERATION_MB },
   });
   const inline = inlineDispatch(new DecodeSession());
-  const worker: DecodeDispatch = (req, transfer) => calls.call(req, transfer);
+  const worker: DecodeDispatch = async (req, transfer) => fromWire(req.op, await calls.call(req, transfer));
   const pick = (): DecodeDispatch => (calls.available ? worker : inline);
   const decoder = decoderOver((req, transfer) => pick()(req, transfer), pick);
   return {

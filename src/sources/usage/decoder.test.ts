@@ -20,8 +20,8 @@ test('a PodMetrics stream gives each item once its last byte came, whatever the 
     session.handle({ op: 'pods-open', stream: size, nowMs: 5 });
     const keys: string[] = [];
     for (let at = 0; at < list.length; at += size) {
-      const items = session.handle({ op: 'pods-chunk', stream: size, chunk: bytes(list.slice(at, at + size)) }) as { key: string; tsMs: number; containers: unknown[] }[];
-      for (const i of items) keys.push(`${i.key}@${i.tsMs}:${i.containers.length}`);
+      const items = session.handle({ op: 'pods-chunk', stream: size, chunk: bytes(list.slice(at, at + size)) }) as { namespace: string; pod: string; tsMs: number; containers: unknown[] }[];
+      for (const i of items) keys.push(`${i.namespace}/${i.pod}@${i.tsMs}:${i.containers.length}`);
     }
     session.handle({ op: 'pods-end', stream: size });
     assert.deepEqual(keys, [`ns/a@${Date.parse('2026-01-15T10:00:00Z')}:1`, 'ns/b@5:1'], `chunks of ${size}`);

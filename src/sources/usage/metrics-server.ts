@@ -4,6 +4,7 @@
 // NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling, filesystems and volumes
 // stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
+import { mapIn } from '../../domain/maps.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, obj } from '../kube/raw-access.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
@@ -27,13 +28,13 @@ export interface MetricsServerSourceOptions {
 export function createMetricsServerSource(opts: MetricsServerSourceOptions): MetricsSource {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const decoder = opts.decoder ?? inlineDecoder();
-  /** `namespace/pod` → the timestamp of its last accepted sample. */
-  let lastSeen = new Map<string, number>();
+  /** namespace → pod → the timestamp of its last accepted sample (by level: no key string made per pod). */
+  let lastSeen = new Map<string, Map<string, number>>();
 
   /** Reads the PodMetrics list as it streams in; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(req: CollectRequest): Promise<{ containers: ContainerUsage[]; seen: Map<string, number> }> {
+  async function readContainers(req: CollectRequest): Promise<{ containers: ContainerUsage[]; seen: Map<string, Map<string, number>> }> {
     const { signal, nowMs } = req;
-    const seen = new Map<string, number>();
+    const seen = new Map<string, Map<string, number>>();
     const out: ContainerUsage[] = [];
     const stream = decoder.podMetrics(nowMs);
     try {
@@ -43,8 +44,8 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, async (chunk) => {
         const fresh: ContainerUsage[] = [];
         for (const pod of await stream.push(new Uint8Array(chunk))) {
-          seen.set(pod.key, pod.tsMs);
-          if (lastSeen.get(pod.key) !== pod.tsMs) for (const c of pod.containers) fresh.push(c);
+          mapIn(seen, pod.namespace).set(pod.pod, pod.tsMs);
+          if (lastSeen.get(pod.namespace)?.get(pod.pod) !== pod.tsMs) for (const c of pod.containers) fresh.push(c);
         }
         for (const c of fresh) out.push(c);
         if (req.onContainers && fresh.length > 0) req.onContainers(fresh);

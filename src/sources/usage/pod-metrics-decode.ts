@@ -7,9 +7,10 @@ import { arr, obj, str } from '../kube/raw-access.ts';
 import { JsonItemStream } from './json-items.ts';
 import type { ContainerUsage, NodeUsage } from './types.ts';
 
-/** One PodMetrics item: its `namespace/name`, its sample time and its containers' usage. */
+/** One PodMetrics item: its namespace and name, its sample time and its containers' usage. */
 export interface PodMetricsItem {
-  readonly key: string;
+  readonly namespace: string;
+  readonly pod: string;
   readonly tsMs: number;
   readonly containers: ContainerUsage[];
 }
@@ -45,7 +46,7 @@ export function podMetricsItem(raw: unknown, nowMs: number): PodMetricsItem {
     const usage = usageOf(obj(c).usage);
     if (container !== undefined && usage !== undefined) containers.push({ namespace, pod, container, tsMs, ...usage });
   }
-  return { key: `${namespace}/${pod}`, tsMs, containers };
+  return { namespace, pod, tsMs, containers };
 }
 
 /** A NodeMetrics item, or undefined without a name or usage. */
