@@ -23,7 +23,12 @@ export interface DecodePool extends UsageDecoder {
 }
 
 /** The decode worker's young generation (MiB). */
-const DECODE_YOUNG_GENERATION_MB = 16;
+const DECODE_YOUNG_GENERATION_MB = 4;
+/**
+ * The decode worker's old generation (MiB): far above what it keeps (one body's objects at a time); a worker that
+ * needed more would fail, and the decoding move into the calling thread, rather than the process grow.
+ */
+const DECODE_OLD_GENERATION_MB = 96;
 
 /** See the file comment. */
 export function createDecodePool(opts: DecodePoolOptions = {}): DecodePool {
@@ -32,9 +37,10 @@ export function createDecodePool(opts: DecodePoolOptions = {}): DecodePool {
     failed: (err) => {
       if (opts.log) logEvent(opts.log, { event: 'collection.decode_worker_failed', err });
     },
-    // Everything the worker allocates dies with the body it parses: a small young generation (the process's 64 MiB
-    // semi-spaces are for the main thread's cycle) keeps its footprint small at the cost of more, cheap, scavenges.
-    resourceLimits: { maxYoungGenerationSizeMb: DECODE_YOUNG_GENERATION_MB },
+    // Everything the worker allocates dies with the body it parses (its live data is a few MB): a small young
+    // generation (the process's 64 MiB semi-spaces are for the main thread's cycle) and old generation keep its
+    // footprint small, for more, cheap, collections.
+    resourceLimits: { maxYoungGenerationSizeMb: DECODE_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: DECODE_OLD_GENERATION_MB },
   });
   const inline = inlineDispatch(new DecodeSession());
   const worker: DecodeDispatch = async (req, transfer) => fromWire(req.op, await calls.call(req, transfer));
