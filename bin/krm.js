@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=64 --heap-growing-percent=30 --no-concurrent-marking
+#!/usr/bin/env -S node --max-semi-space-size=32 --heap-growing-percent=30 --no-concurrent-marking
 // SPDX-License-Identifier: Apache-2.0
 // Entry point of the `krm` command: registers tsx so the TypeScript sources run as they are, then hands over to the CLI.
-// The shebang (like `npm start` and the image's entrypoint) gives V8 a 64 MiB young generation: see README,
+// The shebang (like `npm start` and the image's entrypoint) gives V8 a 32 MiB young generation: see README,
 // "Running against a real cluster". Node reads it only at start-up; `node bin/krm.js` runs with the default.
 import { register } from 'tsx/esm/api';
 register();

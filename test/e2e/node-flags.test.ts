@@ -17,7 +17,7 @@ test('bin/krm.js, npm start and the Dockerfile pass the same Node flags, and nod
   const entry = /^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
   assert.ok(entry, 'the Dockerfile has an ENTRYPOINT in exec form');
   const image = flagsIn(JSON.parse(entry) as string[]);
-  for (const flag of ['--max-semi-space-size=64', '--heap-growing-percent=30', '--no-concurrent-marking']) assert.ok(shebang.includes(flag), `${flag} in bin/krm.js`);
+  for (const flag of ['--max-semi-space-size=32', '--heap-growing-percent=30', '--no-concurrent-marking']) assert.ok(shebang.includes(flag), `${flag} in bin/krm.js`);
   assert.deepEqual(start, shebang, 'npm start');
   assert.deepEqual(image, shebang, 'the container image');
   // A flag this Node does not know stops it with "bad option".

@@ -22,8 +22,6 @@ export interface DecodePool extends UsageDecoder {
   close(): Promise<void>;
 }
 
-/** The decode worker's young generation (MiB). */
-const DECODE_YOUNG_GENERATION_MB = 4;
 /**
  * The decode worker's old generation (MiB): far above what it keeps (one body's objects at a time); a worker that
  * needed more would fail, and the decoding move into the calling thread, rather than the process grow.
@@ -37,10 +35,10 @@ export function createDecodePool(opts: DecodePoolOptions = {}): DecodePool {
     failed: (err) => {
       if (opts.log) logEvent(opts.log, { event: 'collection.decode_worker_failed', err });
     },
-    // Everything the worker allocates dies with the body it parses (its live data is a few MB): a small young
-    // generation (the process's 64 MiB semi-spaces are for the main thread's cycle) and old generation keep its
-    // footprint small, for more, cheap, collections.
-    resourceLimits: { maxYoungGenerationSizeMb: DECODE_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: DECODE_OLD_GENERATION_MB },
+    // Everything the worker allocates dies with the body it parses (its live data is a few MB). Its young generation
+    // is the process's (`--max-semi-space-size` wins over a worker's own limit), so it is that flag that sets most of
+    // the worker's footprint: README, "Running against a real cluster".
+    resourceLimits: { maxOldGenerationSizeMb: DECODE_OLD_GENERATION_MB },
   });
   const inline = inlineDispatch(new DecodeSession());
   const worker: DecodeDispatch = async (req, transfer) => fromWire(req.op, await calls.call(req, transfer));
