@@ -18,7 +18,7 @@ import type { Clock } from '../runtime/clock.ts';
 import { timeSlicer, yieldToEventLoop } from '../runtime/yield.ts';
 import type { ContainerUsage, SourceSelector, UsageSnapshot, UsageSourceName } from '../sources/usage/index.ts';
 import { EarlyAppend } from './early-append.ts';
-import { podUsage, PodUsageIndex, type PodSums } from './pod-usage.ts';
+import { PodUsageIndex, type PodEntry } from './pod-usage.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 import { SeriesWarmup, type WarmupReport } from './series-warmup.ts';
 
@@ -103,16 +103,16 @@ interface Totals {
   tsMs: number;
 }
 
-function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: string }, p: PodSums): void {
+function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: string }, p: PodEntry): void {
   let t = map.get(key.entity);
   if (t === undefined) {
-    t = { kind: key.kind, entity: key.entity, cpu: 0, memory: 0, pods: 0, tsMs: p.tsMs };
+    t = { kind: key.kind, entity: key.entity, cpu: 0, memory: 0, pods: 0, tsMs: p.cycleTsMs };
     map.set(key.entity, t);
   }
-  t.cpu += p.cpuMillicores;
-  t.memory += p.memoryBytes;
+  t.cpu += p.cycleCpuMillicores;
+  t.memory += p.cycleMemoryBytes;
   t.pods += 1;
-  if (p.tsMs > t.tsMs) t.tsMs = p.tsMs;
+  if (p.cycleTsMs > t.tsMs) t.tsMs = p.cycleTsMs;
 }
 
 /**
@@ -120,7 +120,7 @@ function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: strin
  * between the watch and the usage source; its usage still counts in its namespace and the cluster). Resolved keys are
  * memoized per pod object: cached objects are replaced, never mutated, on every change.
  */
-function workloadResolver(view: ClusterView | undefined, of: PodWorkload | undefined): (p: PodSums) => string | undefined {
+function workloadResolver(view: ClusterView | undefined, of: PodWorkload | undefined): (p: PodEntry) => string | undefined {
   if (view === undefined || of === undefined) return () => undefined;
   return (p) => {
     const pod = view.get('pods', p.namespace, p.name);
@@ -164,13 +164,13 @@ function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
 }
 
 /** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
-async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; workloadOf: (p: PodSums) => string | undefined }, out: SampleColumns): Promise<void> {
+async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; workloadOf: (p: PodEntry) => string | undefined }, out: SampleColumns): Promise<void> {
   const workloads = new Map<string, Totals>();
   const namespaces = new Map<string, Totals>();
   const cluster = new Map<string, Totals>();
   const clusterKey = { kind: 'cluster' as const, entity: ctx.cluster };
   const turn = timeSlicer();
-  for (const p of pods.values()) {
+  for (const p of pods.cycleEntries()) {
     const pause = turn();
     if (pause) await pause;
     addPod(cluster, clusterKey, p);
@@ -239,7 +239,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   const podWorkloadOf = opts.clusterView === undefined ? undefined : podWorkload(opts.clusterView);
   const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView, podWorkloadOf) };
   const warmSeries = seriesWarmer(opts, ids, podWorkloadOf);
-  let pods = new PodUsageIndex();
+  const pods = new PodUsageIndex();
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
 
@@ -280,9 +280,9 @@ export function createCollector(opts: CollectorOptions): Collector {
       throw new Error(`no usage source could collect: ${state.reason}`);
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
-    const podSums = await podUsage(snapshot.containers);
-    const stored = await store(snapshot, podSums, early);
-    pods = podSums;
+    await pods.sum(snapshot.containers);
+    const stored = await store(snapshot, pods, early);
+    pods.publish();
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);
     const finishedAtMs = opts.clock.now();
