@@ -42,6 +42,9 @@ export class WatchStream {
   }
 
   private pump(): void {
+    // The watch's owner may have ended the response (its timeout, the server stopping) while a pump was scheduled or
+    // waited for 'drain', before 'close' came: writing then would throw "write after end".
+    if (this.res.writableEnded) this.closed = true;
     while (!this.closed && this.head < this.queue.length) {
       const { text, ended } = this.nextBatch();
       if (ended) {
