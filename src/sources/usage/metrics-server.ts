@@ -24,17 +24,59 @@ export interface MetricsServerSourceOptions {
   readonly decoder?: UsageDecoder;
 }
 
+/** A pod's sample times: the one the last successful collect stored, and the one the collect in progress read. */
+interface SeenPod {
+  stored: number;
+  read: number;
+  collect: number;
+}
+
+/**
+ * The sample time of each pod, kept from collect to collect (by namespace and name, no key string per pod, and one
+ * entry per pod for its life rather than a new map of 150,000 entries a minute). A collect's reads count as stored
+ * only once it succeeds: a failed one may have stored only part of its pods (those reported early), so the next one
+ * must not skip any.
+ */
+class SeenPods {
+  private readonly byNamespace = new Map<string, Map<string, SeenPod>>();
+  private collect = 0;
+
+  begin(): void {
+    this.collect++;
+  }
+
+  /** Notes the pod's sample time; true unless the last successful collect stored that same sample. */
+  isNew(pod: { readonly namespace: string; readonly pod: string; readonly tsMs: number }): boolean {
+    const pods = mapIn(this.byNamespace, pod.namespace);
+    let e = pods.get(pod.pod);
+    if (e === undefined) pods.set(pod.pod, (e = { stored: Number.NaN, read: pod.tsMs, collect: this.collect }));
+    e.read = pod.tsMs;
+    e.collect = this.collect;
+    return e.stored !== pod.tsMs;
+  }
+
+  /** The collect succeeded: its reads are stored, and the pods it did not see are forgotten. */
+  commit(): void {
+    for (const [namespace, pods] of this.byNamespace) {
+      for (const [name, e] of pods) {
+        if (e.collect === this.collect) e.stored = e.read;
+        else pods.delete(name);
+      }
+      if (pods.size === 0) this.byNamespace.delete(namespace);
+    }
+  }
+}
+
 /** A MetricsSource over metrics.k8s.io. Rejects (a KubeApiError) when the pods or nodes GET fails. */
 export function createMetricsServerSource(opts: MetricsServerSourceOptions): MetricsSource {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const decoder = opts.decoder ?? inlineDecoder();
-  /** namespace → pod → the timestamp of its last accepted sample (by level: no key string made per pod). */
-  let lastSeen = new Map<string, Map<string, number>>();
+  const seen = new SeenPods();
 
   /** Reads the PodMetrics list as it streams in; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(req: CollectRequest): Promise<{ containers: ContainerUsage[]; seen: Map<string, Map<string, number>> }> {
+  async function readContainers(req: CollectRequest): Promise<ContainerUsage[]> {
     const { signal, nowMs } = req;
-    const seen = new Map<string, Map<string, number>>();
+    seen.begin();
     const out: ContainerUsage[] = [];
     const stream = decoder.podMetrics(nowMs);
     try {
@@ -44,8 +86,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, async (chunk) => {
         const fresh: ContainerUsage[] = [];
         for (const pod of await stream.push(new Uint8Array(chunk))) {
-          mapIn(seen, pod.namespace).set(pod.pod, pod.tsMs);
-          if (lastSeen.get(pod.namespace)?.get(pod.pod) !== pod.tsMs) for (const c of pod.containers) fresh.push(c);
+          if (seen.isNew(pod)) for (const c of pod.containers) fresh.push(c);
         }
         for (const c of fresh) out.push(c);
         if (req.onContainers && fresh.length > 0) req.onContainers(fresh);
@@ -56,13 +97,13 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       if (!(cause instanceof SyntaxError)) throw cause;
       throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list (${cause.message})`, { status: 200, cause });
     }
-    return { containers: out, seen };
+    return out;
   }
 
   return {
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
-      const [pods, nodes] = await Promise.all([
+      const [containers, nodes] = await Promise.all([
         readContainers(req),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
@@ -71,8 +112,8 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
         .filter((n): n is NodeUsage => n !== undefined);
       // Taken as seen only once the whole collect succeeds: a failed one may have stored only part of its pods (those
       // reported early), so the next one must not skip any.
-      lastSeen = pods.seen;
-      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers: pods.containers, nodes: nodeUsage, volumes: [], errors: [] };
+      seen.commit();
+      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
 }
