@@ -100,7 +100,8 @@ async function openStore(config: Config): Promise<SqliteSampleStore> {
  * that its start-up does not delay the first cycle, and closed after the loops.
  */
 function usageDecoder(config: Config, lifecycle: Lifecycle, log: Logger): UsageDecoder | undefined {
-  if (!config.collection.decodeWorker) return undefined;
+  // Prometheus answers aggregated queries, small bodies: with it as the only source there is nothing to offload.
+  if (!config.collection.decodeWorker || config.collection.source === 'prometheus') return undefined;
   const pool = createDecodePool({ log });
   pool.start();
   lifecycle.onClose('decode-worker', () => pool.close());

@@ -277,7 +277,11 @@ export class SqliteSampleStore implements SampleStore {
    * log and the checkpoints already on disk stay consistent.
    */
   async close(): Promise<void> {
-    await this.flushing;
+    // Every checkpoint under way, also one that joined the chain while an earlier one was awaited.
+    for (let running = this.flushing; ; running = this.flushing) {
+      await running;
+      if (running === this.flushing) break;
+    }
     if (!this.p.db.open) return;
     if (this.appended && this.p.queue.writable) this.log.checkpoint(true);
     this.p.db.close();

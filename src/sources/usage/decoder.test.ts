@@ -67,3 +67,23 @@ test('a worker that cannot start: the bodies it held fail, later ones are decode
     await pool.close();
   }
 });
+
+test('a stream opened before the worker fails: its parts reject, nothing is left unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown): number => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  const pool = createDecodePool({ workerUrl: new URL('./no-such-decode-worker.ts', import.meta.url) });
+  try {
+    const stream = pool.podMetrics(0);
+    // The list's first chunk has not come yet when the worker fails to start.
+    while (pool.inWorker) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(stream.push(bytes(list)), { name: 'WorkerUnavailableError' });
+    stream.close();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await pool.close();
+  }
+});

@@ -99,6 +99,9 @@ export function decoderOver(dispatch: DecodeDispatch, streamDispatch: () => Deco
       const stream = nextStream++;
       const to = streamDispatch();
       const opened = to({ op: 'pods-open', stream, nowMs }, []);
+      // Awaited by push and end; a failure before the first of them (the worker died while the request waited for its
+      // answer) must not be an unhandled rejection, which would end the process.
+      opened.catch(() => undefined);
       return {
         push: async (chunk) => {
           await opened;

@@ -45,7 +45,7 @@ const decoders: ReadonlyArray<readonly [string, UsageDecoder | undefined]> = [
 
 for (const [where, decoder] of decoders) {
   const decoding = decoder === undefined ? {} : { decoder };
-    test(`${where}: parses quantities and skips pods whose timestamp did not change since the last collect`, async () => {
+  test(`${where}: parses quantities and skips pods whose timestamp did not change since the last collect`, async () => {
     let ts = '2026-01-15T10:00:00Z';
     const source = createMetricsServerSource({ ...decoding, http: fakeHttp({ pods: () => podMetrics(ts) }) });
     const first = await source.collect({ nowMs: 0, signal });
@@ -62,19 +62,19 @@ for (const [where, decoder] of decoders) {
     assert.deepEqual((await source.collect({ nowMs: 2, signal })).containers.map((c) => c.pod), ['web-1']);
   });
 
-    test(`${where}: a non-2xx answer rejects with a typed KubeApiError`, async () => {
+  test(`${where}: a non-2xx answer rejects with a typed KubeApiError`, async () => {
     const source = createMetricsServerSource({ ...decoding, http: fakeHttp({ pods: () => ({ kind: 'Status', code: 404, message: 'the server could not find the requested resource' }), status: 404 }) });
     await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_NOT_FOUND');
   });
 
-    test(`${where}: a body that is not a JSON list rejects with KRM_KUBE_BAD_RESPONSE`, async () => {
+  test(`${where}: a body that is not a JSON list rejects with KRM_KUBE_BAD_RESPONSE`, async () => {
     for (const pods of [() => ({ kind: 'PodMetricsList' }), () => 'not json']) {
       const source = createMetricsServerSource({ ...decoding, http: fakeHttp({ pods }) });
       await assert.rejects(source.collect({ nowMs: 0, signal }), (e: unknown) => e instanceof KubeApiError && e.code === 'KRM_KUBE_BAD_RESPONSE');
     }
   });
 
-    test(`${where}: a collect that fails on the nodes list skips nothing in the next one`, async () => {
+  test(`${where}: a collect that fails on the nodes list skips nothing in the next one`, async () => {
     let nodesFail = true;
     const ok = fakeHttp({ pods: () => podMetrics('2026-01-15T10:00:00Z') });
     const failing = fakeHttp({ pods: () => ({ kind: 'Status', code: 503, message: 'unavailable' }), status: 503 });
@@ -85,7 +85,7 @@ for (const [where, decoder] of decoders) {
     assert.deepEqual((await source.collect({ nowMs: 1, signal })).containers.map((c) => c.pod), ['web-1', 'db-0']);
   });
 
-    test(`${where}: the pods are reported as the body streams in, and the snapshot holds the same containers`, async () => {
+  test(`${where}: the pods are reported as the body streams in, and the snapshot holds the same containers`, async () => {
     const parts: string[][] = [];
     const text = JSON.stringify(podMetrics('2026-01-15T10:00:00Z'));
     // Two chunks, the first ending just after the first pod: each chunk's pods are reported on their own.

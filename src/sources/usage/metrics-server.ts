@@ -41,12 +41,18 @@ class SeenPods {
   private readonly byNamespace = new Map<string, Map<string, SeenPod>>();
   private collect = 0;
 
-  begin(): void {
-    this.collect++;
+  /** Starts a collect; its number goes with its reads and its commit. */
+  begin(): number {
+    return ++this.collect;
   }
 
-  /** Notes the pod's sample time; true unless the last successful collect stored that same sample. */
-  isNew(pod: { readonly namespace: string; readonly pod: string; readonly tsMs: number }): boolean {
+  /**
+   * Notes the pod's sample time; true unless the last successful collect stored that same sample. A read of an
+   * earlier collect that is still streaming (it failed on the nodes list, its body still arrives) is new to it and
+   * noted nowhere, so that it cannot mark pods for the collect that has begun since.
+   */
+  isNew(collect: number, pod: { readonly namespace: string; readonly pod: string; readonly tsMs: number }): boolean {
+    if (collect !== this.collect) return true;
     const pods = mapIn(this.byNamespace, pod.namespace);
     let e = pods.get(pod.pod);
     if (e === undefined) pods.set(pod.pod, (e = { stored: Number.NaN, read: pod.tsMs, collect: this.collect }));
@@ -55,8 +61,9 @@ class SeenPods {
     return e.stored !== pod.tsMs;
   }
 
-  /** The collect succeeded: its reads are stored, and the pods it did not see are forgotten. */
-  commit(): void {
+  /** The collect succeeded: its reads are stored, and the pods it did not see are forgotten (not by a stale one). */
+  commit(collect: number): void {
+    if (collect !== this.collect) return;
     for (const [namespace, pods] of this.byNamespace) {
       for (const [name, e] of pods) {
         if (e.collect === this.collect) e.stored = e.read;
@@ -74,9 +81,8 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   const seen = new SeenPods();
 
   /** Reads the PodMetrics list as it streams in; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(req: CollectRequest): Promise<ContainerUsage[]> {
+  async function readContainers(req: CollectRequest, collect: number): Promise<ContainerUsage[]> {
     const { signal, nowMs } = req;
-    seen.begin();
     const out: ContainerUsage[] = [];
     const stream = decoder.podMetrics(nowMs);
     try {
@@ -86,7 +92,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       await getKubeChunks(opts.http, { path: METRICS_SERVER_PODS_PATH, signal, timeoutMs }, async (chunk) => {
         const fresh: ContainerUsage[] = [];
         for (const pod of await stream.push(new Uint8Array(chunk))) {
-          if (seen.isNew(pod)) for (const c of pod.containers) fresh.push(c);
+          if (seen.isNew(collect, pod)) for (const c of pod.containers) fresh.push(c);
         }
         for (const c of fresh) out.push(c);
         if (req.onContainers && fresh.length > 0) req.onContainers(fresh);
@@ -103,8 +109,9 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   return {
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
+      const collect = seen.begin();
       const [containers, nodes] = await Promise.all([
-        readContainers(req),
+        readContainers(req, collect),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
       const nodeUsage = arr(obj(nodes).items)
@@ -112,7 +119,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
         .filter((n): n is NodeUsage => n !== undefined);
       // Taken as seen only once the whole collect succeeds: a failed one may have stored only part of its pods (those
       // reported early), so the next one must not skip any.
-      seen.commit();
+      seen.commit(collect);
       return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
