@@ -95,16 +95,9 @@ export class SampleLog {
 
   /**
    * Writes the queue and checkpoints the dirty heads of this round's slice (all of them with `full`, or when log
-   * rows were dropped while writes failed), then deletes the log rows that every slice's checkpoint covers.
-   */
-  checkpoint(full: boolean): StoreError | undefined {
-    const plan = this.plan(full);
-    return this.finish(plan, this.savePart(plan, 0, plan.dirty.length));
-  }
-
-  /**
-   * {@link checkpoint} in transactions of {@link CHECKPOINT_PART} heads with `pause` between them (the API runs there,
-   * and appends may come). A head appended to after its part was saved is dirty again and waits for its slice's next
+   * rows were dropped while writes failed), then deletes the log rows that every slice's checkpoint covers. In
+   * transactions of {@link CHECKPOINT_PART} heads with `pause` between them (the API runs there, and appends may
+   * come). A head appended to after its part was saved is dirty again and waits for its slice's next
    * round; its samples are in log rows newer than the ones this checkpoint covers, which stay. A head appended to
    * before its part is saved is saved with those samples too. Not to be run twice at once (the store chains them).
    */

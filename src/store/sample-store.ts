@@ -283,7 +283,7 @@ export class SqliteSampleStore implements SampleStore {
       if (running === this.flushing) break;
     }
     if (!this.p.db.open) return;
-    if (this.appended && this.p.queue.writable) this.log.checkpoint(true);
+    if (this.appended && this.p.queue.writable) await this.log.checkpointInParts(true, () => Promise.resolve());
     this.p.db.close();
   }
 
