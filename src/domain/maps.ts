@@ -20,3 +20,11 @@ export function mapIn<K, K2, V>(parent: Map<K, Map<K2, V>>, key: K): Map<K2, V> 
   if (child === undefined) parent.set(key, (child = new Map()));
   return child;
 }
+
+/** Visits every value of a two-level map, drops those `keep` returns false for, and the inner maps left empty. */
+export function sweepNested<K, K2, V>(parent: Map<K, Map<K2, V>>, keep: (value: V) => boolean): void {
+  for (const [key, child] of parent) {
+    for (const [key2, value] of child) if (!keep(value)) child.delete(key2);
+    if (child.size === 0) parent.delete(key);
+  }
+}

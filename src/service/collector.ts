@@ -184,11 +184,11 @@ async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; wor
 }
 
 /** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
-async function samplesOf(snapshot: UsageSnapshot, podSums: PodUsageIndex, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
+async function samplesOf(snapshot: UsageSnapshot, pods: PodUsageIndex, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
   const out = new SampleColumns();
   containerSamples({ containers: ctx.early.rest(snapshot.containers) }, out);
   nodeAndVolumeSamples(snapshot, out);
-  await aggregateSamples(podSums, ctx, out);
+  await aggregateSamples(pods, ctx, out);
   return out;
 }
 
@@ -246,9 +246,9 @@ export function createCollector(opts: CollectorOptions): Collector {
   // The end of a cycle runs between API requests: each step below takes a tenth of a second or more at 150,000 pods,
   // so the event loop gets a turn between them, and within the long ones every 10 ms or so (timeSlicer, the appends
   // and the head checkpoint in parts), rather than one stall of their sum.
-  async function store(snapshot: UsageSnapshot, podSums: PodUsageIndex, early: EarlyAppend): Promise<number> {
+  async function store(snapshot: UsageSnapshot, early: EarlyAppend): Promise<number> {
     await yieldToEventLoop();
-    const samples = await samplesOf(snapshot, podSums, { ...aggregation, early });
+    const samples = await samplesOf(snapshot, pods, { ...aggregation, early });
     await yieldToEventLoop();
     const seriesIds = await ids.resolve(samples);
     await yieldToEventLoop();
@@ -281,7 +281,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
     await pods.sum(snapshot.containers);
-    const stored = await store(snapshot, pods, early);
+    const stored = await store(snapshot, early);
     pods.publish();
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);

@@ -7,7 +7,7 @@
 // own fields and publishes them all at once when it ends, so that a cycle allocates nothing for the pods it saw
 // before. 150,000 new sum objects a cycle, kept for the whole cycle and so promoted, were the largest part of what a
 // cycle left to the next full collection (BENCHMARKS.md, "The API during a collection, ninth run").
-import { mapIn } from '../domain/maps.ts';
+import { mapIn, sweepNested } from '../domain/maps.ts';
 import { timeSlicer } from '../runtime/yield.ts';
 import type { ContainerUsage } from '../sources/usage/index.ts';
 
@@ -89,20 +89,15 @@ export class PodUsageIndex {
    */
   publish(): void {
     let count = 0;
-    for (const [namespace, pods] of this.byNamespace) {
-      for (const [name, e] of pods) {
-        if (e.cycle !== this.current) {
-          pods.delete(name);
-          continue;
-        }
-        e.cpuMillicores = e.cycleCpuMillicores;
-        e.memoryBytes = e.cycleMemoryBytes;
-        e.tsMs = e.cycleTsMs;
-        e.published = this.current;
-        count++;
-      }
-      if (pods.size === 0) this.byNamespace.delete(namespace);
-    }
+    sweepNested(this.byNamespace, (e) => {
+      if (e.cycle !== this.current) return false;
+      e.cpuMillicores = e.cycleCpuMillicores;
+      e.memoryBytes = e.cycleMemoryBytes;
+      e.tsMs = e.cycleTsMs;
+      e.published = this.current;
+      count++;
+      return true;
+    });
     this.published = this.current;
     this.count = count;
   }

@@ -25,8 +25,8 @@ async function getKubeBody<T>(http: KubeHttp, req: KubeJsonRequest, read: (res: 
   }
 }
 
-/** GETs `path` and returns the body as text (the kubelet's Prometheus endpoints). Rejects like {@link getKubeJson}. */
-export async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise<{ status: number; text: string }> {
+/** GETs `path` and returns the body as text. Rejects like {@link getKubeJson}. */
+async function getKubeText(http: KubeHttp, req: KubeJsonRequest): Promise<{ status: number; text: string }> {
   const { status, body: text } = await getKubeBody(http, req, (res) => res.text());
   if (status < 200 || status >= 300) throw errorFromResponse(status, text);
   return { status, text };

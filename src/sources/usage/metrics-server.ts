@@ -4,7 +4,7 @@
 // NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling, filesystems and volumes
 // stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
-import { mapIn } from '../../domain/maps.ts';
+import { mapIn, sweepNested } from '../../domain/maps.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, obj } from '../kube/raw-access.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
@@ -64,13 +64,11 @@ class SeenPods {
   /** The collect succeeded: its reads are stored, and the pods it did not see are forgotten (not by a stale one). */
   commit(collect: number): void {
     if (collect !== this.collect) return;
-    for (const [namespace, pods] of this.byNamespace) {
-      for (const [name, e] of pods) {
-        if (e.collect === this.collect) e.stored = e.read;
-        else pods.delete(name);
-      }
-      if (pods.size === 0) this.byNamespace.delete(namespace);
-    }
+    sweepNested(this.byNamespace, (e) => {
+      if (e.collect !== this.collect) return false;
+      e.stored = e.read;
+      return true;
+    });
   }
 }
 
