@@ -30,6 +30,7 @@ import { ConfigSchema } from '../src/config/schema.ts';
 import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
 import { heapProfileWindow } from './heap-sample.ts';
 import { measureLoopDelay } from './loop-delay.ts';
+import { oldGarbageDuringLoad } from './old-garbage.ts';
 import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
 
 function send(msg: ChildMessage): Promise<void> {
@@ -207,9 +208,11 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const stopLag = measureLoopDelay({ stallsOverMs: 100 });
     const stopProfile = heapProfileWindow();
     const cycle = cycleDuringLoad(deps.collector, t0);
+    const stopGarbage = oldGarbageDuringLoad();
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
     stopProfile();
+    stopGarbage();
     const cycleWindow = await cycle();
     if (cycleWindow !== undefined) console.error(`  a metrics-server cycle ran during the API load: ${cycleWindow}`);
     const lag = stopLag();

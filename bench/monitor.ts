@@ -20,7 +20,8 @@
 // `--cpu-prof --cpu-prof-dir=DIR`), KRM_BENCH_HEAP_PROFILE=FILE (a heap profile of the API phase, bench/heap-sample.ts),
 // KRM_BENCH_API_CYCLE_AT_S=S (a metrics-server cycle S seconds into the API load), KRM_BENCH_DECODE_WORKER=0 (the
 // usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off);
-// KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured).
+// KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured); KRM_BENCH_API_GARBAGE_AT_S=S puts a
+// full collection's marking into the API load (bench/old-garbage.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
