@@ -23,5 +23,5 @@ EXPOSE 8000
 # A 64 MiB young generation: a collection cycle parses and drops hundreds of megabytes of JSON, and with the default
 # 16 MiB most of it was promoted and traced by full collections of a heap holding a million series heads (half the
 # garbage collector's time at 225,000 containers).
-ENTRYPOINT ["node", "--max-semi-space-size=32", "--heap-growing-percent=30", "--no-concurrent-marking", "bin/krm.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=32", "--heap-growing-percent=30", "bin/krm.js"]
 CMD ["serve"]

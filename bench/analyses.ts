@@ -20,6 +20,7 @@ import { runInNewContext } from 'node:vm';
 import type { ClusterView } from '../src/domain/kube-ports.ts';
 import { seedHistory, type HistorySeedReport } from '../src/service/history-seed.ts';
 import { ModelMemory } from '../src/analysis/forecast/index.ts';
+import { configureMarking } from '../src/runtime/gc-marking.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisRun, type CapacityReport } from '../src/service/analysis/index.ts';
 import { defaultForecastThreads, forecastPoolFor } from '../src/service/analysis/forecast-pool.ts';
 import { kubeconfigFor, startSimulationServer } from '../src/sim/index.ts';
@@ -301,6 +302,8 @@ export function analysesBenchRows(r: AnalysesBenchResult): string[] {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // The pass runs as in the service, which chooses where V8 marks by the CPUs it may use (bin/krm.js).
+  configureMarking();
   const { values } = parseArgs({
     options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'boolean' }, 'forecast-workers': { type: 'string' } },
   });

@@ -12,6 +12,7 @@ import type { EventLogger } from '../src/logging/events.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { createSelfMetrics, type SelfMetrics } from '../src/metrics/registry.ts';
 import { systemClock } from '../src/runtime/clock.ts';
+import { configureMarking } from '../src/runtime/gc-marking.ts';
 import { createCollector, type Collector } from '../src/service/collector.ts';
 import { createHealthProvider } from '../src/service/health-provider.ts';
 import { ClusterCache, createKubeClient, type KubeHttp } from '../src/sources/kube/index.ts';
@@ -324,6 +325,8 @@ async function main(): Promise<void> {
   process.disconnect();
 }
 
+// The monitor's marking is chosen as bin/krm.js chooses it: by the CPUs this process may use (its pinning).
+configureMarking();
 main().catch(async (err: unknown) => {
   await send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }).catch(() => undefined);
   process.exit(1);

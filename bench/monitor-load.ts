@@ -22,6 +22,11 @@ export interface LoadResult {
    */
   readonly driverLagP99Ms: number;
   readonly driverLagMaxMs: number;
+  /**
+   * Cursor walks refused with the documented 400 (`details.parameter` = continue) because a collection changed the
+   * usage order they paged through; the walk starts again from the first page, as a client must. Not failures.
+   */
+  readonly restarts: number;
 }
 
 interface Planned {
@@ -95,6 +100,17 @@ interface Tally {
   latencies: number[];
   failures: Record<string, number>;
   mix: Record<string, number>;
+  restarts: number;
+}
+
+/** The API's answer to a cursor of an order that a collection has replaced (src/api/routes/keyset.ts). */
+function isExpiredCursor(plan: Planned, res: { status: number; body: string }): boolean {
+  if (res.status !== 400 || plan.chain === undefined) return false;
+  try {
+    return (JSON.parse(res.body) as { error?: { details?: { parameter?: string } } }).error?.details?.parameter === 'continue';
+  } catch {
+    return false;
+  }
 }
 
 async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs: number }, mix: PodQueryMix, tally: Tally): Promise<void> {
@@ -102,7 +118,8 @@ async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs
   try {
     const res = await get(req.agent, req.base + req.plan.path);
     tally.latencies.push(performance.now() - req.dueMs);
-    if (res.status !== 200) tally.failures[res.status] = (tally.failures[res.status] ?? 0) + 1;
+    if (isExpiredCursor(req.plan, res)) tally.restarts++;
+    else if (res.status !== 200) tally.failures[res.status] = (tally.failures[res.status] ?? 0) + 1;
     else if (req.plan.chain) mix.answered(req.plan.chain, res.body);
   } catch {
     tally.failures.error = (tally.failures.error ?? 0) + 1;
@@ -113,7 +130,7 @@ async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs
 export async function podsLoad(opts: { base: string; rate: number; durationMs: number; namespaces: readonly string[] }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
   const mix = new PodQueryMix(opts.namespaces);
-  const tally: Tally = { latencies: [], failures: {}, mix: {} };
+  const tally: Tally = { latencies: [], failures: {}, mix: {}, restarts: 0 };
   const total = Math.round((opts.rate * opts.durationMs) / 1000);
   const interval = 1000 / opts.rate;
   const inflight: Promise<void>[] = [];
@@ -143,5 +160,6 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
     mix: tally.mix,
     driverLagP99Ms: lag.p99Ms,
     driverLagMaxMs: lag.maxMs,
+    restarts: tally.restarts,
   };
 }

@@ -4,10 +4,10 @@
 // orders look up every pod after each cycle (150,000 lookups), and two lookups with the pod's own strings (whose
 // hashes V8 keeps) cost a fraction of building a `namespace/name` key for each.
 // The entries last from cycle to cycle (a pod is in nearly every cycle of its life): a cycle sums into each entry's
-// own fields and publishes them all at once when it ends, so that a cycle allocates nothing for the pods it saw
+// columns and publishes them all at once when it ends, so that a cycle allocates nothing for the pods it saw
 // before. 150,000 new sum objects a cycle, kept for the whole cycle and so promoted, were the largest part of what a
 // cycle left to the next full collection (BENCHMARKS.md, "The API during a collection, ninth run").
-import { mapIn, sweepNested } from '../domain/maps.ts';
+import { PodSlots } from '../domain/pod-slots.ts';
 import { timeSlicer } from '../runtime/yield.ts';
 import type { ContainerUsage } from '../sources/usage/index.ts';
 
@@ -21,25 +21,21 @@ export interface PodSums {
   readonly tsMs: number;
 }
 
-/** A pod's entry: its published usage and the sums of the cycle in progress. */
-export interface PodEntry extends PodSums {
-  /** The cycle these sums belong to. */
-  cycle: number;
-  cycleCpuMillicores: number;
-  cycleMemoryBytes: number;
-  cycleTsMs: number;
+/** A pod's sums in the cycle in progress. */
+export interface PodEntry {
+  readonly namespace: string;
+  readonly name: string;
+  readonly cycleCpuMillicores: number;
+  readonly cycleMemoryBytes: number;
+  readonly cycleTsMs: number;
 }
 
-interface MutableEntry extends PodEntry {
-  cpuMillicores: number;
-  memoryBytes: number;
-  tsMs: number;
-  published: number;
-}
+/** Per pod: the published usage and cycle, and the sums of the cycle in progress with its number. */
+const COLUMNS = ['cpu', 'memory', 'ts', 'published', 'cycle', 'cycleCpu', 'cycleMemory', 'cycleTs'] as const;
 
-/** The pods by namespace and name, published a cycle at a time. */
+/** The pods by namespace and name, published a cycle at a time (columns per pod: domain/pod-slots.ts). */
 export class PodUsageIndex {
-  private readonly byNamespace = new Map<string, Map<string, MutableEntry>>();
+  private readonly pods = new PodSlots(COLUMNS);
   private current = 0;
   private published = 0;
   private count = 0;
@@ -51,13 +47,14 @@ export class PodUsageIndex {
 
   /** The pod's usage in the last published cycle, or undefined if that cycle did not see it. */
   get(namespace: string, name: string): PodSums | undefined {
-    const e = this.byNamespace.get(namespace)?.get(name);
-    return e !== undefined && e.published === this.published && this.published > 0 ? e : undefined;
+    const s = this.pods.find(namespace, name);
+    if (s < 0 || this.published === 0 || this.pods.column('published')[s] !== this.published) return undefined;
+    return { namespace, name, cpuMillicores: this.pods.column('cpu')[s] ?? 0, memoryBytes: this.pods.column('memory')[s] ?? 0, tsMs: this.pods.column('ts')[s] ?? 0 };
   }
 
   /**
-   * Starts a cycle and sums its containers into the entries, in slices of about 10 ms (it runs in the thread that
-   * serves the API); non-finite values add nothing (absent, REQUIREMENTS §1.6). Published values are untouched.
+   * Starts a cycle and sums its containers into the pods' columns, in slices of about 10 ms (it runs in the thread
+   * that serves the API); non-finite values add nothing (absent, REQUIREMENTS §1.6). Published values are untouched.
    */
   async sum(containers: readonly ContainerUsage[]): Promise<void> {
     const cycle = ++this.current;
@@ -65,22 +62,17 @@ export class PodUsageIndex {
     for (const c of containers) {
       const pause = turn();
       if (pause) await pause;
-      const e = this.entry(c.namespace, c.pod);
-      if (e.cycle !== cycle) {
-        e.cycle = cycle;
-        e.cycleCpuMillicores = 0;
-        e.cycleMemoryBytes = 0;
-        e.cycleTsMs = c.tsMs;
-      }
-      if (Number.isFinite(c.cpuCores)) e.cycleCpuMillicores += c.cpuCores * 1000;
-      if (Number.isFinite(c.memoryWorkingSetBytes)) e.cycleMemoryBytes += c.memoryWorkingSetBytes;
-      if (c.tsMs > e.cycleTsMs) e.cycleTsMs = c.tsMs;
+      this.add(cycle, c);
     }
   }
 
-  /** The entries of the cycle in progress (their `cycle*` fields hold its sums). */
+  /** The pods of the cycle in progress with their sums. */
   *cycleEntries(): IterableIterator<PodEntry> {
-    for (const pods of this.byNamespace.values()) for (const e of pods.values()) if (e.cycle === this.current) yield e;
+    const p = this.pods;
+    for (const s of p.slots()) {
+      if (p.column('cycle')[s] !== this.current) continue;
+      yield { namespace: p.namespaceOf(s), name: p.nameOf(s), cycleCpuMillicores: p.column('cycleCpu')[s] ?? 0, cycleMemoryBytes: p.column('cycleMemory')[s] ?? 0, cycleTsMs: p.column('cycleTs')[s] ?? 0 };
+    }
   }
 
   /**
@@ -88,27 +80,33 @@ export class PodUsageIndex {
    * changing only together with the collection time), and forgets the pods it did not see.
    */
   publish(): void {
-    let count = 0;
-    sweepNested(this.byNamespace, (e) => {
-      if (e.cycle !== this.current) return false;
-      e.cpuMillicores = e.cycleCpuMillicores;
-      e.memoryBytes = e.cycleMemoryBytes;
-      e.tsMs = e.cycleTsMs;
-      e.published = this.current;
-      count++;
+    const p = this.pods;
+    const [cpu, memory, ts, published, cycle] = [p.column('cpu'), p.column('memory'), p.column('ts'), p.column('published'), p.column('cycle')];
+    const [cycleCpu, cycleMemory, cycleTs] = [p.column('cycleCpu'), p.column('cycleMemory'), p.column('cycleTs')];
+    p.sweep((s) => {
+      if (cycle[s] !== this.current) return false;
+      cpu[s] = cycleCpu[s] ?? 0;
+      memory[s] = cycleMemory[s] ?? 0;
+      ts[s] = cycleTs[s] ?? 0;
+      published[s] = this.current;
       return true;
     });
     this.published = this.current;
-    this.count = count;
+    this.count = p.size;
   }
 
-  private entry(namespace: string, name: string): MutableEntry {
-    const pods = mapIn(this.byNamespace, namespace);
-    let e = pods.get(name);
-    if (e === undefined) {
-      e = { namespace, name, cpuMillicores: 0, memoryBytes: 0, tsMs: 0, published: 0, cycle: 0, cycleCpuMillicores: 0, cycleMemoryBytes: 0, cycleTsMs: 0 };
-      pods.set(name, e);
+  private add(cycle: number, c: ContainerUsage): void {
+    const s = this.pods.slot(c.namespace, c.pod);
+    const p = this.pods;
+    const [cycles, cpu, memory, ts] = [p.column('cycle'), p.column('cycleCpu'), p.column('cycleMemory'), p.column('cycleTs')];
+    if (cycles[s] !== cycle) {
+      cycles[s] = cycle;
+      cpu[s] = 0;
+      memory[s] = 0;
+      ts[s] = c.tsMs;
     }
-    return e;
+    if (Number.isFinite(c.cpuCores)) cpu[s] = (cpu[s] ?? 0) + c.cpuCores * 1000;
+    if (Number.isFinite(c.memoryWorkingSetBytes)) memory[s] = (memory[s] ?? 0) + c.memoryWorkingSetBytes;
+    if (c.tsMs > (ts[s] ?? 0)) ts[s] = c.tsMs;
   }
 }

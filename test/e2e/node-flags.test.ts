@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The `krm` command, `npm start` and the container image start Node with the same garbage-collector flags (README,
-// "Running against a real cluster"), and this Node accepts them.
+// "Running against a real cluster"), and this Node accepts them; where V8 marks is chosen at start-up by the CPUs
+// the process may use (src/runtime/gc-marking.ts), and turning concurrent marking off at run time takes effect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -17,9 +18,30 @@ test('bin/krm.js, npm start and the Dockerfile pass the same Node flags, and nod
   const entry = /^ENTRYPOINT (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
   assert.ok(entry, 'the Dockerfile has an ENTRYPOINT in exec form');
   const image = flagsIn(JSON.parse(entry) as string[]);
-  for (const flag of ['--max-semi-space-size=32', '--heap-growing-percent=30', '--no-concurrent-marking']) assert.ok(shebang.includes(flag), `${flag} in bin/krm.js`);
+  for (const flag of ['--max-semi-space-size=32', '--heap-growing-percent=30']) assert.ok(shebang.includes(flag), `${flag} in bin/krm.js`);
+  assert.ok(!shebang.includes('--no-concurrent-marking'), 'the marking is chosen at start-up, not by a fixed flag');
+  assert.match(read('bin/krm.js'), /configureMarking\(\)/, 'bin/krm.js chooses the marking before the CLI starts');
   assert.deepEqual(start, shebang, 'npm start');
   assert.deepEqual(image, shebang, 'the container image');
   // A flag this Node does not know stops it with "bad option".
   assert.equal(execFileSync(process.execPath, [...shebang, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' }), 'ok');
+});
+
+/** Counts V8's concurrent marking tasks in a process that chose its marking for `cpus` and then filled its heap. */
+function concurrentMarkingTasks(cpus: number): number {
+  const script = [
+    `const { configureMarking } = await import(${JSON.stringify(join(repoRoot, 'src', 'runtime', 'gc-marking.ts'))});`,
+    `configureMarking(${cpus});`,
+    'const keep = [];',
+    "for (let r = 0; r < 40; r++) { const a = []; for (let i = 0; i < 2e5; i++) a.push({ i, s: 'x' + i }); keep.push(a); if (keep.length > 20) keep.shift(); }",
+  ].join('\n');
+  const out = execFileSync(process.execPath, ['--trace-concurrent-marking', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: repoRoot });
+  return out.split('\n').filter((l) => l.includes('Starting major concurrent marking task')).length;
+}
+
+test('on one CPU the marking stays on the main thread; with two, helper threads mark beside it', () => {
+  const one = concurrentMarkingTasks(1);
+  const two = concurrentMarkingTasks(2);
+  // V8 still uses its helpers in the final pause (parallel marking); the incremental phase has none on one CPU.
+  assert.ok(two > 2 * one + 4, `concurrent marking tasks: ${one} with one CPU, ${two} with two`);
 });

@@ -4,7 +4,7 @@
 // NodeMetrics. metrics-server knows CPU and the memory working set only; RSS, throttling, filesystems and volumes
 // stay absent. A pod whose `timestamp` has not moved since the last collect is the same
 // scrape again, and is skipped rather than stored twice.
-import { mapIn, sweepNested } from '../../domain/maps.ts';
+import { PodSlots } from '../../domain/pod-slots.ts';
 import type { KubeHttp } from '../kube/kube-http.ts';
 import { arr, obj } from '../kube/raw-access.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
@@ -24,21 +24,15 @@ export interface MetricsServerSourceOptions {
   readonly decoder?: UsageDecoder;
 }
 
-/** A pod's sample times: the one the last successful collect stored, and the one the collect in progress read. */
-interface SeenPod {
-  stored: number;
-  read: number;
-  collect: number;
-}
-
 /**
  * The sample time of each pod, kept from collect to collect (by namespace and name, no key string per pod, and one
- * entry per pod for its life rather than a new map of 150,000 entries a minute). A collect's reads count as stored
- * only once it succeeds: a failed one may have stored only part of its pods (those reported early), so the next one
- * must not skip any.
+ * slot per pod for its life rather than a new map of 150,000 entries a minute; numbers as columns: pod-slots.ts):
+ * the one the last successful collect stored, and the one the collect in progress read. A collect's reads count as
+ * stored only once it succeeds: a failed one may have stored only part of its pods (those reported early), so the
+ * next one must not skip any.
  */
 class SeenPods {
-  private readonly byNamespace = new Map<string, Map<string, SeenPod>>();
+  private readonly pods = new PodSlots(['stored', 'read', 'collect'] as const);
   private collect = 0;
 
   /** Starts a collect; its number goes with its reads and its commit. */
@@ -53,20 +47,22 @@ class SeenPods {
    */
   isNew(collect: number, pod: { readonly namespace: string; readonly pod: string; readonly tsMs: number }): boolean {
     if (collect !== this.collect) return true;
-    const pods = mapIn(this.byNamespace, pod.namespace);
-    let e = pods.get(pod.pod);
-    if (e === undefined) pods.set(pod.pod, (e = { stored: Number.NaN, read: pod.tsMs, collect: this.collect }));
-    e.read = pod.tsMs;
-    e.collect = this.collect;
-    return e.stored !== pod.tsMs;
+    const fresh = this.pods.find(pod.namespace, pod.pod) < 0;
+    const s = this.pods.slot(pod.namespace, pod.pod);
+    const stored = this.pods.column('stored');
+    if (fresh) stored[s] = Number.NaN;
+    this.pods.column('read')[s] = pod.tsMs;
+    this.pods.column('collect')[s] = this.collect;
+    return stored[s] !== pod.tsMs;
   }
 
   /** The collect succeeded: its reads are stored, and the pods it did not see are forgotten (not by a stale one). */
   commit(collect: number): void {
     if (collect !== this.collect) return;
-    sweepNested(this.byNamespace, (e) => {
-      if (e.collect !== this.collect) return false;
-      e.stored = e.read;
+    const [stored, read, collects] = [this.pods.column('stored'), this.pods.column('read'), this.pods.column('collect')];
+    this.pods.sweep((s) => {
+      if (collects[s] !== this.collect) return false;
+      stored[s] = read[s] ?? Number.NaN;
       return true;
     });
   }
