@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Projections of nodes, namespaces, events, quotas, storage, services and network policies (REQUIREMENTS §1.2).
 import { parseCpuMillicores, parseQuantity } from '../../domain/quantity.ts';
-import type { EndpointSlice, KubeEvent, LimitRange, Namespace, Node, NodeResources, PersistentVolume, PersistentVolumeClaim, ResourceQuota, Service, SliceEndpoint, StorageClass, Taint } from '../../domain/resources.ts';
+import type { EndpointSlice, KubeEvent, LimitRange, Namespace, Node, NodeResources, PersistentVolume, PersistentVolumeClaim, ResourceQuota, Service, StorageClass, Taint } from '../../domain/resources.ts';
 import type { NetworkPolicy } from '../../domain/workload-resources.ts';
 import { baseFields, conditions, count, flag, labelSelector, objectKey, projectBase, resourceValues } from './project-common.ts';
 import { arr, message, obj, objOrUndefined, str, strList, strMap, timeMs } from './raw-access.ts';
@@ -183,25 +183,16 @@ export function projectService(raw: unknown): Service | undefined {
   return { type: str(b.spec.type) ?? 'ClusterIP', selector: selector && strMap(selector), ...baseFields(b), namespace: b.namespace };
 }
 
-function sliceEndpoint(raw: unknown): SliceEndpoint {
-  const e = obj(raw);
-  const ref = objOrUndefined(e.targetRef);
-  const refName = str(ref?.name);
-  return {
-    // The API documents an unset `ready` as "ready": consumers must treat unknown as ready.
-    ready: obj(e.conditions).ready !== false,
-    nodeName: str(e.nodeName),
-    targetRef: refName ? { kind: str(ref?.kind), name: refName, namespace: str(ref?.namespace) } : undefined,
-  };
-}
-
 export function projectEndpointSlice(raw: unknown): EndpointSlice | undefined {
   const b = projectBase(raw);
   if (!b?.namespace) return undefined;
   // Like StorageClass, EndpointSlice has no spec: `endpoints` sits at the top level.
+  const endpoints = arr(obj(raw).endpoints);
   return {
     serviceName: b.labels['kubernetes.io/service-name'],
-    endpoints: arr(obj(raw).endpoints).map(sliceEndpoint),
+    endpoints: endpoints.length,
+    // The API documents an unset `ready` as "ready": consumers must treat unknown as ready.
+    readyEndpoints: endpoints.filter((e) => obj(obj(e).conditions).ready !== false).length,
     ...baseFields(b),
     namespace: b.namespace,
   };
