@@ -2,7 +2,7 @@
 // Shared projection parts: equal values are shared, different ones never are, and the tables stay bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CandidatePool, sameData } from './intern.ts';
+import { CandidatePool, sameData, timeKey } from './intern.ts';
 import { projectPod } from './project-pod.ts';
 
 test('sameData compares plain data: nested objects, arrays, undefined fields, field counts', () => {
@@ -79,4 +79,16 @@ test('replicas of one workload share containers, labels, owners, conditions and 
   assert.equal(later.containerStatuses[0]?.state.kind, 'running');
   assert.notEqual(later.containerStatuses[0], a.containerStatuses[0]);
   assert.deepEqual(later.labels, a.labels);
+});
+
+test('time keys are small integers of the second, wrap after 2^24 seconds, and absent times have their own key', () => {
+  const t = Date.parse('2026-12-07T03:00:00Z');
+  assert.equal(timeKey(t), timeKey(t + 999), 'one second, one key');
+  assert.notEqual(timeKey(t), timeKey(t + 1000));
+  assert.equal(timeKey(t), timeKey(t + 16_777_216_000), 'wraps after 2^24 s');
+  for (const k of [timeKey(t), timeKey(0), timeKey(-1500), timeKey(undefined), timeKey(Number.NaN)]) {
+    assert.ok(Number.isInteger(k) && k >= 0 && k < 2 ** 24, `${k} is below 2^24`);
+    assert.ok(k * 64 + 63 < 2 ** 30, 'with a type in six bits, still a small integer');
+  }
+  assert.equal(timeKey(undefined), 2 ** 24 - 1);
 });

@@ -41,6 +41,20 @@ export interface CandidateLimits<V> {
   readonly equal?: (a: V, b: V) => boolean;
 }
 
+/** 2^24 seconds (about 194 days): the span a time key wraps around in. */
+const KEY_SECONDS = 16_777_216;
+
+/**
+ * A small-integer key of a time in milliseconds (absent: the last value of the range), below 2^24. V8 keeps a number
+ * outside the 31-bit small integers as a heap object of its own, and a pool keyed by millisecond times held one per
+ * entry: hundreds of thousands at 150,000 pods, each visited by every full collection. Kubernetes times have second
+ * resolution; times that wrap onto the same key are told apart by the pool's comparison.
+ */
+export function timeKey(ms: number | undefined): number {
+  if (ms === undefined || !Number.isFinite(ms)) return KEY_SECONDS - 1;
+  return ((Math.floor(ms / 1000) % KEY_SECONDS) + KEY_SECONDS) % KEY_SECONDS;
+}
+
 /**
  * A bounded table of shared values. Values are found by a cheap key (an interned string or a number, whose hash V8
  * keeps) and a comparison with the few values kept under it, instead of a text key built for each value: at 150,000

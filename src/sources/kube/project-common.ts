@@ -3,7 +3,7 @@
 import { parseCpuMillicores, parseQuantity } from '../../domain/quantity.ts';
 import type { Condition, ContainerResources, LabelSelector, ObjectBase, OwnerRef, ResourceValues } from '../../domain/resources.ts';
 import { entityKey } from '../../domain/series.ts';
-import { CandidatePool, EMPTY_LIST, EMPTY_MAP, listOrEmpty } from './intern.ts';
+import { CandidatePool, EMPTY_LIST, EMPTY_MAP, listOrEmpty, timeKey } from './intern.ts';
 import { arr, bool, istr, message, num, obj, str, strList, strMap, timeMs, type RawObject } from './raw-access.ts';
 
 /**
@@ -153,14 +153,14 @@ function sameCondition(a: Condition, b: Condition): boolean {
 const conditionTypes = new Map<string, number>();
 
 /**
- * A numeric key of transition time and type (V8 hashes a number at once, a new string character by character): few
- * conditions then share a key, and the pool compares only those. Distinct conditions that collide are told apart
- * by that comparison.
+ * A numeric key of transition time and type (V8 hashes a number at once, a new string character by character), a
+ * small integer (below 2^30: see timeKey): few conditions then share a key, and the pool compares only those.
+ * Distinct conditions that collide are told apart by that comparison.
  */
 function conditionKey(c: Condition): number {
   let type = conditionTypes.get(c.type);
   if (type === undefined && conditionTypes.size < 64) conditionTypes.set(c.type, (type = conditionTypes.size));
-  return (c.lastTransitionAtMs ?? -1) * 64 + (type ?? 63);
+  return timeKey(c.lastTransitionAtMs) * 64 + (type ?? 63);
 }
 
 function sharedCondition(c: Condition): Condition {

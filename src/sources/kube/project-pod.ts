@@ -2,7 +2,7 @@
 // Pod projection: the fields of REQUIREMENTS §1.2 that diagnostics, rightsizing and ownership read. At 150,000
 // pods this is the bulk of the cache, so volumes, env, mounts, tolerations and probe details are not kept.
 import type { ContainerSpec, ContainerState, ContainerStatus, ContainerTermination, Pod } from '../../domain/resources.ts';
-import { CandidatePool, EMPTY_LIST, listOrEmpty, sameData } from './intern.ts';
+import { CandidatePool, EMPTY_LIST, listOrEmpty, sameData, timeKey } from './intern.ts';
 import { conditions, containerResources, count, flag, projectBase } from './project-common.ts';
 import { arr, istr, message, num, obj, objOrUndefined, timeMs, type RawObject } from './raw-access.ts';
 
@@ -49,7 +49,8 @@ function sameStatus(a: ContainerStatus, b: ContainerStatus): boolean {
 
 function statusKey(s: ContainerStatus): string | number {
   const state = s.state;
-  return (state.kind === 'running' || state.kind === 'terminated' ? state.startedAtMs : undefined) ?? s.name;
+  const started = state.kind === 'running' || state.kind === 'terminated' ? state.startedAtMs : undefined;
+  return started === undefined ? s.name : timeKey(started);
 }
 
 function containers(raw: unknown): readonly ContainerSpec[] {
