@@ -10,7 +10,9 @@ const INITIAL_CAPACITY = 1024;
 /** Slots by namespace and name, each with one number per column; slots of dropped pods are reused. */
 export class PodSlots<C extends string> {
   private readonly byNamespace = new Map<string, Map<string, number>>();
-  private readonly columns = new Map<C, Float64Array>();
+  /** A plain object rather than a Map: `column` is called per pod, and a property read is the cheapest lookup. */
+  private readonly columns = {} as Record<C, Float64Array>;
+  private readonly columnNames: readonly C[];
   private namespaces: string[] = [];
   private names: string[] = [];
   private readonly free: number[] = [];
@@ -18,7 +20,8 @@ export class PodSlots<C extends string> {
   private live = 0;
 
   constructor(columns: readonly C[], initial: number = INITIAL_CAPACITY) {
-    for (const c of columns) this.columns.set(c, new Float64Array(initial));
+    this.columnNames = columns;
+    for (const c of columns) this.columns[c] = new Float64Array(initial);
   }
 
   /** Pods with a slot. */
@@ -38,7 +41,7 @@ export class PodSlots<C extends string> {
     if (known !== undefined) return known;
     const s = this.free.pop() ?? this.used++;
     if (s >= this.capacity) this.grow();
-    for (const col of this.columns.values()) col[s] = 0;
+    for (const c of this.columnNames) this.columns[c][s] = 0;
     this.namespaces[s] = namespace;
     this.names[s] = name;
     pods.set(name, s);
@@ -48,9 +51,7 @@ export class PodSlots<C extends string> {
 
   /** The column's array (index it by slot); the same array until a new slot needs more room. */
   column(c: C): Float64Array {
-    const col = this.columns.get(c);
-    if (col === undefined) throw new Error(`no column ${c}`);
-    return col;
+    return this.columns[c];
   }
 
   namespaceOf(slot: number): string {
@@ -79,15 +80,16 @@ export class PodSlots<C extends string> {
   }
 
   private get capacity(): number {
-    return this.columns.values().next().value?.length ?? 0;
+    const first = this.columnNames[0];
+    return first === undefined ? Number.POSITIVE_INFINITY : this.columns[first].length;
   }
 
   private grow(): void {
     const size = Math.max(INITIAL_CAPACITY, this.capacity * 2);
-    for (const [c, col] of this.columns) {
+    for (const c of this.columnNames) {
       const next = new Float64Array(size);
-      next.set(col);
-      this.columns.set(c, next);
+      next.set(this.columns[c]);
+      this.columns[c] = next;
     }
   }
 }

@@ -295,6 +295,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     warmSeries,
     lastCollection: () => last,
     pod: (namespace, name) => pods.get(namespace, name),
+    podValue: (namespace, name, which) => pods.value(namespace, name, which),
     node: (name) => nodes.get(name),
     collectedAtMs: () => last?.finishedAtMs,
   };

@@ -17,6 +17,7 @@ test('sums containers per pod; a cycle in progress changes nothing until it is p
   assert.equal(usage(index, 'a'), undefined, 'nothing before the first publish');
   index.publish();
   assert.deepEqual(usage(index, 'a'), [750, 150, 2]);
+  assert.deepEqual([index.value('ns', 'a', 'cpu'), index.value('ns', 'a', 'memory'), index.value('ns', 'none', 'cpu')], [750, 150, undefined], 'single values as get answers them');
   assert.deepEqual(usage(index, 'b'), [0, 10, 1], 'a non-finite value adds nothing');
   assert.equal(index.size, 2);
 

@@ -43,6 +43,10 @@ test('incremental updates (modify, add, delete, relist order) match a fresh sort
     // The namespace index path gives the same entries, in the same order, as filtering the cluster-wide order.
     const viaIndex = cache.entries({ sort: 'cpu', hash: 'ns-b', namespace: 'b' }).map((e) => `${e.value}|${e.id}`);
     assert.deepEqual(viaIndex, ids(cache, 'cpu').filter((x) => x.includes('|b\u0000')));
+    // A source that answers single values (podValue, as the collector does) gives the same orders.
+    const byValue = { ...usage, podValue: (ns: string, name: string, which: 'cpu' | 'memory') => { const u = usage.pod(ns, name); return u === undefined ? undefined : which === 'cpu' ? u.cpuMillicores : u.memoryBytes; } };
+    const valued = new PodOrderCache({ cluster, usage: { ...byValue, pod: () => { throw new Error('podValue is used instead'); } }, refreshMs: 0 });
+    assert.deepEqual(ids(valued, 'cpu'), ids(fresh, 'cpu'));
   }
 });
 

@@ -21,6 +21,8 @@ export interface PodEntry extends SortKey {
  */
 export interface PodUsageLookup {
   pod(namespace: string, name: string): { readonly cpuMillicores: number; readonly memoryBytes: number } | undefined;
+  /** The same value alone, when the source can answer without an object per pod (read 150,000 times a cycle). */
+  podValue?(namespace: string, name: string, which: 'cpu' | 'memory'): number | undefined;
   collectedAtMs(): number | undefined;
 }
 
@@ -187,8 +189,9 @@ export class PodOrderCache {
 
   private valueOf(namespace: string, name: string, sort: PodSort): number {
     if (sort === 'name') return 0;
-    const u = this.deps.usage.pod(namespace, name);
-    const value = u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes;
+    const usage = this.deps.usage;
+    const u = usage.podValue === undefined ? usage.pod(namespace, name) : undefined;
+    const value = usage.podValue?.(namespace, name, sort) ?? (u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes);
     // A non-finite value would break the total order (and the binary search of cursors): treat it as unknown.
     return Number.isFinite(value) ? value : -1;
   }

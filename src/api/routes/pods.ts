@@ -23,6 +23,8 @@ export interface UsageNow {
 /** The last collection's usage, kept in memory by the collector. */
 export interface LatestUsage {
   pod(namespace: string, name: string): UsageNow | undefined;
+  /** The pod's CPU (millicores) or working set (bytes) alone, without an object per pod (for the usage orders). */
+  podValue?(namespace: string, name: string, which: 'cpu' | 'memory'): number | undefined;
   node(name: string): UsageNow | undefined;
   /** When the last successful collection ended (epoch ms); undefined before one. */
   collectedAtMs(): number | undefined;
