@@ -103,9 +103,12 @@ interface Tally {
   restarts: number;
 }
 
-/** The API's answer to a cursor of an order that a collection has replaced (src/api/routes/keyset.ts). */
+/**
+ * The API's answer to a cursor of a usage order that a collection has replaced (src/api/routes/keyset.ts). Only the
+ * usage sorts' cursors expire so; a refused cursor of the name order is a failure.
+ */
 function isExpiredCursor(plan: Planned, res: { status: number; body: string }): boolean {
-  if (res.status !== 400 || plan.chain === undefined) return false;
+  if (res.status !== 400 || plan.chain === undefined || !plan.path.includes('sort=cpu')) return false;
   try {
     return (JSON.parse(res.body) as { error?: { details?: { parameter?: string } } }).error?.details?.parameter === 'continue';
   } catch {

@@ -317,6 +317,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'no-warmup': { type: 'boolean', default: false },
     },
   });
+  if (!['1', '2'].includes(values['monitor-cores'])) throw new Error(`--monitor-cores is 1 or 2, not ${values['monitor-cores']}`);
+  if (values['no-pin'] && values['monitor-cores'] === '2') throw new Error('--monitor-cores 2 pins the monitor: it does not go with --no-pin');
   const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], monitorCores: Number(values['monitor-cores']), cycles: Number(values.cycles), interval: Number(values.interval), source: values.source, warmup: !values['no-warmup'] };
   if (values['only-sampling']) {
     console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));

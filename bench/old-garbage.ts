@@ -7,13 +7,15 @@
 // past V8's limit, and a full collection's marking then falls inside the measured window in every run, instead of
 // by chance as a collection cycle's promotions bring it.
 
-const CHUNK_ELEMENTS = 1 << 20; // 8 MB of doubles per array
+// 8 MB of doubles per array once filled (V8 makes it a holey array of pointers first, 16 MB for a moment).
+const CHUNK_ELEMENTS = 1 << 20;
 const EVERY_MS = 20;
 const KEEP_MS = 2000;
 
 /** Starts the allocation if the environment asks for it; the returned function cancels what is left. */
 export function oldGarbageDuringLoad(): () => void {
-  const at = Number(process.env.KRM_BENCH_API_GARBAGE_AT_S ?? Number.NaN);
+  const setting = process.env.KRM_BENCH_API_GARBAGE_AT_S ?? '';
+  const at = setting.trim() === '' ? Number.NaN : Number(setting);
   if (!Number.isFinite(at)) return () => undefined;
   let left = Math.ceil(Number(process.env.KRM_BENCH_API_GARBAGE_MB ?? 300) / 8);
   let interval: NodeJS.Timeout | undefined;

@@ -14,7 +14,7 @@ import { toError } from './errors/app-error.ts';
 import { componentLogger, type Logger } from './logging/logger.ts';
 import { createSelfMetrics, kubeRequestObserver, prometheusRequestObserver, watchMetricHooks, type SelfMetrics } from './metrics/registry.ts';
 import { systemClock, type Clock } from './runtime/clock.ts';
-import { markingChoice } from './runtime/gc-marking.ts';
+import { markingLogFields } from './runtime/gc-marking.ts';
 import type { Lifecycle } from './runtime/lifecycle.ts';
 import { createScheduledTask, type ScheduledTask } from './runtime/scheduler.ts';
 import { sleep } from './runtime/sleep.ts';
@@ -307,8 +307,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   startLoops(cluster, { afterSync: [historyTask], afterBackfill: [...createTasks({ config, store, collector }, log, metrics), ...analysisTasks], backfill, beforeCollection }, lifecycle);
   const firstAnalysis = opts.analyseOnStart === true ? analyseWhenReady(analyses, Promise.all([cluster.whenReady(lifecycle.signal), backfill]), lifecycle.signal) : undefined;
   const url = listenUrl(app, config.server.host);
-  const marking = markingChoice();
-  log.info({ url, kube: client.server, context: client.contextName, ...(marking === undefined ? {} : { cpus: marking.cpus, gcMarking: marking.concurrent ? 'concurrent' : 'main thread' }) }, 'monitor started');
+  log.info({ url, kube: client.server, context: client.contextName, ...markingLogFields() }, 'monitor started');
   return { url, app, store, cluster, collector, metrics, analyses, ...(firstAnalysis === undefined ? {} : { firstAnalysis }) };
 }
 

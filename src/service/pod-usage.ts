@@ -4,8 +4,8 @@
 // orders look up every pod after each cycle (150,000 lookups), and two lookups with the pod's own strings (whose
 // hashes V8 keeps) cost a fraction of building a `namespace/name` key for each.
 // The entries last from cycle to cycle (a pod is in nearly every cycle of its life): a cycle sums into each entry's
-// columns and publishes them all at once when it ends, so that a cycle allocates nothing for the pods it saw
-// before. 150,000 new sum objects a cycle, kept for the whole cycle and so promoted, were the largest part of what a
+// columns and publishes them all at once when it ends, so that a cycle keeps no new object for the pods it saw
+// before (what `get` and `cycleEntries` hand out is short-lived). 150,000 new sum objects a cycle, kept for the whole cycle and so promoted, were the largest part of what a
 // cycle left to the next full collection (BENCHMARKS.md, "The API during a collection, ninth run").
 import { PodSlots } from '../domain/pod-slots.ts';
 import { timeSlicer } from '../runtime/yield.ts';

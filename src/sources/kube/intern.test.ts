@@ -81,7 +81,7 @@ test('replicas of one workload share containers, labels, owners, conditions and 
   assert.deepEqual(later.labels, a.labels);
 });
 
-test('time keys are small integers of the second, wrap after 2^24 seconds, and absent times have their own key', () => {
+test('time keys are small integers of the second, wrap after 2^24 seconds, and absent times get a fixed key (collisions cost sharing only: the pools compare values)', () => {
   const t = Date.parse('2026-12-07T03:00:00Z');
   assert.equal(timeKey(t), timeKey(t + 999), 'one second, one key');
   assert.notEqual(timeKey(t), timeKey(t + 1000));

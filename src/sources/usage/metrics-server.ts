@@ -47,8 +47,9 @@ class SeenPods {
    */
   isNew(collect: number, pod: { readonly namespace: string; readonly pod: string; readonly tsMs: number }): boolean {
     if (collect !== this.collect) return true;
-    const fresh = this.pods.find(pod.namespace, pod.pod) < 0;
+    const before = this.pods.size;
     const s = this.pods.slot(pod.namespace, pod.pod);
+    const fresh = this.pods.size > before;
     const stored = this.pods.column('stored');
     if (fresh) stored[s] = Number.NaN;
     this.pods.column('read')[s] = pod.tsMs;
