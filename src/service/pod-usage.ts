@@ -47,16 +47,21 @@ export class PodUsageIndex {
 
   /** The pod's usage in the last published cycle, or undefined if that cycle did not see it. */
   get(namespace: string, name: string): PodSums | undefined {
-    const s = this.pods.find(namespace, name);
-    if (s < 0 || this.published === 0 || this.pods.column('published')[s] !== this.published) return undefined;
+    const s = this.publishedSlot(namespace, name);
+    if (s < 0) return undefined;
     return { namespace, name, cpuMillicores: this.pods.column('cpu')[s] ?? 0, memoryBytes: this.pods.column('memory')[s] ?? 0, tsMs: this.pods.column('ts')[s] ?? 0 };
   }
 
   /** One published value of the pod, without an object for it (the usage orders read 150,000 after each cycle). */
   value(namespace: string, name: string, which: 'cpu' | 'memory'): number | undefined {
+    const s = this.publishedSlot(namespace, name);
+    return s < 0 ? undefined : this.pods.column(which)[s];
+  }
+
+  /** The pod's slot if the last published cycle saw it, else -1. */
+  private publishedSlot(namespace: string, name: string): number {
     const s = this.pods.find(namespace, name);
-    if (s < 0 || this.published === 0 || this.pods.column('published')[s] !== this.published) return undefined;
-    return this.pods.column(which)[s];
+    return s >= 0 && this.published > 0 && this.pods.column('published')[s] === this.published ? s : -1;
   }
 
   /**
