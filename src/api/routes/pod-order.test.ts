@@ -101,3 +101,33 @@ test('more changes than splicing pays for (the journal holds 16,384): the orders
   assert.equal(order(), small, 'a few changes are spliced into the same order');
   assert.equal(order().length, 1504);
 });
+
+test('a usage order built by ready() in slices equals one built at once, with the pods changed meanwhile', async () => {
+  const store = new KindStore<Pod>();
+  store.replace(Array.from({ length: 1000 }, (_, i) => mk(`p${i}`, i % 7 === 0 ? 'b' : 'a')));
+  let collectedAt = 1;
+  const usage = { pod: (_ns: string, name: string) => (name === 'p3' ? undefined : { cpuMillicores: Number(name.slice(1)) % 13, memoryBytes: 0 }), collectedAtMs: () => collectedAt };
+  const cluster = podStoreView(store);
+  const cache = new PodOrderCache({ cluster, usage, refreshMs: 0, buildSlice: 64 });
+  const ids = (c: PodOrderCache) => c.entries({ sort: 'cpu', hash: 'cpu' }).map((e) => `${e.value}|${e.id}`);
+  const pending = cache.ready('cpu');
+  assert.ok(pending, 'not built yet');
+  assert.equal(cache.ready('cpu'), pending, 'one build at a time');
+  // The watch changes pods while the build yields.
+  store.upsert(mk('late'));
+  store.remove(store.get('a/p5') as Pod);
+  await pending;
+  assert.equal(cache.ready('cpu'), undefined, 'built');
+  assert.deepEqual(ids(cache), ids(new PodOrderCache({ cluster, usage, refreshMs: 0 })));
+  assert.ok(ids(cache).some((x) => x.endsWith('|a\u0000late')) && !ids(cache).some((x) => x.endsWith('|a\u0000p5')), 'the changes made during the build are in');
+  // A collection during the build: the order is built again for it.
+  const again = cache.ready('cpu');
+  assert.equal(again, undefined);
+  collectedAt = 2;
+  const rebuild = cache.ready('cpu');
+  assert.ok(rebuild);
+  collectedAt = 3;
+  await rebuild;
+  assert.deepEqual(ids(cache), ids(new PodOrderCache({ cluster, usage, refreshMs: 0 })));
+  assert.equal(cache.ready('cpu'), undefined, 'built for the newest collection');
+});

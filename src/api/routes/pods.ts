@@ -119,6 +119,8 @@ export function podRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   app.get('/api/v1/pods', async (request) => {
     const q = parsePodQuery(request.query as RawQuery, deps.usage.collectedAtMs());
     const filter = filterOf(q);
+    // A usage order made stale by a collection is rebuilt in slices, other requests served in between (pod-order.ts).
+    if (q.namespace === undefined) await order.ready(q.sort);
     const entries = order.entries({ sort: q.sort, hash: q.hash, ...(q.namespace === undefined ? {} : { namespace: q.namespace }), ...(filter === undefined ? {} : { filter }) });
     const { page, next } = pageAfter(entries, { after: q.after, limit: q.limit, hash: q.hash });
     return {
