@@ -101,11 +101,6 @@ export function configureMarking(cpus: number = usableCpus()): MarkingChoice {
   return chosen;
 }
 
-/** What configureMarking chose, if it ran in this process. */
-export function markingChoice(): MarkingChoice | undefined {
-  return chosen;
-}
-
 /** The choice as fields of the start-up log line (none when configureMarking did not run, as in tests). */
 export function markingLogFields(): Record<string, string | number> {
   if (chosen === undefined) return {};

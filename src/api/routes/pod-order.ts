@@ -5,6 +5,7 @@
 // of recent queries, and builds response objects for the page only.
 import type { ClusterView, ObjectName } from '../../domain/kube-ports.ts';
 import type { Pod } from '../../domain/resources.ts';
+import { yieldToEventLoop } from '../../runtime/yield.ts';
 import { compareKeys, indexAfter, keyId, type SortKey } from './keyset.ts';
 
 /** Sort orders of the pod list: by namespace and name, or by usage (highest first, then namespace and name). */
@@ -53,9 +54,6 @@ export interface PodOrderOptions {
 }
 
 const BUILD_SLICE = 16_384;
-
-/** Resolves after the I/O callbacks already due. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Filtered subsets kept per state; a dashboard polls a handful of queries at a time. */
 const MAX_FILTERED = 32;
@@ -191,7 +189,7 @@ export class PodOrderCache {
    * few tenths.
    */
   private byUsage(sort: Exclude<PodSort, 'name'>): PodEntry[] {
-    const build = new UsageOrderBuild(this.sortedFor('name'), (pod) => this.valueOf(pod.namespace, pod.name, sort));
+    const build = this.usageBuild(sort, this.sortedFor('name'));
     build.values(0, build.size);
     build.sort();
     build.entries(0, build.size);
@@ -207,14 +205,14 @@ export class PodOrderCache {
     const slice = this.deps.buildSlice ?? BUILD_SLICE;
     for (;;) {
       const [collectedAt, revision] = [this.collectedAt, this.revision];
-      const build = new UsageOrderBuild(this.sortedFor('name').slice(), (pod) => this.valueOf(pod.namespace, pod.name, sort));
+      const build = this.usageBuild(sort, this.sortedFor('name').slice());
       for (let from = 0; from < build.size; from += slice) {
         build.values(from, Math.min(build.size, from + slice));
-        await nextTurn();
+        await yieldToEventLoop();
       }
       build.sort();
       for (let from = 0; from < build.size; from += slice) {
-        await nextTurn();
+        await yieldToEventLoop();
         build.entries(from, Math.min(build.size, from + slice));
       }
       this.revalidate();
@@ -222,6 +220,10 @@ export class PodOrderCache {
       if (!this.sorted.has(sort)) this.keep(sort, build.out, revision);
       return;
     }
+  }
+
+  private usageBuild(sort: Exclude<PodSort, 'name'>, byName: readonly PodEntry[]): UsageOrderBuild {
+    return new UsageOrderBuild(byName, (pod) => this.valueOf(pod.namespace, pod.name, sort));
   }
 
   /** Keeps a usage order built from the name order as it was at `revision`, brought up to the pods' changes since. */
@@ -240,8 +242,13 @@ export class PodOrderCache {
   private valueOf(namespace: string, name: string, sort: PodSort): number {
     if (sort === 'name') return 0;
     const usage = this.deps.usage;
-    const u = usage.podValue === undefined ? usage.pod(namespace, name) : undefined;
-    const value = usage.podValue?.(namespace, name, sort) ?? (u === undefined ? -1 : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes);
+    let value: number | undefined;
+    if (usage.podValue !== undefined) value = usage.podValue(namespace, name, sort);
+    else {
+      const u = usage.pod(namespace, name);
+      value = u === undefined ? undefined : sort === 'cpu' ? u.cpuMillicores : u.memoryBytes;
+    }
+    value ??= -1;
     // A non-finite value would break the total order (and the binary search of cursors): treat it as unknown.
     return Number.isFinite(value) ? value : -1;
   }
