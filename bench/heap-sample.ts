@@ -4,7 +4,9 @@
 // outlived the young generation (promoted, live or not yet marked dead). Set KRM_BENCH_HEAP_PROFILE=FILE (and
 // optionally KRM_BENCH_HEAP_PROFILE_WINDOW=from,to in seconds from the phase's start; default 3,13); with
 // KRM_BENCH_HEAP_PROFILE_ALL=1 the collected objects stay in the profile (everything the window allocated). The
-// profile opens in Chrome DevTools' Memory tab.
+// profile opens in Chrome DevTools' Memory tab. KRM_BENCH_HEAP_PROFILE_CYCLE=N profiles the sampling phase's cycle N
+// instead, from a full collection before it to its end: what the cycle promoted (kept to its end, or dead but not yet
+// collected), by allocation site.
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 
@@ -31,4 +33,24 @@ export function heapProfileWindow(env: NodeJS.ProcessEnv = process.env): () => v
     clearTimeout(start);
     clearTimeout(stop);
   };
+}
+
+/** Runs cycle `cycle` of the sampling phase, profiled if KRM_BENCH_HEAP_PROFILE_CYCLE names it (see the file comment). */
+export async function heapProfileCycle<T>(cycle: number, run: () => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  const file = env.KRM_BENCH_HEAP_PROFILE;
+  if (file === undefined || file === '' || Number(env.KRM_BENCH_HEAP_PROFILE_CYCLE) !== cycle) return run();
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.collectGarbage');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+    const result = await run();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    console.error(`  heap profile of cycle ${cycle}: ${file}`);
+    return result;
+  } finally {
+    session.disconnect();
+  }
 }

@@ -29,7 +29,7 @@ import {
 import { SqliteSampleStore } from '../src/store/sample-store.ts';
 import { ConfigSchema } from '../src/config/schema.ts';
 import { benchWatchReplay, recordPodWatch } from './monitor-watch.ts';
-import { heapProfileWindow } from './heap-sample.ts';
+import { heapProfileCycle, heapProfileWindow } from './heap-sample.ts';
 import { measureLoopDelay } from './loop-delay.ts';
 import { oldGarbageDuringLoad } from './old-garbage.ts';
 import type { ChildMessage, CycleReport, StopMessage, SyncReport } from './monitor-protocol.ts';
@@ -156,7 +156,7 @@ async function runCycles(deps: SamplingDeps & { cycles: number; intervalMs: numb
   const warmup = deps.warmup ? await warmUp(collector, signal) : undefined;
   const cycles: CycleReport[] = [];
   for (let cycle = 1; cycle <= deps.cycles; cycle++) {
-    const { totalMs, last } = await freshCycle(collector, signal);
+    const { totalMs, last } = await heapProfileCycle(cycle, () => freshCycle(collector, signal));
     const measured = { source: which, cycle, totalMs, collectMs: t.lastMs(), samples, nodes: nodes().length };
     cycles.push(cycleReport(measured, last, cycle === 1 ? warmup : undefined));
     // Like the service, which starts a cycle every collection interval and is idle in between.
