@@ -5,8 +5,8 @@
 // optionally KRM_BENCH_HEAP_PROFILE_WINDOW=from,to in seconds from the phase's start; default 3,13); with
 // KRM_BENCH_HEAP_PROFILE_ALL=1 the collected objects stay in the profile (everything the window allocated). The
 // profile opens in Chrome DevTools' Memory tab. KRM_BENCH_HEAP_PROFILE_CYCLE=N profiles the sampling phase's cycle N
-// instead, from a full collection before it to its end: what the cycle promoted (kept to its end, or dead but not yet
-// collected), by allocation site.
+// instead, from a full collection before it to its end: what the cycle promoted (kept to its end or not), by
+// allocation site.
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 
@@ -44,7 +44,8 @@ export async function heapProfileCycle<T>(cycle: number, run: () => Promise<T>, 
   try {
     await session.post('HeapProfiler.enable');
     await session.post('HeapProfiler.collectGarbage');
-    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: false, includeObjectsCollectedByMinorGC: false });
+    // Objects a full collection freed stay in the profile (they were promoted all the same); those a scavenge freed do not.
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
     const result = await run();
     const { profile } = await session.post('HeapProfiler.stopSampling');
     writeFileSync(file, JSON.stringify(profile));
