@@ -12,7 +12,7 @@ import { METRIC, type SeriesPoint } from '../domain/series.ts';
 import { RecordingLogger } from '../logging/recording-logger.ts';
 import { createSelfMetrics } from '../metrics/registry.ts';
 import { resolveWorkload } from '../sources/kube/ownership.ts';
-import type { SourceSelector, UsageSnapshot } from '../sources/usage/index.ts';
+import { createSourceSelector, type MetricsSource, type SourceSelector, type UsageSnapshot } from '../sources/usage/index.ts';
 import type { ContainerUsage } from '../sources/usage/types.ts';
 import { manualClock, openTestStore, tempDir } from '../store/testing.ts';
 import { createCollector } from './collector.ts';
@@ -168,7 +168,10 @@ test('a pod gone for two cache generations resolves to the same series when it c
   assert.deepEqual(again, first, 'the same series ids: nothing duplicated');
 });
 
-/** A kubelet-like selector: each cycle reports its containers in parts of five before it returns them all. */
+/**
+ * A kubelet-like selector: each cycle reads its containers in parts of five, reported as they come (then only counted
+ * in the snapshot) or returned at the end.
+ */
 function partsSelector(onEnd: () => Promise<void>, reportParts: boolean): SourceSelector {
   const state = { mode: 'kubelet', active: 'kubelet', reason: 'test', sources: [] } as const;
   let cycle = 0;
@@ -184,7 +187,8 @@ function partsSelector(onEnd: () => Promise<void>, reportParts: boolean): Source
         for (let tick = 0; tick < 3; tick++) await new Promise((r) => setImmediate(r));
       }
       await onEnd();
-      return { snapshot: { source: 'kubelet', collectedAtMs: ts, containers: all, nodes: [], volumes: [], errors: [] }, state };
+      const containers = reportParts ? { containers: [], reported: all.length } : { containers: all };
+      return { snapshot: { source: 'kubelet', collectedAtMs: ts, ...containers, nodes: [], volumes: [], errors: [] }, state };
     },
     state: () => state,
   } as unknown as SourceSelector;
@@ -233,4 +237,48 @@ test('containers a source reports while it reads are stored before it ends, each
     assert.ok(r.points.every((n) => n === 2));
   }
   assert.ok(whole.samples.length === 2 && whole.samples.every((n) => n > 60), String(whole.samples));
+});
+
+test('a source that fails part way adds nothing to the pods the next one reports; a failed early batch is stored at the end', async (t) => {
+  const store = await openTestStore(t, { path: join(tempDir(t), 'db.sqlite') });
+  const T1 = T0 + 1000;
+  const part = (n: number, ts: number, cpu: number): ContainerUsage[] => Array.from({ length: n }, (_, i) => container(`p${i}`, 'app', { ts, cpu, mem: 1e6 }));
+  const breaksOff: MetricsSource = {
+    name: 'metrics-server',
+    async collect(req) {
+      req.onContainers?.(part(12, T0, 5));
+      for (let tick = 0; tick < 5; tick++) await new Promise((r) => setImmediate(r));
+      throw Object.assign(new Error('stream reset'), { code: 'KRM_KUBE_TRANSPORT' });
+    },
+  };
+  const kubelet: MetricsSource = {
+    name: 'kubelet',
+    async collect(req) {
+      const all = part(4, T1, 1);
+      req.onContainers?.(all.slice(0, 2));
+      for (let tick = 0; tick < 5; tick++) await new Promise((r) => setImmediate(r));
+      req.onContainers?.(all.slice(2));
+      return { source: 'kubelet', collectedAtMs: T1, containers: [], reported: 4, nodes: [], volumes: [], errors: [] };
+    },
+  };
+  // The kubelet's first early append fails (a busy disk): its batch must still reach the store, once.
+  let failed = 0;
+  const flaky = Object.assign(Object.create(store) as typeof store, {
+    append: (batch: Parameters<typeof store.append>[0]) => {
+      if (failed > 0 || !Array.from(batch.timestampsMs).includes(T1)) return store.append(batch);
+      failed++;
+      return Promise.reject(new Error('SQLITE_BUSY'));
+    },
+  });
+  const selector = createSourceSelector({ metricsServer: breaksOff, kubelet });
+  const collector = createCollector({ selector, store: flaky, metrics: createSelfMetrics(), log: new RecordingLogger(), clock: manualClock(T0), cluster: 'c', earlyBatch: 2, earlyCreateAt: 1 });
+  await collector.collectOnce(new AbortController().signal);
+  assert.equal(failed, 1, 'an early append of the kubelet failed');
+  assert.deepEqual([0, 1, 2, 3].map((i) => collector.pod('shop', `p${i}`)?.cpuMillicores), [1000, 1000, 1000, 1000], "the kubelet's usage alone");
+  assert.equal(collector.pod('shop', 'p4'), undefined, 'a pod only the failed source reported is not in the cycle');
+  assert.equal(collector.lastCollection()?.containers, 4);
+  const series = await store.findSeries({ kind: 'container', metrics: [METRIC.cpuMillicores] });
+  const read = await store.query({ seriesIds: series.map((s) => s.id), fromMs: T1, toMs: T1 + 1 });
+  const kubeletPoints = read.series.filter((s) => s.points.length > 0).map((s) => [s.series.entity, s.points.map((p) => [p.count, p.mean])]);
+  assert.deepEqual(kubeletPoints.sort(), [0, 1, 2, 3].map((i) => [`shop/p${i}/app`, [[1, 1000]]]), 'every container of the kubelet once, the failed batch too');
 });

@@ -16,7 +16,7 @@ import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
 import { timeSlicer, yieldToEventLoop } from '../runtime/yield.ts';
-import type { ContainerUsage, SourceSelector, UsageSnapshot, UsageSourceName } from '../sources/usage/index.ts';
+import { containerCount, type CollectRequest, type ContainerUsage, type SourceSelector, type UsageSnapshot, type UsageSourceName } from '../sources/usage/index.ts';
 import { EarlyAppend } from './early-append.ts';
 import { PodUsageIndex, type PodEntry } from './pod-usage.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
@@ -186,7 +186,8 @@ async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; wor
 /** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
 async function samplesOf(snapshot: UsageSnapshot, pods: PodUsageIndex, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
   const out = new SampleColumns();
-  containerSamples({ containers: ctx.early.rest(snapshot.containers) }, out);
+  containerSamples({ containers: ctx.early.rest() }, out);
+  containerSamples(snapshot, out);
   nodeAndVolumeSamples(snapshot, out);
   await aggregateSamples(pods, ctx, out);
   return out;
@@ -206,6 +207,23 @@ async function appendInParts(store: SampleStore, seriesIds: number[], samples: S
 
 function nodeUsage(snapshot: UsageSnapshot): Map<string, UsageNow> {
   return new Map(snapshot.nodes.map((n) => [n.node, { cpuMillicores: n.cpuCores * 1000, memoryBytes: n.memoryWorkingSetBytes }]));
+}
+
+/**
+ * The request's callbacks of one cycle: each part a source reports is summed per pod and stored as it comes, and kept
+ * no longer (sources/usage/types.ts says why); a source tried after one that failed starts both afresh.
+ */
+function partsInto(pods: PodUsageIndex, early: EarlyAppend): Pick<CollectRequest, 'onContainers' | 'onAttempt'> {
+  return {
+    onContainers: (containers) => {
+      pods.add(containers);
+      early.onContainers(containers);
+    },
+    onAttempt: () => {
+      pods.begin();
+      early.reset();
+    },
+  };
 }
 
 const NOTHING: WarmupReport = { pods: 0, keys: 0, registered: 0 };
@@ -270,7 +288,8 @@ export function createCollector(opts: CollectorOptions): Collector {
       ...(opts.earlyBatch === undefined ? {} : { batchSize: opts.earlyBatch }),
       ...(opts.earlyCreateAt === undefined ? {} : { createAt: opts.earlyCreateAt }),
     });
-    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, onContainers: early.onContainers });
+    pods.begin();
+    const { snapshot, state } = await opts.selector.collect({ nowMs: startedAtMs, signal, ...partsInto(pods, early) });
     await early.done();
     const source = snapshot?.source ?? state.active ?? 'none';
     endTimer({ source });
@@ -280,13 +299,13 @@ export function createCollector(opts: CollectorOptions): Collector {
       throw new Error(`no usage source could collect: ${state.reason}`);
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
-    await pods.sum(snapshot.containers);
+    await pods.addInSlices(snapshot.containers);
     const stored = await store(snapshot, early);
     pods.publish();
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);
     const finishedAtMs = opts.clock.now();
-    last = { source: snapshot.source, startedAtMs, finishedAtMs, pods: pods.size, containers: snapshot.containers.length, errors: snapshot.errors.length };
+    last = { source: snapshot.source, startedAtMs, finishedAtMs, pods: pods.size, containers: containerCount(snapshot), errors: snapshot.errors.length };
     logEvent(opts.log, { event: 'collection.done', source: snapshot.source, durationMs: finishedAtMs - startedAtMs, pods: pods.size, samples: stored, errors: snapshot.errors.length });
   }
 

@@ -4,6 +4,8 @@
 // batch of reported containers and appending their samples in those waits, instead of after the last node answered,
 // takes most of the store's share out of the cycle (and the first cycle's series creation with it). The cycle then
 // stores only the rest: containers of the last, partial batch, nodes, volumes and the totals, which need every pod.
+// Nothing here keeps a container once its batch is stored, so that a cycle's containers die young (types.ts,
+// CollectRequest.onContainers).
 import type { SampleStore } from '../domain/ports.ts';
 import type { ContainerUsage } from '../sources/usage/index.ts';
 import type { SampleColumns, SeriesIdCache } from './sample-columns.ts';
@@ -52,7 +54,8 @@ export class EarlyAppend {
   private pending: ContainerUsage[] = [];
   private waiting: ContainerUsage[] = [];
   private waitingNew = 0;
-  private readonly stored = new Set<ContainerUsage>();
+  /** Batches whose store failed: the cycle's own store writes them again (and reports the failure). */
+  private failed: ContainerUsage[][] = [];
   private chain = Promise.resolve();
   /** Samples appended early in this cycle. */
   samples = 0;
@@ -66,28 +69,36 @@ export class EarlyAppend {
     const batch = this.pending;
     this.pending = [];
     // Stored after the I/O callbacks already due (answers that came in, requests they free), not in the middle of
-    // them. A batch that fails is not marked stored: the cycle's own store writes it again and reports the failure.
-    this.chain = this.chain
-      .then(yieldToEventLoop)
-      .then(() => this.store(batch))
-      .catch(() => undefined);
+    // them.
+    this.chain = this.chain.then(yieldToEventLoop).then(() => this.store(batch));
   };
+
+  /**
+   * A source failed and the next is tried: what the failed one reported and was not stored yet is dropped (as its
+   * samples are not in the snapshot that follows); what was stored stays.
+   */
+  reset(): void {
+    this.pending = [];
+    this.waiting = [];
+    this.waitingNew = 0;
+    this.failed = [];
+  }
 
   /** Resolves once every batch handed to the store so far is in (or waits for the cycle's store). */
   done(): Promise<void> {
     return this.chain;
   }
 
-  /** The containers of the snapshot that were not stored early. */
-  rest(containers: readonly ContainerUsage[]): readonly ContainerUsage[] {
-    return this.stored.size === 0 ? containers : containers.filter((c) => !this.stored.has(c));
+  /** The containers reported and not stored early (call after {@link done}): the last part batch, those waiting, failed ones. */
+  rest(): ContainerUsage[] {
+    return [...this.failed.flat(), ...this.waiting, ...this.pending];
   }
 
-  private async store(batch: readonly ContainerUsage[]): Promise<void> {
+  private async store(batch: ContainerUsage[]): Promise<void> {
     const cols = this.deps.columnsOf(batch);
     const found = this.deps.ids.lookup(cols);
     if (found.missing.length > WAIT_ABOVE * cols.length) return this.wait(batch, found.missing.length);
-    await this.append(batch, cols, await this.deps.ids.complete(cols, found));
+    await this.append(batch, cols, () => this.deps.ids.complete(cols, found));
   }
 
   /** Holds a batch of mostly new series back until enough wait to create theirs together. */
@@ -99,12 +110,16 @@ export class EarlyAppend {
     this.waiting = [];
     this.waitingNew = 0;
     const cols = this.deps.columnsOf(all);
-    await this.append(all, cols, await this.deps.ids.resolvePart(cols));
+    await this.append(all, cols, () => this.deps.ids.resolvePart(cols));
   }
 
-  private async append(batch: readonly ContainerUsage[], cols: SampleColumns, seriesIds: number[]): Promise<void> {
-    await this.deps.store.append({ seriesIds, timestampsMs: cols.timestampsMs, values: cols.values });
-    for (const c of batch) this.stored.add(c);
-    this.samples += cols.length;
+  private async append(batch: ContainerUsage[], cols: SampleColumns, resolve: () => Promise<number[]>): Promise<void> {
+    try {
+      const seriesIds = await resolve();
+      await this.deps.store.append({ seriesIds, timestampsMs: cols.timestampsMs, values: cols.values });
+      this.samples += cols.length;
+    } catch {
+      this.failed.push(batch);
+    }
   }
 }

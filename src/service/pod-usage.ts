@@ -65,16 +65,28 @@ export class PodUsageIndex {
   }
 
   /**
-   * Starts a cycle and sums its containers into the pods' columns, in slices of about 10 ms (it runs in the thread
-   * that serves the API); non-finite values add nothing (absent, REQUIREMENTS §1.6). Published values are untouched.
+   * Starts a cycle (again, when a source failed part way: what it added is dropped). Published values are untouched
+   * until {@link publish}.
    */
-  async sum(containers: readonly ContainerUsage[]): Promise<void> {
-    const cycle = ++this.current;
+  begin(): void {
+    this.current++;
+  }
+
+  /**
+   * Sums containers into the cycle's columns (a source's part as it arrives); non-finite values add nothing (absent,
+   * REQUIREMENTS §1.6).
+   */
+  add(containers: readonly ContainerUsage[]): void {
+    for (const c of containers) this.addOne(this.current, c);
+  }
+
+  /** {@link add} for a long list, in slices of about 10 ms (it runs in the thread that serves the API). */
+  async addInSlices(containers: readonly ContainerUsage[]): Promise<void> {
     const turn = timeSlicer();
     for (const c of containers) {
       const pause = turn();
       if (pause) await pause;
-      this.add(cycle, c);
+      this.addOne(this.current, c);
     }
   }
 
@@ -107,7 +119,7 @@ export class PodUsageIndex {
     this.count = p.size;
   }
 
-  private add(cycle: number, c: ContainerUsage): void {
+  private addOne(cycle: number, c: ContainerUsage): void {
     const s = this.pods.slot(c.namespace, c.pod);
     const p = this.pods;
     const [cycles, cpu, memory, ts] = [p.column('cycle'), p.column('cycleCpu'), p.column('cycleMemory'), p.column('cycleTs')];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The usage adapters' public surface, for the composition root (service.ts).
 export type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, UsageSourceName, VolumeUsage } from './types.ts';
+export { containerCount } from './types.ts';
 export { createMetricsServerSource, type MetricsServerSourceOptions } from './metrics-server.ts';
 export { createKubeletSummarySource, KUBELET_CONCURRENCY, KUBELET_TIMEOUT_MS, type KubeletSummarySourceOptions } from './kubelet-summary.ts';
 export { createDecodePool, type DecodePool } from './decode-pool.ts';

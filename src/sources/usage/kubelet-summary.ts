@@ -117,6 +117,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
       const containers: ContainerUsage[] = [];
       const volumes: VolumeUsage[] = [];
       const errors: CollectError[] = [];
+      let reported = 0;
       const names = opts.nodes();
       tracker?.retain(new Set(names));
       const read: NodeRead = { http: opts.http, req, timeoutMs, decoder, ...(tracker === undefined ? {} : { tracker }) };
@@ -128,8 +129,11 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
         try {
           const part = await readNode(name, { ...read, full });
           if (part.node) nodes.push(part.node);
-          containers.push(...part.containers);
-          req.onContainers?.(part.containers);
+          if (req.onContainers === undefined) containers.push(...part.containers);
+          else {
+            reported += part.containers.length;
+            req.onContainers(part.containers);
+          }
           volumes.push(...part.volumes);
           if (part.error) errors.push(part.error);
         } catch (err) {
@@ -137,7 +141,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
           errors.push(collectErrorOf(err, `node/${name}`));
         }
       });
-      return { source: 'kubelet', collectedAtMs: req.nowMs, containers, nodes, volumes, errors };
+      return { source: 'kubelet', collectedAtMs: req.nowMs, containers, reported, nodes, volumes, errors };
     },
   };
 }

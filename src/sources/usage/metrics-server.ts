@@ -76,9 +76,10 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   const seen = new SeenPods();
 
   /** Reads the PodMetrics list as it streams in; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(req: CollectRequest, collect: number): Promise<ContainerUsage[]> {
+  async function readContainers(req: CollectRequest, collect: number): Promise<{ containers: ContainerUsage[]; reported: number }> {
     const { signal, nowMs } = req;
     const out: ContainerUsage[] = [];
+    let reported = 0;
     const stream = decoder.podMetrics(nowMs);
     try {
       // Each chunk's pods are reported as they are parsed, so that the caller stores them while the body still
@@ -89,8 +90,12 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
         for (const pod of await stream.push(new Uint8Array(chunk))) {
           if (seen.isNew(collect, pod)) for (const c of pod.containers) fresh.push(c);
         }
-        for (const c of fresh) out.push(c);
-        if (req.onContainers && fresh.length > 0) req.onContainers(fresh);
+        if (fresh.length === 0) return;
+        if (req.onContainers === undefined) for (const c of fresh) out.push(c);
+        else {
+          reported += fresh.length;
+          req.onContainers(fresh);
+        }
       });
       await stream.end();
     } catch (cause) {
@@ -98,14 +103,14 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       if (!(cause instanceof SyntaxError)) throw cause;
       throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list (${cause.message})`, { status: 200, cause });
     }
-    return out;
+    return { containers: out, reported };
   }
 
   return {
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const collect = seen.begin();
-      const [containers, nodes] = await Promise.all([
+      const [{ containers, reported }, nodes] = await Promise.all([
         readContainers(req, collect),
         getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
       ]);
@@ -115,7 +120,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       // Taken as seen only once the whole collect succeeds: a failed one may have stored only part of its pods (those
       // reported early), so the next one must not skip any.
       seen.commit(collect);
-      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, nodes: nodeUsage, volumes: [], errors: [] };
+      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, reported, nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
 }

@@ -49,8 +49,10 @@ test('a failing active source falls back on the same collect and is taken back w
   const sel = createSourceSelector({ prometheus, metricsServer, onSwitch: (c) => switches.push(`${c.from ?? '-'}>${c.to ?? '-'}`) });
   assert.equal((await sel.collect({ nowMs: 1, signal })).state.active, 'prometheus');
   prometheus.up = false;
-  const down = await sel.collect({ nowMs: 2, signal });
+  const attempts: string[] = [];
+  const down = await sel.collect({ nowMs: 2, signal, onAttempt: (name) => attempts.push(name) });
   assert.equal(down.snapshot?.source, 'metrics-server');
+  assert.deepEqual(attempts, ['prometheus', 'metrics-server'], 'told before each source it tries');
   assert.equal(down.state.sources[0]?.status, 'unhealthy');
   prometheus.up = true;
   const back = await sel.collect({ nowMs: 3, signal });
@@ -89,6 +91,16 @@ test('a kubelet snapshot where every node failed counts as a failure', async () 
   assert.equal(res.snapshot, undefined);
   assert.equal(res.state.reason, 'every usage source failed');
   assert.match(res.state.sources[2]?.reason ?? '', /^KRM_KUBE_TRANSPORT/);
+});
+
+test('a snapshot whose containers were all handed over while it read is not empty, errors or not', async () => {
+  const errors = [{ code: 'KRM_KUBE_TRANSPORT', target: 'node/a' }];
+  const collect = async (reported: number) => {
+    const kubelet: MetricsSource = { name: 'kubelet', collect: async () => snapshotOf('kubelet', { containers: [], reported, errors }) };
+    return (await createSourceSelector({ kubelet }).collect({ nowMs: 1, signal })).snapshot;
+  };
+  assert.equal((await collect(3))?.reported, 3);
+  assert.equal(await collect(0), undefined);
 });
 
 test('nothing configured: every source disabled', async () => {

@@ -6,7 +6,7 @@
 import type { Clock } from '../../runtime/clock.ts';
 import { systemClock } from '../../runtime/clock.ts';
 import type { PrometheusSource } from './prometheus.ts';
-import type { CollectRequest, MetricsSource, UsageSnapshot, UsageSourceName } from './types.ts';
+import { containerCount, type CollectRequest, type MetricsSource, type UsageSnapshot, type UsageSourceName } from './types.ts';
 import { HOUR_MS } from '../../domain/time.ts';
 
 export type SourceMode = 'auto' | UsageSourceName;
@@ -65,7 +65,7 @@ function errorText(err: unknown): string {
 
 /** A snapshot with errors and no data at all (every kubelet failed) counts as a failed collect. */
 function emptyFailure(s: UsageSnapshot): string | undefined {
-  if (s.errors.length === 0 || s.containers.length + s.nodes.length > 0) return undefined;
+  if (s.errors.length === 0 || containerCount(s) + s.nodes.length > 0) return undefined;
   const first = s.errors[0];
   return first ? `${first.code}: every target failed (${first.target} …)` : undefined;
 }
@@ -125,6 +125,7 @@ export function createSourceSelector(opts: SourceSelectorOptions): SourceSelecto
       const gate = name === 'prometheus' ? familyGate : undefined;
       const ineligible = gate ? await gate(req.signal, health.get(name)?.status === 'healthy') : undefined;
       if (ineligible !== undefined) return void mark(name, 'unhealthy', ineligible);
+      req.onAttempt?.(name);
       const snapshot = await source.collect(req);
       const failure = emptyFailure(snapshot);
       if (failure !== undefined) return void mark(name, 'unhealthy', failure);

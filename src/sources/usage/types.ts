@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The usage-source port (REQUIREMENTS §1.5–1.6): one collect per cycle returns a snapshot of container, node and
 // volume usage. Pure types; the adapters beside this file implement it over Prometheus, metrics.k8s.io and the
-// kubelet's /stats/summary. Optional fields are absent when the source does not know them, never 0 (§1.6).
+// kubelet's /stats/summary (and one count). Optional fields are absent when the source does not know them, never 0 (§1.6).
 
 /** The sources of §1.5.1, in `auto` preference order. */
 export type UsageSourceName = 'prometheus' | 'metrics-server' | 'kubelet';
@@ -51,7 +51,10 @@ export interface UsageSnapshot {
   readonly source: UsageSourceName;
   /** The collect's `nowMs`. */
   readonly collectedAtMs: number;
+  /** The containers read and not handed to {@link CollectRequest.onContainers} (all of them when it is absent). */
   readonly containers: readonly ContainerUsage[];
+  /** Containers handed to {@link CollectRequest.onContainers} in this collect (not repeated in `containers`). */
+  readonly reported?: number;
   readonly nodes: readonly NodeUsage[];
   readonly volumes: readonly VolumeUsage[];
   readonly errors: readonly CollectError[];
@@ -62,10 +65,22 @@ export interface CollectRequest {
   readonly signal: AbortSignal;
   /**
    * Called by a source that reads in parts (the kubelet node by node, metrics-server chunk by chunk of its one large
-   * list) with each part's containers as it arrives, so that the caller can prepare their series while the source
-   * still waits on the rest. The snapshot holds them too.
+   * list) with each part's containers as it arrives, so that the caller can store them while the source still waits
+   * on the rest. The snapshot does not hold them again (it counts them, `reported`): kept until the collect ends, a
+   * cycle's 225,000 container objects outlived the young generation and brought a full garbage collection with every
+   * cycle (BENCHMARKS.md, "What a cycle promotes").
    */
   readonly onContainers?: (containers: readonly ContainerUsage[]) => void;
+  /**
+   * Called by the source selector before each source it tries in this collect: what an earlier one reported before it
+   * failed is not part of the snapshot that follows.
+   */
+  readonly onAttempt?: (source: UsageSourceName) => void;
+}
+
+/** Every container a collect read: those in the snapshot and those handed over while it read. */
+export function containerCount(s: Pick<UsageSnapshot, 'containers' | 'reported'>): number {
+  return s.containers.length + (s.reported ?? 0);
 }
 
 /**
