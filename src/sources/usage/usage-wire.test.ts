@@ -5,10 +5,12 @@ import { fromWire, toWire, type WirePods } from './usage-wire.ts';
 import type { PodMetricsItem } from './pod-metrics-decode.ts';
 import type { NodeSummaryUsage } from './summary-decode.ts';
 
-/** Through structured clone and back, as a worker's answer travels. */
+/** Through structured clone and back, as a worker's answer travels; the containers as plain objects, to compare. */
 function overTheWire<T>(op: 'summary' | 'pods-chunk', reply: T): T {
   const { reply: wire, transfer } = toWire(op, reply as never);
-  return fromWire(op, structuredClone(wire, { transfer })) as T;
+  const back = fromWire(op, structuredClone(wire, { transfer })) as { containers: object[] } | { containers: object[] }[];
+  const plain = (x: { containers: object[] }) => ({ ...x, containers: x.containers.map((c) => ({ ...c })) });
+  return (Array.isArray(back) ? back.map(plain) : plain(back)) as T;
 }
 
 test('a summary survives the wire form: optional figures stay absent, not undefined', () => {
