@@ -23,8 +23,12 @@ export function mapIn<K, K2, V>(parent: Map<K, Map<K2, V>>, key: K): Map<K2, V> 
 
 /** Visits every value of a two-level map, drops those `keep` returns false for, and the inner maps left empty. */
 export function sweepNested<K, K2, V>(parent: Map<K, Map<K2, V>>, keep: (value: V) => boolean): void {
-  for (const [key, child] of parent) {
-    for (const [key2, value] of child) if (!keep(value)) child.delete(key2);
+  // forEach rather than for…of over entries: each entry of the latter is an array of its own (150,000 per sweep of
+  // the pods), and a Map may drop the entry being visited.
+  parent.forEach((child, key) => {
+    child.forEach((value, key2) => {
+      if (!keep(value)) child.delete(key2);
+    });
     if (child.size === 0) parent.delete(key);
-  }
+  });
 }

@@ -11,7 +11,7 @@ import type { LastCollection } from '../api/contract.ts';
 import type { ClusterView } from '../domain/kube-ports.ts';
 import type { SampleStore } from '../domain/ports.ts';
 import type { Pod } from '../domain/resources.ts';
-import { entityKey, METRIC, type EntityKind } from '../domain/series.ts';
+import { entityKey, METRIC } from '../domain/series.ts';
 import { logEvent, type EventLogger } from '../logging/events.ts';
 import type { SelfMetrics } from '../metrics/registry.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -21,6 +21,7 @@ import { EarlyAppend } from './early-append.ts';
 import { PodUsageIndex, type PodEntry } from './pod-usage.ts';
 import { SampleColumns, SeriesIdCache } from './sample-columns.ts';
 import { SeriesWarmup, type WarmupReport } from './series-warmup.ts';
+import { TOTAL_METRICS, UsageTotals } from './usage-totals.ts';
 
 /**
  * The source the next cycle will most likely use: the active one; before any answered, the one a fixed mode names,
@@ -93,28 +94,6 @@ function nodeAndVolumeSamples(snapshot: UsageSnapshot, out: SampleColumns): void
   }
 }
 
-/** Running sums of one workload, namespace or the cluster over one cycle. */
-interface Totals {
-  readonly kind: EntityKind;
-  readonly entity: string;
-  cpu: number;
-  memory: number;
-  pods: number;
-  tsMs: number;
-}
-
-function addPod(map: Map<string, Totals>, key: { kind: EntityKind; entity: string }, p: PodEntry): void {
-  let t = map.get(key.entity);
-  if (t === undefined) {
-    t = { kind: key.kind, entity: key.entity, cpu: 0, memory: 0, pods: 0, tsMs: p.cycleTsMs };
-    map.set(key.entity, t);
-  }
-  t.cpu += p.cycleCpuMillicores;
-  t.memory += p.cycleMemoryBytes;
-  t.pods += 1;
-  if (p.cycleTsMs > t.tsMs) t.tsMs = p.cycleTsMs;
-}
-
 /**
  * Workload entity (`namespace/Kind/name`) of a pod, or undefined when the pod is not in the cache (created or deleted
  * between the watch and the usage source; its usage still counts in its namespace and the cluster). Resolved keys are
@@ -151,46 +130,36 @@ function podWorkload(view: ClusterView): PodWorkload {
   return { resolved, entity: (pod) => resolved(pod) ?? nameOf(view.workloadOf(pod)) };
 }
 
-/** The series of every workload, namespace and cluster total, and their values (the warm-up registers the same). */
-const TOTAL_VALUES: ReadonlyArray<readonly [string, (t: Totals) => number]> = [
-  [METRIC.cpuMillicores, (t) => t.cpu],
-  [METRIC.memoryWorkingSetBytes, (t) => t.memory],
-  [METRIC.pods, (t) => t.pods],
-];
-const TOTAL_METRICS = TOTAL_VALUES.map(([metric]) => metric);
-
-function totalsSamples(totals: Iterable<Totals>, out: SampleColumns): void {
-  for (const t of totals) for (const [metric, value] of TOTAL_VALUES) out.add(t, metric, value(t));
-}
-
-/** Per-workload, per-namespace and cluster totals of the cycle's pods, in one pass over the pods. */
-async function aggregateSamples(pods: PodUsageIndex, ctx: { cluster: string; workloadOf: (p: PodEntry) => string | undefined }, out: SampleColumns): Promise<void> {
-  const workloads = new Map<string, Totals>();
-  const namespaces = new Map<string, Totals>();
-  const cluster = new Map<string, Totals>();
-  const clusterKey = { kind: 'cluster' as const, entity: ctx.cluster };
+/** Sums the cycle's pods into the workload, namespace and cluster totals, in slices of about 10 ms. */
+async function sumTotals(pods: PodUsageIndex, totals: UsageTotals, ctx: { cluster: string; workloadOf: (p: PodEntry) => string | undefined }): Promise<void> {
+  totals.begin();
   const turn = timeSlicer();
   for (const p of pods.cycleEntries()) {
     const pause = turn();
     if (pause) await pause;
-    addPod(cluster, clusterKey, p);
-    addPod(namespaces, { kind: 'namespace', entity: p.namespace }, p);
+    totals.add('cluster', ctx.cluster, p);
+    totals.add('namespace', p.namespace, p);
     const workload = ctx.workloadOf(p);
-    if (workload !== undefined) addPod(workloads, { kind: 'workload', entity: workload }, p);
+    if (workload !== undefined) totals.add('workload', workload, p);
   }
-  totalsSamples(workloads.values(), out);
-  totalsSamples(namespaces.values(), out);
-  totalsSamples(cluster.values(), out);
 }
 
-/** The cycle's samples: containers (those not stored early), nodes, volumes and the totals. */
-async function samplesOf(snapshot: UsageSnapshot, pods: PodUsageIndex, ctx: Parameters<typeof aggregateSamples>[1] & { early: EarlyAppend }): Promise<SampleColumns> {
+/** The cycle's samples but the totals: containers (those not stored early), nodes, volumes. */
+function samplesOf(snapshot: UsageSnapshot, early: EarlyAppend): SampleColumns {
   const out = new SampleColumns();
-  containerSamples({ containers: ctx.early.rest() }, out);
+  containerSamples({ containers: early.rest() }, out);
   containerSamples(snapshot, out);
   nodeAndVolumeSamples(snapshot, out);
-  await aggregateSamples(pods, ctx, out);
   return out;
+}
+
+/** Totals per part of the cycle's end (three samples each): one part is resolved and appended before the next is made. */
+const TOTALS_PART = 5_000;
+
+/** The cycle's own samples, then the totals a part at a time (made as they are asked for). */
+function* cycleParts(samples: SampleColumns, totals: UsageTotals): IterableIterator<SampleColumns> {
+  yield samples;
+  yield* totals.parts(TOTALS_PART);
 }
 
 /** Samples per append at the end of a cycle: each append holds the thread for a few ms (heads, log row, commit). */
@@ -250,6 +219,45 @@ function seriesWarmer(opts: CollectorOptions, ids: SeriesIdCache, workloads: Pod
   };
 }
 
+/** What a cycle's end works with (one of each per collector). */
+interface CycleEnd {
+  readonly store: SampleStore;
+  readonly ids: SeriesIdCache;
+  readonly pods: PodUsageIndex;
+  readonly totals: UsageTotals;
+  readonly aggregation: { cluster: string; workloadOf: (p: PodEntry) => string | undefined };
+}
+
+/**
+ * Stores what a cycle did not store early, and the totals; returns the cycle's samples stored. The end of a cycle runs
+ * between API requests: each step below takes a tenth of a second or more at 150,000 pods, so the event loop gets a
+ * turn between them, and within the long ones every 10 ms or so (timeSlicer, the appends and the head checkpoint in
+ * parts), rather than one stall of their sum.
+ */
+async function storeCycle(c: CycleEnd, snapshot: UsageSnapshot, early: EarlyAppend): Promise<number> {
+  await yieldToEventLoop();
+  const samples = samplesOf(snapshot, early);
+  await sumTotals(c.pods, c.totals, c.aggregation);
+  await yieldToEventLoop();
+  let stored = early.samples;
+  // The first part's resolve counts the cycle for the id cache's generations; the totals' parts follow, each made
+  // only when the one before is in (usage-totals.ts says why).
+  let resolve = (cols: SampleColumns): Promise<number[]> => c.ids.resolve(cols);
+  for (const part of cycleParts(samples, c.totals)) {
+    const seriesIds = await resolve(part);
+    resolve = (cols) => c.ids.resolvePart(cols);
+    await yieldToEventLoop();
+    await appendInParts(c.store, seriesIds, part);
+    stored += part.length;
+  }
+  c.totals.end();
+  await yieldToEventLoop();
+  // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
+  // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
+  await c.store.flush().catch(() => undefined);
+  return stored;
+}
+
 /** Creates the collector; nothing runs until `collectOnce`. */
 export function createCollector(opts: CollectorOptions): Collector {
   const ids = new SeriesIdCache({ store: opts.store, cluster: opts.cluster });
@@ -258,25 +266,9 @@ export function createCollector(opts: CollectorOptions): Collector {
   const aggregation = { cluster: opts.cluster, workloadOf: workloadResolver(opts.clusterView, podWorkloadOf) };
   const warmSeries = seriesWarmer(opts, ids, podWorkloadOf);
   const pods = new PodUsageIndex();
+  const cycleEnd: CycleEnd = { store: opts.store, ids, pods, totals: new UsageTotals(), aggregation };
   let nodes = new Map<string, UsageNow>();
   let last: LastCollection | undefined;
-
-  // The end of a cycle runs between API requests: each step below takes a tenth of a second or more at 150,000 pods,
-  // so the event loop gets a turn between them, and within the long ones every 10 ms or so (timeSlicer, the appends
-  // and the head checkpoint in parts), rather than one stall of their sum.
-  async function store(snapshot: UsageSnapshot, early: EarlyAppend): Promise<number> {
-    await yieldToEventLoop();
-    const samples = await samplesOf(snapshot, pods, { ...aggregation, early });
-    await yieldToEventLoop();
-    const seriesIds = await ids.resolve(samples);
-    await yieldToEventLoop();
-    await appendInParts(opts.store, seriesIds, samples);
-    await yieldToEventLoop();
-    // append() made the samples durable (the store's sample log); flush() checkpoints this cycle's slice of heads and
-    // trims the log. A store that cannot write says so in its status (and the health check); the cycle is not failed.
-    await opts.store.flush().catch(() => undefined);
-    return early.samples + samples.length;
-  }
 
   async function collectOnce(signal: AbortSignal): Promise<void> {
     const startedAtMs = opts.clock.now();
@@ -300,7 +292,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     }
     if (snapshot.errors.length > 0) opts.metrics.collectionErrors.inc({ source: snapshot.source }, snapshot.errors.length);
     await pods.addInSlices(snapshot.containers);
-    const stored = await store(snapshot, early);
+    const stored = await storeCycle(cycleEnd, snapshot, early);
     pods.publish();
     nodes = nodeUsage(snapshot);
     opts.metrics.podsCollected.inc(pods.size);
