@@ -175,20 +175,27 @@ async function waitForStop(): Promise<void> {
 
 /**
  * With KRM_BENCH_API_CYCLE_AT_S=S, one collection cycle starts S seconds into the API phase, as the service's cycles
- * fall between requests every minute; the returned function waits for it and says when it ran.
+ * fall between requests every minute; with KRM_BENCH_API_CYCLE_EVERY_S=E too, another every E seconds after it for as
+ * long as the phase lasts (a long phase then runs as the service does: `--seconds 300` with E=60 has five cycles). The
+ * returned function waits for the cycles and says when they ran.
  */
 function cycleDuringLoad(collector: Collector, t0: number): () => Promise<string | undefined> {
   const at = Number(process.env.KRM_BENCH_API_CYCLE_AT_S ?? Number.NaN);
   if (!Number.isFinite(at)) return async () => undefined;
+  const every = Number(process.env.KRM_BENCH_API_CYCLE_EVERY_S ?? Number.NaN);
   const since = (): string => ((performance.now() - t0) / 1000).toFixed(1);
-  let ran: Promise<string> | undefined;
-  const timer = setTimeout(() => {
+  const ran: Promise<string>[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const start = (): void => {
     const from = since();
-    ran = collector.collectOnce(new AbortController().signal).then(() => `${from}–${since()} s into the phase`);
-  }, at * 1000);
+    ran.push(collector.collectOnce(new AbortController().signal).then(() => `${from}–${since()} s`));
+    if (Number.isFinite(every) && every > 0) timer = setTimeout(start, every * 1000);
+  };
+  timer = setTimeout(start, at * 1000);
   return async () => {
     clearTimeout(timer);
-    return ran;
+    if (ran.length === 0) return undefined;
+    return `${(await Promise.all(ran)).join(', ')} into the phase`;
   };
 }
 
@@ -215,7 +222,7 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     stopProfile();
     stopGarbage();
     const cycleWindow = await cycle();
-    if (cycleWindow !== undefined) console.error(`  a metrics-server cycle ran during the API load: ${cycleWindow}`);
+    if (cycleWindow !== undefined) console.error(`  metrics-server cycles ran during the API load: ${cycleWindow}`);
     const lag = stopLag();
     console.error(`  monitor event-loop delay during the API phase: p99 ${lag.p99Ms.toFixed(1)} ms, max ${lag.maxMs.toFixed(1)} ms; stalls over 100 ms: ${lag.stalls.join(', ') || 'none'}`);
     const restarts = watchRestarts.filter(([at]) => at >= t0).map(([at, kind]) => `${((at - t0) / 1000).toFixed(1)} s: ${kind}`);

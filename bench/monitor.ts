@@ -18,7 +18,8 @@
 // `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
 // Diagnostics of the monitor child, by environment: KRM_BENCH_CHILD_FLAGS (Node flags, e.g. `--trace-gc-nvp` or
 // `--cpu-prof --cpu-prof-dir=DIR`), KRM_BENCH_HEAP_PROFILE=FILE (a heap profile of the API phase, or with KRM_BENCH_HEAP_PROFILE_CYCLE=N of sampling cycle N: bench/heap-sample.ts),
-// KRM_BENCH_API_CYCLE_AT_S=S (a metrics-server cycle S seconds into the API load), KRM_BENCH_DECODE_WORKER=0 (the
+// KRM_BENCH_API_CYCLE_AT_S=S (a metrics-server cycle S seconds into the API load; with KRM_BENCH_API_CYCLE_EVERY_S=E
+// another every E seconds), KRM_BENCH_DECODE_WORKER=0 (the
 // usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off);
 // KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured); KRM_BENCH_API_GARBAGE_AT_S=S puts a
 // full collection's marking into the API load (bench/old-garbage.ts).
