@@ -76,19 +76,25 @@ class WireContainer implements ContainerUsage {
   declare readonly memoryRssBytes?: number;
   declare readonly throttledRatio?: number;
 
-  /** Container `i` of the wire's columns. */
+  /**
+   * Container `i` of the wire's columns. No closures here: run through tsx, each nested function made per call is
+   * also named by a helper call (`__name`), a tenth of a second per cycle of 225,000 containers.
+   */
   constructor(w: WireContainers, i: number) {
-    const s = (k: number): string => w.strings[w.refs[3 * i + k] as number] as string;
-    const n = (k: number): number => w.nums[NUMS * i + k] as number;
-    this.namespace = s(0);
-    this.pod = s(1);
-    this.container = s(2);
-    this.tsMs = n(0);
-    this.cpuCores = n(1);
-    this.memoryWorkingSetBytes = n(2);
+    const { strings, refs, nums } = w;
+    const r = 3 * i;
+    const n = NUMS * i;
+    this.namespace = strings[refs[r] as number] as string;
+    this.pod = strings[refs[r + 1] as number] as string;
+    this.container = strings[refs[r + 2] as number] as string;
+    this.tsMs = nums[n] as number;
+    this.cpuCores = nums[n + 1] as number;
+    this.memoryWorkingSetBytes = nums[n + 2] as number;
     const self = this as { memoryRssBytes?: number; throttledRatio?: number };
-    if (!Number.isNaN(n(3))) self.memoryRssBytes = n(3);
-    if (!Number.isNaN(n(4))) self.throttledRatio = n(4);
+    const rss = nums[n + 3] as number;
+    const throttle = nums[n + 4] as number;
+    if (!Number.isNaN(rss)) self.memoryRssBytes = rss;
+    if (!Number.isNaN(throttle)) self.throttledRatio = throttle;
   }
 }
 
