@@ -87,6 +87,26 @@ void describe('head set', () => {
     assert.deepEqual([...heads.dirtyIds()], [2]);
   });
 
+  void it('finds the dirty heads in parts with pauses between, and all of them when the table grows meanwhile', async () => {
+    const heads = new HeadSet(() => 0);
+    // 100,000 heads fill a table of 262,144 positions: two parts of the scan.
+    for (let id = 1; id <= 100_000; id++) heads.append(id, T0, 1);
+    for (let id = 2; id <= 100_000; id += 2) heads.markClean(id);
+    const slice = { index: 1, of: 4 };
+    let pauses = 0;
+    const quiet = await heads.dirtyIdsInParts(slice, async () => void pauses++);
+    assert.ok(pauses >= 1, 'paused between parts');
+    assert.deepEqual([...quiet], [...heads.dirtyIds(slice)]);
+    assert.equal(quiet.length, 25_000);
+    // New heads during a pause make the table grow: what was dirty before is still found.
+    const grown = await heads.dirtyIdsInParts(undefined, async () => {
+      for (let id = 100_001; id <= 250_000; id++) heads.append(id, T0, 1);
+    });
+    const found = new Set(grown);
+    assert.equal(found.size, grown.length, 'each head once (a scan that went on over moved entries sees some twice)');
+    for (let id = 1; id <= 100_000; id += 2) assert.ok(found.has(id), `head ${id}`);
+  });
+
   void it('restores checkpoint rows as clean heads that go on encoding the same bytes', () => {
     const heads = new HeadSet(decimalsOf);
     for (let i = 0; i < 20; i++) for (const id of [1, 2, 3]) heads.append(id, sample(id, i).ts, sample(id, i).value);

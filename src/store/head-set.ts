@@ -39,6 +39,9 @@ const pageOf = (slot: number): number => Math.floor(slot / STATE_PAGE_SLOTS);
 /** First number of a slot in its page. */
 const rowOf = (slot: number, stride: number): number => (slot % STATE_PAGE_SLOTS) * stride;
 
+/** Table positions of the head index scanned at a time by {@link HeadSet.dirtyIdsInParts} (a few ms each). */
+const SCAN_PART = 131_072;
+
 /** Numbers in ascending order (a typed array's sort: no comparator calls for close to a million ids). */
 const ascending = (ids: readonly number[]): Float64Array => Float64Array.from(ids).sort();
 
@@ -142,6 +145,26 @@ export class HeadSet {
     this.slots.forEach((slot, id) => {
       if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
     });
+    return ascending(out);
+  }
+
+  /**
+   * {@link dirtyIds} with `pause` between parts of the table: the scan of 865,000 heads held the thread that serves
+   * the API for 80 ms at every cycle's checkpoint. A head dirtied during the scan may be missed (the caller covers only
+   * the log rows written before it began); if the table grew meanwhile, its entries moved, and it is scanned again
+   * at once.
+   */
+  async dirtyIdsInParts(slice: { readonly index: number; readonly of: number } | undefined, pause: () => Promise<void>): Promise<Float64Array> {
+    const out: number[] = [];
+    const visit = (slot: number, id: number): void => {
+      if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
+    };
+    const rehashes = this.slots.rehashes;
+    for (let at = 0; at >= 0; ) {
+      if (at > 0) await pause();
+      if (this.slots.rehashes !== rehashes) return this.dirtyIds(slice);
+      at = this.slots.forEachPart(at, SCAN_PART, visit);
+    }
     return ascending(out);
   }
 

@@ -21,6 +21,7 @@ export class IntMap {
   /** Live and deleted entries in the arrays (what slows probing down). */
   private used = 0;
   private readonly large = new Map<number, number>();
+  private rebuilt = 0;
 
   constructor(capacity = MIN_CAPACITY) {
     const size = capacityFor(capacity);
@@ -86,6 +87,27 @@ export class IntMap {
     for (const [k, v] of this.large) fn(v, k);
   }
 
+  /**
+   * Visits the entries in table positions [from, from + count) (the large keys with the last part) and returns where
+   * the next part starts, or -1 after the last. A table that grew meanwhile moved its entries: `rehashes` says so.
+   */
+  forEachPart(from: number, count: number, fn: (value: number, key: number) => void): number {
+    const keys = this.keys;
+    const to = Math.min(keys.length, from + count);
+    for (let i = from; i < to; i++) {
+      const k = keys[i] as number;
+      if (k >= 0) fn(this.values[i] as number, k);
+    }
+    if (to < keys.length) return to;
+    for (const [k, v] of this.large) fn(v, k);
+    return -1;
+  }
+
+  /** Times the table was rebuilt (its entries moved). */
+  get rehashes(): number {
+    return this.rebuilt;
+  }
+
   /** Bytes of the arrays (for tests and diagnostics). */
   get allocatedBytes(): number {
     return this.keys.byteLength + this.values.byteLength;
@@ -112,6 +134,7 @@ export class IntMap {
 
   /** New arrays for `entries` live entries (deleted ones dropped). */
   private rehash(entries: number): void {
+    this.rebuilt++;
     const { keys, values } = this;
     const size = capacityFor(entries);
     this.keys = new Int32Array(size).fill(EMPTY);

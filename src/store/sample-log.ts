@@ -102,7 +102,7 @@ export class SampleLog {
    * before its part is saved is saved with those samples too. Not to be run twice at once (the store chains them).
    */
   async checkpointInParts(full: boolean, pause: () => Promise<void>): Promise<StoreError | undefined> {
-    const plan = this.plan(full);
+    const plan = await this.plan(full, pause);
     let from = 0;
     do {
       if (from > 0) await pause();
@@ -114,17 +114,19 @@ export class SampleLog {
     return this.finish(plan, undefined);
   }
 
-  private plan(full: boolean): CheckpointPlan {
+  private async plan(full: boolean, pause: () => Promise<void>): Promise<CheckpointPlan> {
     const { heads, queue } = this.deps;
     const all = full || queue.logOverflowed;
     const index = this.round % this.slices;
-    const dirty = heads.dirtyIds(all ? undefined : { index, of: this.slices });
+    // The log rows written before the scan begins are the ones it covers: every head with samples in them is dirty
+    // until saved, so the scan finds it; rows written while it pauses stay for a later checkpoint.
     const upTo = this.lastId;
+    // Cleared now: an overflow during a checkpoint in parts drops rows this one may not cover, and sets it again.
+    if (all) queue.logOverflowed = false;
+    const dirty = await heads.dirtyIdsInParts(all ? undefined : { index, of: this.slices }, pause);
     const covered = this.covered.map((c, i) => (all || i === index ? upTo : c));
     const known = covered.filter((c): c is number => c !== undefined);
     const truncateTo = known.length === this.slices ? Math.min(...known) : undefined;
-    // Cleared now: an overflow during a checkpoint in parts drops rows this one may not cover, and sets it again.
-    if (all) queue.logOverflowed = false;
     return { all, dirty, covered, truncateTo };
   }
 
