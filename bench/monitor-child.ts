@@ -186,13 +186,20 @@ function cycleDuringLoad(collector: Collector, t0: number): () => Promise<string
   const since = (): string => ((performance.now() - t0) / 1000).toFixed(1);
   const ran: Promise<string>[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // The next cycle starts E seconds after the last one started, or when it ends if it took longer: never two at once.
   const start = (): void => {
-    const from = since();
-    ran.push(collector.collectOnce(new AbortController().signal).then(() => `${from}–${since()} s`));
-    if (Number.isFinite(every) && every > 0) timer = setTimeout(start, every * 1000);
+    const from = performance.now();
+    const cycle = collector.collectOnce(new AbortController().signal).then(() => `${((from - t0) / 1000).toFixed(1)}–${since()} s`);
+    ran.push(cycle);
+    const next = (): void => {
+      if (!stopped) timer = setTimeout(start, Math.max(0, from + every * 1000 - performance.now()));
+    };
+    if (Number.isFinite(every) && every > 0) void cycle.then(next);
   };
   timer = setTimeout(start, at * 1000);
   return async () => {
+    stopped = true;
     clearTimeout(timer);
     if (ran.length === 0) return undefined;
     return `${(await Promise.all(ran)).join(', ')} into the phase`;

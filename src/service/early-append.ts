@@ -46,7 +46,7 @@ export interface EarlyAppendDeps {
  * key, so the new series of each batch land all over it, and every transaction writes again each index page it
  * touched. 45 creations of 19,000 series cost three times one of 865,000 (measured: 8.9 s against 4.0 s for
  * 675,000 keys). A batch with few new series (pods replaced since the last cycle) is stored at once as before.
- * Batches still waiting when the source ends are left to the cycle's own store, which creates theirs with the totals'.
+ * Batches still waiting when the source ends are left to the cycle's own store, which creates theirs in its first part.
  * A cycle that ends without a snapshot (every source failed, or it was aborted) stores nothing of them: the
  * containers they held come again in the next cycle.
  */
@@ -56,6 +56,8 @@ export class EarlyAppend {
   private waitingNew = 0;
   /** Batches whose store failed: the cycle's own store writes them again (and reports the failure). */
   private failed: ContainerUsage[][] = [];
+  /** The source attempt the batches belong to (see {@link reset}). */
+  private attempt = 0;
   private chain = Promise.resolve();
   /** Samples appended early in this cycle. */
   samples = 0;
@@ -68,16 +70,21 @@ export class EarlyAppend {
     if (this.pending.length < (this.deps.batchSize ?? EARLY_BATCH)) return;
     const batch = this.pending;
     this.pending = [];
+    const attempt = this.attempt;
     // Stored after the I/O callbacks already due (answers that came in, requests they free), not in the middle of
-    // them.
-    this.chain = this.chain.then(yieldToEventLoop).then(() => this.store(batch));
+    // them. The chain never stays rejected: a batch that could not be stored is left to the cycle's own store.
+    this.chain = this.chain
+      .then(yieldToEventLoop)
+      .then(() => this.store(batch, attempt))
+      .catch(() => this.unstored(batch, attempt));
   };
 
   /**
-   * A source failed and the next is tried: what the failed one reported and was not stored yet is dropped (as its
-   * samples are not in the snapshot that follows); what was stored stays.
+   * A source failed and the next is tried: what the failed one reported and was not stored yet is dropped, batches
+   * still queued included (as its samples are not in the snapshot that follows); what was stored stays.
    */
   reset(): void {
+    this.attempt++;
     this.pending = [];
     this.waiting = [];
     this.waitingNew = 0;
@@ -94,32 +101,40 @@ export class EarlyAppend {
     return [...this.failed.flat(), ...this.waiting, ...this.pending];
   }
 
-  private async store(batch: ContainerUsage[]): Promise<void> {
+  private async store(batch: ContainerUsage[], attempt: number): Promise<void> {
+    if (attempt !== this.attempt) return;
     const cols = this.deps.columnsOf(batch);
     const found = this.deps.ids.lookup(cols);
-    if (found.missing.length > WAIT_ABOVE * cols.length) return this.wait(batch, found.missing.length);
-    await this.append(batch, cols, () => this.deps.ids.complete(cols, found));
+    if (found.missing.length > WAIT_ABOVE * cols.length) return this.wait(batch, found.missing.length, attempt);
+    await this.append(batch, attempt, async () => ({ cols, seriesIds: await this.deps.ids.complete(cols, found) }));
   }
 
   /** Holds a batch of mostly new series back until enough wait to create theirs together. */
-  private async wait(batch: readonly ContainerUsage[], newSeries: number): Promise<void> {
+  private async wait(batch: readonly ContainerUsage[], newSeries: number, attempt: number): Promise<void> {
     for (const c of batch) this.waiting.push(c);
     this.waitingNew += newSeries;
     if (this.waitingNew < (this.deps.createAt ?? CREATE_AT)) return;
     const all = this.waiting;
     this.waiting = [];
     this.waitingNew = 0;
-    const cols = this.deps.columnsOf(all);
-    await this.append(all, cols, () => this.deps.ids.resolvePart(cols));
+    await this.append(all, attempt, async () => {
+      const cols = this.deps.columnsOf(all);
+      return { cols, seriesIds: await this.deps.ids.resolvePart(cols) };
+    });
   }
 
-  private async append(batch: ContainerUsage[], cols: SampleColumns, resolve: () => Promise<number[]>): Promise<void> {
+  private async append(batch: ContainerUsage[], attempt: number, prepare: () => Promise<{ cols: SampleColumns; seriesIds: number[] }>): Promise<void> {
     try {
-      const seriesIds = await resolve();
+      const { cols, seriesIds } = await prepare();
       await this.deps.store.append({ seriesIds, timestampsMs: cols.timestampsMs, values: cols.values });
       this.samples += cols.length;
     } catch {
-      this.failed.push(batch);
+      this.unstored(batch, attempt);
     }
+  }
+
+  /** A batch that could not be stored: the cycle's store writes it, unless its source's attempt has ended. */
+  private unstored(batch: ContainerUsage[], attempt: number): void {
+    if (attempt === this.attempt) this.failed.push(batch);
   }
 }

@@ -151,8 +151,8 @@ export class HeadSet {
   /**
    * {@link dirtyIds} with `pause` between parts of the table: the scan of 865,000 heads held the thread that serves
    * the API for 80 ms at every cycle's checkpoint. A head dirtied during the scan may be missed (the caller covers only
-   * the log rows written before it began); if the table grew meanwhile, its entries moved, and it is scanned again
-   * at once.
+   * the log rows written before it began); if the table was rebuilt meanwhile (grown, or cleared of deleted entries),
+   * its entries moved, and it is scanned again at once.
    */
   async dirtyIdsInParts(slice: { readonly index: number; readonly of: number } | undefined, pause: () => Promise<void>): Promise<Float64Array> {
     const out: number[] = [];

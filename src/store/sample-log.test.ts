@@ -127,6 +127,26 @@ void describe('SqliteSampleStore: sample log and checkpoint rounds', () => {
     assert.deepEqual(await rawSamples(again, ids, T0 + HOUR), expected(ids, 6));
   });
 
+  void it('covers only the log rows written before its scan for dirty heads began, which pauses between parts', async (t) => {
+    const path = join(tempDir(t), 'scan.db');
+    const first = await openTestStore(t, { path, clock: manualClock(T0), checkpointSlices: 1 });
+    // 100,000 heads: an index of 262,144 positions, scanned in two parts with a pause between them.
+    const ids = await first.resolveSeries(containerKeys(100_000, ['cpu_m']));
+    await appendMinutes(first, ids, { from: 0, to: 1 });
+    await first.flush();
+    await appendMinutes(first, ids.slice(0, 10), { from: 1, to: 2 });
+    const flushing = first.flush();
+    // Every head is appended to while the scan pauses, those it has passed over as clean included.
+    await new Promise((r) => setImmediate(r));
+    await appendMinutes(first, ids, { from: 2, to: 3 });
+    await flushing;
+    const killed = await openTestStore(t, { path: killedCopy(t, path), clock: manualClock(T0) });
+    const samples = await rawSamples(killed, ids, T0 + HOUR);
+    const firstTen = new Set(ids.slice(0, 10));
+    const short = ids.filter((id) => (samples.get(id)?.length ?? 0) < (firstTen.has(id) ? 3 : 2));
+    assert.deepEqual(short, [], 'no head lost a sample');
+  });
+
   void it('does not duplicate a window that was cut while log rows still held its samples', async (t) => {
     const path = join(tempDir(t), 'c.db');
     const first = await openTestStore(t, { path, clock: manualClock(T0), checkpointSlices: 10 });

@@ -85,6 +85,24 @@ for (const [where, decoder] of decoders) {
     assert.deepEqual((await source.collect({ nowMs: 1, signal })).containers.map((c) => c.pod), ['web-1', 'db-0']);
   });
 
+  test(`${where}: the nodes list failing ends the pods list's request too`, async () => {
+    let podsSignal: AbortSignal | undefined;
+    const failing = fakeHttp({ pods: () => ({}), status: 503 });
+    const http: KubeHttp = async (req) => {
+      if (req.path !== METRICS_SERVER_PODS_PATH) return failing(req);
+      podsSignal = req.signal;
+      // A body that would stream for ever: only the abort ends it.
+      const body = (async function* (): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('{"kind":"PodMetricsList","items":[');
+        await new Promise((resolve) => req.signal?.addEventListener('abort', resolve, { once: true }));
+        throw new DOMException('aborted', 'AbortError');
+      })();
+      return { status: 200, body, text: async () => '', discard: () => undefined };
+    };
+    await assert.rejects(createMetricsServerSource({ ...decoding, http }).collect({ nowMs: 0, signal }), KubeApiError);
+    assert.equal(podsSignal?.aborted, true);
+  });
+
   test(`${where}: the pods are reported as the body streams in, and the snapshot counts them without holding them again`, async () => {
     const parts: string[][] = [];
     const text = JSON.stringify(podMetrics('2026-01-15T10:00:00Z'));

@@ -10,6 +10,7 @@ import { arr, obj } from '../kube/raw-access.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
 import { inlineDecoder, type UsageDecoder } from './decoder.ts';
 import { getKubeChunks, getKubeJson } from './kube-json.ts';
+import { whenAborted } from '../../runtime/when-aborted.ts';
 import { nodeMetricsItem } from './pod-metrics-decode.ts';
 import type { CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot } from './types.ts';
 
@@ -110,10 +111,14 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
     name: 'metrics-server',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const collect = seen.begin();
-      const [{ containers, reported }, nodes] = await Promise.all([
-        readContainers(req, collect),
-        getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: req.signal, timeoutMs }),
-      ]);
+      // Either request failing ends the other: the collect has failed, and the pods list would stream on for nothing.
+      const own = new AbortController();
+      const forget = whenAborted(req.signal, () => own.abort(req.signal.reason));
+      const both = Promise.all([readContainers({ ...req, signal: own.signal }, collect), getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: own.signal, timeoutMs })]);
+      const [{ containers, reported }, nodes] = await both.catch((err: unknown) => {
+        own.abort(err);
+        throw err;
+      }).finally(forget);
       const nodeUsage = arr(obj(nodes).items)
         .map((n) => nodeMetricsItem(n, req.nowMs))
         .filter((n): n is NodeUsage => n !== undefined);

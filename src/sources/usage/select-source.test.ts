@@ -103,6 +103,29 @@ test('a snapshot whose containers were all handed over while it read is not empt
   assert.equal(await collect(0), undefined);
 });
 
+test('what a failed source reports after its collect ended reaches no one', async () => {
+  let late: ((c: UsageSnapshot['containers']) => void) | undefined;
+  const metricsServer: MetricsSource = {
+    name: 'metrics-server',
+    collect: async (req) => {
+      late = req.onContainers;
+      throw Object.assign(new Error('nodes list failed'), { code: 'KRM_KUBE_TRANSPORT' });
+    },
+  };
+  const kubelet: MetricsSource = {
+    name: 'kubelet',
+    collect: async (req) => {
+      req.onContainers?.(snapshotOf('kubelet').containers);
+      return snapshotOf('kubelet', { containers: [], reported: 1 });
+    },
+  };
+  const reported: string[] = [];
+  const res = await createSourceSelector({ metricsServer, kubelet }).collect({ nowMs: 1, signal, onContainers: (cs) => reported.push(...cs.map((c) => c.pod)) });
+  assert.equal(res.snapshot?.source, 'kubelet');
+  late?.(snapshotOf('metrics-server').containers);
+  assert.deepEqual(reported, ['p'], "only the kubelet's part");
+});
+
 test('nothing configured: every source disabled', async () => {
   const res = await createSourceSelector({}).collect({ nowMs: 1, signal });
   assert.deepEqual(res.state.sources.map((s) => s.status), ['disabled', 'disabled', 'disabled']);

@@ -101,14 +101,22 @@ function whyChosen(name: UsageSourceName, ctx: { mode: SourceMode; skipped: read
   return `${name}; fell back from ${ctx.skipped.map((s) => `${s} (${ctx.health.get(s)?.reason ?? 'unhealthy'})`).join(', ')}`;
 }
 
+/**
+ * One source's view of the request, and the end of its attempt: its parts count only while its collect runs. A source
+ * that failed may still be reading (a body streaming in after its other request failed), and what it reports then
+ * belongs to no snapshot.
+ */
+function attemptOf(req: CollectRequest): { req: CollectRequest; end: () => void } {
+  const onContainers = req.onContainers;
+  if (onContainers === undefined) return { req, end: () => undefined };
+  let live = true;
+  return { req: { ...req, onContainers: (parts) => void (live && onContainers(parts)) }, end: () => (live = false) };
+}
+
 export function createSourceSelector(opts: SourceSelectorOptions): SourceSelector {
   const mode = opts.mode ?? 'auto';
   const clock = opts.clock ?? systemClock;
-  const sources: Partial<Record<UsageSourceName, MetricsSource>> = {
-    prometheus: opts.prometheus,
-    'metrics-server': opts.metricsServer,
-    kubelet: opts.kubelet,
-  };
+  const sources: Partial<Record<UsageSourceName, MetricsSource>> = { prometheus: opts.prometheus, 'metrics-server': opts.metricsServer, kubelet: opts.kubelet };
   const health = initialHealth(mode, sources);
   const familyGate = opts.prometheus ? createFamilyGate(opts.prometheus, { clock, everyMs: opts.familyCheckMs ?? HOUR_MS }) : undefined;
   let active: UsageSourceName | undefined;
@@ -121,12 +129,13 @@ export function createSourceSelector(opts: SourceSelectorOptions): SourceSelecto
 
   async function tryOne(name: UsageSourceName, req: CollectRequest): Promise<UsageSnapshot | undefined> {
     const source = sources[name] as MetricsSource;
+    const attempt = attemptOf(req);
     try {
       const gate = name === 'prometheus' ? familyGate : undefined;
       const ineligible = gate ? await gate(req.signal, health.get(name)?.status === 'healthy') : undefined;
       if (ineligible !== undefined) return void mark(name, 'unhealthy', ineligible);
       req.onAttempt?.(name);
-      const snapshot = await source.collect(req);
+      const snapshot = await source.collect(attempt.req);
       const failure = emptyFailure(snapshot);
       if (failure !== undefined) return void mark(name, 'unhealthy', failure);
       mark(name, 'healthy');
@@ -135,6 +144,8 @@ export function createSourceSelector(opts: SourceSelectorOptions): SourceSelecto
       req.signal.throwIfAborted();
       mark(name, 'unhealthy', errorText(err));
       return undefined;
+    } finally {
+      attempt.end();
     }
   }
 
