@@ -9,6 +9,7 @@ import type { KubeHttp } from '../kube/kube-http.ts';
 import { KubeApiError } from '../kube/kube-errors.ts';
 import { inlineDecoder, type UsageDecoder } from './decoder.ts';
 import { cadvisorPath, ThrottleTracker } from './kubelet-cadvisor.ts';
+import { ContainerParts } from './container-parts.ts';
 import { collectErrorOf, getKubeBytes } from './kube-json.ts';
 import type { NodeSummaryUsage } from './summary-decode.ts';
 import type { CollectError, CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot, VolumeUsage } from './types.ts';
@@ -114,10 +115,9 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
     name: 'kubelet',
     async collect(req: CollectRequest): Promise<UsageSnapshot> {
       const nodes: NodeUsage[] = [];
-      const containers: ContainerUsage[] = [];
+      const containers = new ContainerParts(req.onContainers);
       const volumes: VolumeUsage[] = [];
       const errors: CollectError[] = [];
-      let reported = 0;
       const names = opts.nodes();
       tracker?.retain(new Set(names));
       const read: NodeRead = { http: opts.http, req, timeoutMs, decoder, ...(tracker === undefined ? {} : { tracker }) };
@@ -129,11 +129,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
         try {
           const part = await readNode(name, { ...read, full });
           if (part.node) nodes.push(part.node);
-          if (req.onContainers === undefined) containers.push(...part.containers);
-          else {
-            reported += part.containers.length;
-            req.onContainers(part.containers);
-          }
+          containers.add(part.containers);
           volumes.push(...part.volumes);
           if (part.error) errors.push(part.error);
         } catch (err) {
@@ -141,7 +137,7 @@ export function createKubeletSummarySource(opts: KubeletSummarySourceOptions): M
           errors.push(collectErrorOf(err, `node/${name}`));
         }
       });
-      return { source: 'kubelet', collectedAtMs: req.nowMs, containers, reported, nodes, volumes, errors };
+      return { source: 'kubelet', collectedAtMs: req.nowMs, ...containers.snapshot(), nodes, volumes, errors };
     },
   };
 }

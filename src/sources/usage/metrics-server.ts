@@ -11,6 +11,7 @@ import { KubeApiError } from '../kube/kube-errors.ts';
 import { inlineDecoder, type UsageDecoder } from './decoder.ts';
 import { getKubeChunks, getKubeJson } from './kube-json.ts';
 import { whenAborted } from '../../runtime/when-aborted.ts';
+import { ContainerParts } from './container-parts.ts';
 import { nodeMetricsItem } from './pod-metrics-decode.ts';
 import type { CollectRequest, ContainerUsage, MetricsSource, NodeUsage, UsageSnapshot } from './types.ts';
 
@@ -77,10 +78,9 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
   const seen = new SeenPods();
 
   /** Reads the PodMetrics list as it streams in; rejects KRM_KUBE_BAD_RESPONSE on a bad body. */
-  async function readContainers(req: CollectRequest, collect: number): Promise<{ containers: ContainerUsage[]; reported: number }> {
+  async function readContainers(req: CollectRequest, collect: number): Promise<ContainerParts> {
     const { signal, nowMs } = req;
-    const out: ContainerUsage[] = [];
-    let reported = 0;
+    const parts = new ContainerParts(req.onContainers);
     const stream = decoder.podMetrics(nowMs);
     try {
       // Each chunk's pods are reported as they are parsed, so that the caller stores them while the body still
@@ -91,12 +91,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
         for (const pod of await stream.push(new Uint8Array(chunk))) {
           if (seen.isNew(collect, pod)) for (const c of pod.containers) fresh.push(c);
         }
-        if (fresh.length === 0) return;
-        if (req.onContainers === undefined) for (const c of fresh) out.push(c);
-        else {
-          reported += fresh.length;
-          req.onContainers(fresh);
-        }
+        parts.add(fresh);
       });
       await stream.end();
     } catch (cause) {
@@ -104,7 +99,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       if (!(cause instanceof SyntaxError)) throw cause;
       throw new KubeApiError('KRM_KUBE_BAD_RESPONSE', `${METRICS_SERVER_PODS_PATH}: the body is not a JSON list (${cause.message})`, { status: 200, cause });
     }
-    return { containers: out, reported };
+    return parts;
   }
 
   return {
@@ -115,7 +110,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       const own = new AbortController();
       const forget = whenAborted(req.signal, () => own.abort(req.signal.reason));
       const both = Promise.all([readContainers({ ...req, signal: own.signal }, collect), getKubeJson(opts.http, { path: METRICS_SERVER_NODES_PATH, signal: own.signal, timeoutMs })]);
-      const [{ containers, reported }, nodes] = await both.catch((err: unknown) => {
+      const [parts, nodes] = await both.catch((err: unknown) => {
         own.abort(err);
         throw err;
       }).finally(forget);
@@ -125,7 +120,7 @@ export function createMetricsServerSource(opts: MetricsServerSourceOptions): Met
       // Taken as seen only once the whole collect succeeds: a failed one may have stored only part of its pods (those
       // reported early), so the next one must not skip any.
       seen.commit(collect);
-      return { source: 'metrics-server', collectedAtMs: req.nowMs, containers, reported, nodes: nodeUsage, volumes: [], errors: [] };
+      return { source: 'metrics-server', collectedAtMs: req.nowMs, ...parts.snapshot(), nodes: nodeUsage, volumes: [], errors: [] };
     },
   };
 }
