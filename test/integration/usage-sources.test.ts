@@ -178,7 +178,8 @@ test('decoded in a worker thread, the same as in the calling thread: summaries, 
     let counted = 0;
     for (const node of nodeNames()) {
       const summary = await getKubeBytes(http, { path: summaryPath(node), signal });
-      assert.deepEqual(await pool.summary(summary.slice(), node, 1), await inline.summary(summary, node, 1), node);
+      // The worker's containers arrive as instances of a class (usage-wire.ts): compared as plain data.
+      assert.deepEqual(structuredClone(await pool.summary(summary.slice(), node, 1)), await inline.summary(summary, node, 1), node);
       const cadvisor = await getKubeBytes(http, { path: cadvisorPath(node), signal });
       const counters = await pool.cfsCounters(cadvisor.slice());
       counted += counters.size;
@@ -195,7 +196,7 @@ test('decoded in a worker thread, the same as in the calling thread: summaries, 
     };
     const fromWorker = await read(pool);
     assert.equal(fromWorker.length, sim.simulation.podMetrics().length);
-    assert.deepEqual(fromWorker, await read(inline));
+    assert.deepEqual(structuredClone(fromWorker), await read(inline));
     // And a whole kubelet collect through the worker.
     const snap = await createKubeletSummarySource({ http, nodes: nodeNames, decoder: pool }).collect({ nowMs: Date.now(), signal });
     assert.deepEqual(snap.errors, []);
