@@ -156,19 +156,14 @@ function samplesOf(snapshot: UsageSnapshot, early: EarlyAppend): SampleColumns {
 /** Totals per part of the cycle's end (three samples each): one part is resolved and appended before the next is made. */
 const TOTALS_PART = 5_000;
 
-/** The cycle's own samples, then the totals a part at a time (made as they are asked for). */
-function* cycleParts(samples: SampleColumns, totals: UsageTotals): IterableIterator<SampleColumns> {
-  yield samples;
-  yield* totals.parts(TOTALS_PART);
-}
 
 /** Samples per append at the end of a cycle: each append holds the thread for a few ms (heads, log row, commit). */
 const APPEND_PART = 16_384;
 
-/** Appends the samples in parts, with the event loop's turn between them. */
-async function appendInParts(store: SampleStore, seriesIds: number[], samples: SampleColumns): Promise<void> {
+/** Appends the samples (their series resolved) in parts, with the event loop's turn before each. */
+async function appendResolved(store: SampleStore, samples: SampleColumns, seriesIds: number[]): Promise<void> {
   for (let from = 0; from < samples.length; from += APPEND_PART) {
-    if (from > 0) await yieldToEventLoop();
+    await yieldToEventLoop();
     const to = from + APPEND_PART;
     await store.append({ seriesIds: seriesIds.slice(from, to), timestampsMs: samples.timestampsMs.slice(from, to), values: samples.values.slice(from, to) });
   }
@@ -239,15 +234,12 @@ async function storeCycle(c: CycleEnd, snapshot: UsageSnapshot, early: EarlyAppe
   const samples = samplesOf(snapshot, early);
   await sumTotals(c.pods, c.totals, c.aggregation);
   await yieldToEventLoop();
-  let stored = early.samples;
-  // The first part's resolve counts the cycle for the id cache's generations; the totals' parts follow, each made
-  // only when the one before is in (usage-totals.ts says why).
-  let resolve = (cols: SampleColumns): Promise<number[]> => c.ids.resolve(cols);
-  for (const part of cycleParts(samples, c.totals)) {
-    const seriesIds = await resolve(part);
-    resolve = (cols) => c.ids.resolvePart(cols);
-    await yieldToEventLoop();
-    await appendInParts(c.store, seriesIds, part);
+  // The cycle's own samples first (their resolve counts the cycle for the id cache's generations), then the totals,
+  // each part made only when the one before is in (usage-totals.ts says why).
+  await appendResolved(c.store, samples, await c.ids.resolve(samples));
+  let stored = early.samples + samples.length;
+  for (const part of c.totals.parts(TOTALS_PART)) {
+    await appendResolved(c.store, part, await c.ids.resolvePart(part));
     stored += part.length;
   }
   c.totals.end();

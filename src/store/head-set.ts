@@ -39,6 +39,9 @@ const pageOf = (slot: number): number => Math.floor(slot / STATE_PAGE_SLOTS);
 /** First number of a slot in its page. */
 const rowOf = (slot: number, stride: number): number => (slot % STATE_PAGE_SLOTS) * stride;
 
+/** The heads whose id is `index` modulo `of`. */
+type DirtySlice = { readonly index: number; readonly of: number };
+
 /** Table positions of the head index scanned at a time by {@link HeadSet.dirtyIdsInParts} (a few ms each). */
 const SCAN_PART = 131_072;
 
@@ -140,11 +143,9 @@ export class HeadSet {
    * Series whose heads changed since their last checkpoint, in order of id (the order of the checkpoint table's
    * key); with `slice`, only ids that are `index` modulo `of`.
    */
-  dirtyIds(slice?: { readonly index: number; readonly of: number }): Float64Array {
-    const out: number[] = [];
-    this.slots.forEach((slot, id) => {
-      if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
-    });
+  dirtyIds(slice?: DirtySlice): Float64Array {
+    const { out, visit } = this.dirtyCollector(slice);
+    this.slots.forEach(visit);
     return ascending(out);
   }
 
@@ -154,11 +155,8 @@ export class HeadSet {
    * the log rows written before it began); if the table was rebuilt meanwhile (grown, or cleared of deleted entries),
    * its entries moved, and it is scanned again at once.
    */
-  async dirtyIdsInParts(slice: { readonly index: number; readonly of: number } | undefined, pause: () => Promise<void>): Promise<Float64Array> {
-    const out: number[] = [];
-    const visit = (slot: number, id: number): void => {
-      if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
-    };
+  async dirtyIdsInParts(slice: DirtySlice | undefined, pause: () => Promise<void>): Promise<Float64Array> {
+    const { out, visit } = this.dirtyCollector(slice);
     const rehashes = this.slots.rehashes;
     for (let at = 0; at >= 0; ) {
       if (at > 0) await pause();
@@ -166,6 +164,15 @@ export class HeadSet {
       at = this.slots.forEachPart(at, SCAN_PART, visit);
     }
     return ascending(out);
+  }
+
+  /** A visitor of (slot, id) that collects the dirty heads of `slice` into `out`. */
+  private dirtyCollector(slice: DirtySlice | undefined): { out: number[]; visit: (slot: number, id: number) => void } {
+    const out: number[] = [];
+    const visit = (slot: number, id: number): void => {
+      if (this.isDirty(slot) && (!slice || id % slice.of === slice.index)) out.push(id);
+    };
+    return { out, visit };
   }
 
   /** Checkpoint row of a series' head (an empty tombstone when it has none). */
