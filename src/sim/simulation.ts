@@ -4,9 +4,9 @@
 // start at `speed` times real time; a tick advances the usage model and the dynamics to "now".
 import type { LogQuery, SimBackend, TextBody } from './api/backend.ts';
 import { clusterMetricsBody, kubeletEndpoint, nodeMetrics, podMetrics, type ExporterContext } from './exporters/index.ts';
-import { groupPodsByNode } from './exporters/cluster-view.ts';
-import type { KubeObject, Pod } from './model/kube-types.ts';
+import type { KubeObject } from './model/kube-types.ts';
 import { ObjectStore } from './model/object-store.ts';
+import { PodsByNode } from './model/pods-by-node.ts';
 import { buildCluster } from './model/scenario/build.ts';
 import { loadDump } from './model/scenario/dump.ts';
 import type { BuiltCluster } from './model/scenario/built-types.ts';
@@ -69,6 +69,8 @@ export class Simulation implements SimBackend {
   private readonly simStart: number;
   private timer: NodeJS.Timeout | undefined;
   private readonly logSources: LogSources;
+  /** The pods of each node for the per-node kubelet endpoints, following the store's changes. */
+  private readonly podsByNode: PodsByNode;
 
   constructor(readonly scenario: Scenario, opts: Omit<SimulationOptions, 'scenario'> = {}) {
     const seed = opts.seed ?? scenario.seed;
@@ -89,6 +91,7 @@ export class Simulation implements SimBackend {
     });
     this.built = built as BuiltCluster;
     this.registerUsage();
+    this.podsByNode = new PodsByNode(this.store);
     this.dynamics = createDynamics({ store: this.store, scenario: scenarioWithSeed, built: this.built, usage: this.usage, seed });
     onOom = (e) => this.dynamics.onOomKill(e);
     this.logSources = { store: this.store, profileOf: (ns, pod, c) => this.built.logs.get(ns, pod, c) };
@@ -143,25 +146,7 @@ export class Simulation implements SimBackend {
   }
 
   private exporterContext(): ExporterContext {
-    return { store: this.store, usage: this.usage, nowMs: this.usage.nowMs(), podsByNode: () => this.podsByNode() };
-  }
-
-  private nodeIndex: { rv: number; builtAtMs: number; byNode: ReadonlyMap<string, readonly Pod[]> } | undefined;
-
-  /**
-   * The pods of each node for the per-node kubelet endpoints, rebuilt when the store changed, but at most every
-   * 2 s of real time: a real kubelet's stats are seconds old too (cAdvisor housekeeping), and a cluster with churn
-   * changes many times a second.
-   */
-  private podsByNode(): ReadonlyMap<string, readonly Pod[]> {
-    const rv = this.store.currentResourceVersion();
-    const now = Date.now();
-    let idx = this.nodeIndex;
-    if (idx === undefined || (idx.rv !== rv && now - idx.builtAtMs >= 2_000)) {
-      idx = { rv, builtAtMs: now, byNode: groupPodsByNode(this.store.list<Pod>('pods')) };
-      this.nodeIndex = idx;
-    }
-    return idx.byNode;
+    return { store: this.store, usage: this.usage, nowMs: this.usage.nowMs(), podsOnNode: (node) => this.podsByNode.podsOn(node) };
   }
 
   podLogs(q: LogQuery): string {

@@ -9,7 +9,7 @@ import { apiVersionOf, type ResourceType } from '../model/resource-types.ts';
 import { allOf, parseFieldSelector, parseLabelSelector, SelectorError, type Predicate } from '../model/selectors.ts';
 import { StoreError, statusBody } from '../model/store-error.ts';
 import { boolParam, intParam, sendJson, wantsTable } from './http-util.ts';
-import { itemBytes, listKind, objectJson, storeKeyFor, toWire } from './wire.ts';
+import { itemByteLength, itemJson, listKind, objectJson, storeKeyFor, toWire } from './wire.ts';
 import type { TablePrinter } from './table-printer.ts';
 import { WatchStream, type WatchEntry } from './watch-stream.ts';
 
@@ -67,24 +67,21 @@ export function includeObjectOf(query: URLSearchParams): 'None' | 'Metadata' | '
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-const COMMA = Buffer.from(',');
-
-/** Writes the list as chunks of cached item bytes, with a Content-Length so no chunked framing is needed. */
+/** Writes the list as the cached item texts, with a Content-Length so no chunked framing is needed. */
 function writeItems(c: CollectionRequest, items: KubeObject[], meta: Record<string, unknown>): void {
-  const head = Buffer.from(`{"kind":"${listKind(c.rt)}","apiVersion":"${apiVersionOf(c.rt)}","metadata":${JSON.stringify(meta)},"items":[`);
-  const tail = Buffer.from(']}');
-  const parts: Buffer[] = [head];
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) parts.push(COMMA);
-    parts.push(itemBytes(c.rt, items[i] as KubeObject));
-  }
-  parts.push(tail);
-  let length = 0;
-  for (const p of parts) length += p.length;
+  const head = `{"kind":"${listKind(c.rt)}","apiVersion":"${apiVersionOf(c.rt)}","metadata":${JSON.stringify(meta)},"items":[`;
+  const tail = ']}';
+  let length = Buffer.byteLength(head) + tail.length + Math.max(0, items.length - 1);
+  for (const item of items) length += itemByteLength(c.rt, item);
   c.res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': length });
-  // Corked writes leave as one writev of the cached buffers, without copying them into a new one.
+  // Corked writes leave as one writev: the cached texts are copied once, into the socket's buffer.
   c.res.cork();
-  for (const p of parts) c.res.write(p);
+  c.res.write(head);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) c.res.write(',');
+    c.res.write(itemJson(c.rt, items[i] as KubeObject));
+  }
+  c.res.write(tail);
   c.res.end();
 }
 

@@ -37,35 +37,48 @@ export function toWire(rt: ResourceType, obj: KubeObject): KubeObject {
 }
 
 /**
- * The serialized form is cached on the stored object under a symbol (JSON.stringify skips symbol keys), as UTF-8
- * bytes outside the JavaScript heap. Stored objects are immutable, a change stores a new object, so the cache can
- * never be stale. At 150,000 pods this turns LIST pages and watch replays into byte copies: serializing again on
- * every request made the garbage collector the main cost of serving, and keeping the bytes off the heap keeps the
- * collector's work (and the heap's growth headroom) proportional to the objects alone.
+ * The serialized form is cached on the stored object under symbols (JSON.stringify skips symbol keys): the text and
+ * its UTF-8 length. Stored objects are immutable, a change stores a new object, so the cache can never be stale. At
+ * 150,000 pods this turns LIST pages and watch replays into copies: serializing again on every request made the
+ * garbage collector the main cost of serving. The text is a string on the JavaScript heap, one object the collector
+ * marks without reading, whose growth V8 paces by the heap's size. As UTF-8 bytes in Buffers it was external memory,
+ * and V8 starts a full collection every 64 MB of new external memory whatever the heap's size: the first LIST of
+ * 150,000 pods and every changed object a watch sent kept the simulator in full collections of its whole heap, over a
+ * second of its one core each, through the clients' sync and their first collection cycles.
  */
 const ITEM_JSON = Symbol('krm.itemJson');
+const ITEM_BYTES = Symbol('krm.itemBytes');
 
-type Cached = KubeObject & { [ITEM_JSON]?: Buffer };
+type Cached = KubeObject & { [ITEM_JSON]?: string; [ITEM_BYTES]?: number };
 
 /**
- * A list item's JSON bytes. A real API server's list responses carry `kind` and `apiVersion` only on the list,
- * not on each item, so they are dropped here.
+ * A list item's JSON text. A real API server's list responses carry `kind` and `apiVersion` only on the list, not on
+ * each item, so they are dropped here.
  */
-export function itemBytes(rt: ResourceType, obj: KubeObject): Buffer {
-  if (rt.group === 'events.k8s.io') return Buffer.from(JSON.stringify({ ...toWire(rt, obj), apiVersion: undefined, kind: undefined }));
-  const cached = obj as Cached;
-  let bytes = cached[ITEM_JSON];
-  if (bytes === undefined) {
-    bytes = Buffer.from(JSON.stringify({ ...obj, apiVersion: undefined, kind: undefined }));
-    // Frozen objects (tests, fixtures) cannot carry the cache; they are serialized each time.
-    if (Object.isExtensible(obj)) Object.defineProperty(obj, ITEM_JSON, { value: bytes, enumerable: false });
-  }
-  return bytes;
+export function itemJson(rt: ResourceType, obj: KubeObject): string {
+  if (rt.group === 'events.k8s.io') return JSON.stringify({ ...toWire(rt, obj), apiVersion: undefined, kind: undefined });
+  return cachedText(obj as Cached);
 }
 
-/** A list item's JSON text (see itemBytes). */
-export function itemJson(rt: ResourceType, obj: KubeObject): string {
-  return itemBytes(rt, obj).toString('utf8');
+/** The UTF-8 length of {@link itemJson}'s text, cached beside it (a LIST's Content-Length adds up 150,000 of them). */
+export function itemByteLength(rt: ResourceType, obj: KubeObject): number {
+  if (rt.group === 'events.k8s.io') return Buffer.byteLength(itemJson(rt, obj));
+  const cached = obj as Cached;
+  const text = cachedText(cached);
+  return cached[ITEM_BYTES] ?? Buffer.byteLength(text);
+}
+
+function cachedText(obj: Cached): string {
+  let text = obj[ITEM_JSON];
+  if (text === undefined) {
+    text = JSON.stringify({ ...obj, apiVersion: undefined, kind: undefined });
+    // Frozen objects (tests, fixtures) cannot carry the cache; they are serialized each time.
+    if (Object.isExtensible(obj)) {
+      Object.defineProperty(obj, ITEM_JSON, { value: text, enumerable: false });
+      Object.defineProperty(obj, ITEM_BYTES, { value: Buffer.byteLength(text), enumerable: false });
+    }
+  }
+  return text;
 }
 
 /** The object with its kind and apiVersion, as a watch event or a GET carries it, from the cached item form. */

@@ -12,11 +12,11 @@ export interface ExporterContext {
   readonly usage: UsageView;
   readonly nowMs: number;
   /**
-   * Pods by node name, shared across renders (the simulation keeps one index, refreshed at most every couple of
-   * seconds). Per-node endpoints use it: grouping 150,000 pods for each of 5,000 kubelet requests would cost
-   * minutes. Without it a view groups the pods itself, once per render.
+   * The pods bound to a node, from an index shared across renders (the simulation keeps one that follows the
+   * store's changes: model/pods-by-node.ts). Per-node endpoints use it: grouping 150,000 pods for each of 5,000
+   * kubelet requests would cost minutes. Without it a view groups the pods itself, once per render.
    */
-  readonly podsByNode?: () => ReadonlyMap<string, readonly Pod[]>;
+  readonly podsOnNode?: (nodeName: string) => readonly Pod[];
 }
 
 /** Groups pods by `spec.nodeName` (unbound pods left out), in store order. */
@@ -71,7 +71,8 @@ export class ClusterView {
 
   /** Pods bound to a node, in store order. */
   podsOnNode(nodeName: string): readonly Pod[] {
-    this.podsByNode ??= this.ctx.podsByNode?.() ?? groupPodsByNode(this.pods());
+    if (this.ctx.podsOnNode) return this.ctx.podsOnNode(nodeName);
+    this.podsByNode ??= groupPodsByNode(this.pods());
     return this.podsByNode.get(nodeName) ?? [];
   }
 }
