@@ -173,16 +173,23 @@ async function waitForStop(): Promise<void> {
   });
 }
 
+/** When the API phase runs collection cycles, as the service's cycles fall between requests every minute. */
+interface LoadCycles {
+  /** Seconds into the API phase of the first cycle; NaN runs none. */
+  readonly atS: number;
+  /** Seconds from one cycle's start to the next's; 0 or NaN runs the first alone. */
+  readonly everyS: number;
+}
+
 /**
- * With KRM_BENCH_API_CYCLE_AT_S=S, one collection cycle starts S seconds into the API phase, as the service's cycles
- * fall between requests every minute; with KRM_BENCH_API_CYCLE_EVERY_S=E too, another every E seconds after it for as
- * long as the phase lasts (a long phase then runs as the service does: `--seconds 300` with E=60 has five cycles). The
- * returned function waits for the cycles and says when they ran.
+ * Runs metrics-server cycles during the API phase (`--api-cycle-at`, `--api-cycle-every`: by default one 6 s in and
+ * then one a minute, so that the 300 s load has five, as the service runs). The returned function waits for the
+ * cycles and says when they ran.
  */
-function cycleDuringLoad(collector: Collector, t0: number): () => Promise<string | undefined> {
-  const at = Number(process.env.KRM_BENCH_API_CYCLE_AT_S ?? Number.NaN);
+function cycleDuringLoad(collector: Collector, t0: number, when: LoadCycles): () => Promise<string | undefined> {
+  const at = when.atS;
   if (!Number.isFinite(at)) return async () => undefined;
-  const every = Number(process.env.KRM_BENCH_API_CYCLE_EVERY_S ?? Number.NaN);
+  const every = when.everyS;
   const since = (): string => ((performance.now() - t0) / 1000).toFixed(1);
   const ran: Promise<string>[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -206,7 +213,7 @@ function cycleDuringLoad(collector: Collector, t0: number): () => Promise<string
   };
 }
 
-async function serveApi(deps: SamplingDeps & { collector: Collector; selector: SourceSelector }): Promise<void> {
+async function serveApi(deps: SamplingDeps & { collector: Collector; selector: SourceSelector; loadCycles: LoadCycles }): Promise<void> {
   const log = createLogger({ level: 'warn', destination: { write: () => undefined } });
   const health = createHealthProvider({ cluster: deps.cache, store: deps.store, selector: deps.selector, lastCollection: () => deps.collector.lastCollection(), storeOpen: () => true });
   const app = buildApp({ clusterView: deps.cache, sampleStore: deps.store, latestUsage: deps.collector, health, metrics: deps.metrics, log, config: {} });
@@ -222,7 +229,7 @@ async function serveApi(deps: SamplingDeps & { collector: Collector; selector: S
     const t0 = performance.now();
     const stopLag = measureLoopDelay({ stallsOverMs: 100 });
     const stopProfile = heapProfileWindow();
-    const cycle = cycleDuringLoad(deps.collector, t0);
+    const cycle = cycleDuringLoad(deps.collector, t0, deps.loadCycles);
     const stopGarbage = oldGarbageDuringLoad();
     await send({ type: 'api', url: `http://127.0.0.1:${port}`, namespaces });
     await stopped;
@@ -255,6 +262,8 @@ interface PhaseOptions {
   readonly source: 'both' | 'kubelet' | 'metrics-server';
   /** Registers the listed pods' series before the first cycle, as the service does (false: the cycles create them). */
   readonly warmup: boolean;
+  /** The collection cycles during the API load. */
+  readonly loadCycles: LoadCycles;
 }
 
 /**
@@ -289,7 +298,7 @@ async function full(opts: PhaseOptions, signal: AbortSignal): Promise<void> {
     const deps = { ...base, store };
     const viaMetrics = await runCycles(deps, 'metrics-server', signal);
     await send({ type: 'sampling', cycles: [...viaMetrics.cycles, ...kubeletCycles] });
-    if (opts.mode === 'full') await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector });
+    if (opts.mode === 'full') await serveApi({ ...deps, collector: viaMetrics.collector, selector: viaMetrics.selector, loadCycles: opts.loadCycles });
   } finally {
     await store.close();
   }
@@ -311,6 +320,8 @@ async function main(): Promise<void> {
       'interval-ms': { type: 'string', default: '0' },
       source: { type: 'string', default: 'both' },
       warmup: { type: 'string', default: 'true' },
+      'api-cycle-at': { type: 'string', default: 'NaN' },
+      'api-cycle-every': { type: 'string', default: 'NaN' },
     },
   });
   // The service's defaults: kube.qps and kube.burst for the watch loops, collection.kubeletQps for the proxy.
@@ -327,7 +338,7 @@ async function main(): Promise<void> {
   await send(report);
   try {
     if (values.mode === 'full' || values.mode === 'sampling') {
-      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source), warmup: values.warmup !== 'false' } as const;
+      const phases = { mode: values.mode, cycles: Number(values.cycles), intervalMs: Number(values['interval-ms']), dataDir: values['data-dir'] ?? '.', watchEvents: Number(values['watch-events']), source: sourceOf(values.source), warmup: values.warmup !== 'false', loadCycles: { atS: Number(values['api-cycle-at']), everyS: Number(values['api-cycle-every']) } } as const;
       await full({ http: client.request, proxyHttp: proxyClient.request, cache, decoder, ...phases }, ac.signal);
     }
   } finally {

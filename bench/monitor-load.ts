@@ -27,7 +27,15 @@ export interface LoadResult {
    * usage order they paged through; the walk starts again from the first page, as a client must. Not failures.
    */
   readonly restarts: number;
+  /**
+   * The p99 of each whole {@link WINDOW_MS} window of the load (by scheduled time), when the load lasts two windows
+   * or more: one p99 over minutes can hide a window that misses, such as one holding a full garbage collection.
+   */
+  readonly windowP99Ms: readonly number[];
 }
+
+/** Length of the windows of {@link LoadResult.windowP99Ms}: the 20 s of the bench's default load. */
+export const WINDOW_MS = 20_000;
 
 interface Planned {
   readonly label: string;
@@ -98,6 +106,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface Tally {
   latencies: number[];
+  /** Per answered request, its scheduled time after the load's start (ms), beside its latency. */
+  dueAtMs: number[];
   failures: Record<string, number>;
   mix: Record<string, number>;
   restarts: number;
@@ -116,11 +126,12 @@ function isExpiredCursor(plan: Planned, res: { status: number; body: string }): 
   }
 }
 
-async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs: number }, mix: PodQueryMix, tally: Tally): Promise<void> {
+async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs: number; t0: number }, mix: PodQueryMix, tally: Tally): Promise<void> {
   tally.mix[req.plan.label] = (tally.mix[req.plan.label] ?? 0) + 1;
   try {
     const res = await get(req.agent, req.base + req.plan.path);
     tally.latencies.push(performance.now() - req.dueMs);
+    tally.dueAtMs.push(req.dueMs - req.t0);
     if (isExpiredCursor(req.plan, res)) tally.restarts++;
     else if (res.status !== 200) tally.failures[res.status] = (tally.failures[res.status] ?? 0) + 1;
     else if (req.plan.chain) mix.answered(req.plan.chain, res.body);
@@ -133,7 +144,7 @@ async function fire(req: { agent: http.Agent; base: string; plan: Planned; dueMs
 export async function podsLoad(opts: { base: string; rate: number; durationMs: number; namespaces: readonly string[] }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
   const mix = new PodQueryMix(opts.namespaces);
-  const tally: Tally = { latencies: [], failures: {}, mix: {}, restarts: 0 };
+  const tally: Tally = { latencies: [], dueAtMs: [], failures: {}, mix: {}, restarts: 0 };
   const total = Math.round((opts.rate * opts.durationMs) / 1000);
   const interval = 1000 / opts.rate;
   const inflight: Promise<void>[] = [];
@@ -143,7 +154,7 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
     const dueMs = t0 + sent * interval;
     const wait = dueMs - performance.now();
     if (wait > 1) await sleep(wait);
-    inflight.push(fire({ agent, base: opts.base, plan: mix.next(), dueMs }, mix, tally));
+    inflight.push(fire({ agent, base: opts.base, plan: mix.next(), dueMs, t0 }, mix, tally));
   }
   await Promise.all(inflight);
   const lag = stopLag();
@@ -164,5 +175,15 @@ export async function podsLoad(opts: { base: string; rate: number; durationMs: n
     driverLagP99Ms: lag.p99Ms,
     driverLagMaxMs: lag.maxMs,
     restarts: tally.restarts,
+    windowP99Ms: windowP99s(tally, opts.durationMs),
   };
+}
+
+/** The p99 of each whole window of the load (none when it lasts less than two). */
+function windowP99s(tally: Tally, durationMs: number): number[] {
+  const count = Math.floor(durationMs / WINDOW_MS);
+  if (count < 2) return [];
+  const windows = Array.from({ length: count }, () => [] as number[]);
+  tally.latencies.forEach((ms, i) => windows[Math.floor((tally.dueAtMs[i] ?? 0) / WINDOW_MS)]?.push(ms));
+  return windows.map((w) => percentile(w.sort((a, b) => a - b), 0.99));
 }

@@ -10,16 +10,18 @@
 // The simulator is pinned to core 1 with this driver (idle while the monitor works), kubectl and the monitor to
 // core 0, when taskset is present. Ingest rate and bytes per stored sample: bench/store.ts.
 // Usage: node --import tsx bench/monitor.ts [--scenario scale-150k] [--runs 3] [--watch-events 60000]
-//        [--rate 200] [--seconds 20] [--no-pin] [--monitor-cores 1|2] [--cycles 3] [--interval 0] [--only-sampling [--source kubelet|metrics-server]] [--no-warmup]
+//        [--rate 200] [--seconds 300] [--api-cycle-at 6|none] [--api-cycle-every 60] [--no-pin] [--monitor-cores 1|2] [--cycles 3] [--interval 0] [--only-sampling [--source kubelet|metrics-server]] [--no-warmup]
 //        [--out bench/results/monitor-<scenario>.json]
 // `--only-sampling` runs the collection cycles alone (no kubectl, watch replay or API load), for work on that path;
 // `--source` runs one source's cycles alone, in a process that ran no other (its memory is that source's);
 // `--no-warmup` leaves the series to the first cycle (the service registers them first: series-warmup.ts);
 // `--interval S` starts a cycle every S seconds as the service does (the garbage collector then has the idle time).
+// `--api-cycle-at S` and `--api-cycle-every E` run metrics-server cycles during the API load, the first S seconds in
+// and then one every E seconds, as the service collects (default 6 and 60: five cycles in the 300 s; `none`: none).
+// Besides the p99 of the whole load, the report gives each 20 s window's.
 // Diagnostics of the monitor child, by environment: KRM_BENCH_CHILD_FLAGS (Node flags, e.g. `--trace-gc-nvp` or
 // `--cpu-prof --cpu-prof-dir=DIR`), KRM_BENCH_HEAP_PROFILE=FILE (a heap profile of the API phase, or with KRM_BENCH_HEAP_PROFILE_CYCLE=N of sampling cycle N: bench/heap-sample.ts),
-// KRM_BENCH_API_CYCLE_AT_S=S (a metrics-server cycle S seconds into the API load; with KRM_BENCH_API_CYCLE_EVERY_S=E
-// another every E seconds), KRM_BENCH_DECODE_WORKER=0 (the
+// KRM_BENCH_DECODE_WORKER=0 (the
 // usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off);
 // KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured); KRM_BENCH_API_GARBAGE_AT_S=S puts a
 // full collection's marking into the API load (bench/old-garbage.ts).
@@ -31,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimProcess } from '../test/support/sim-process.ts';
 import { kubectlPath } from '../test/support/tools.ts';
-import { podsLoad, type LoadResult } from './monitor-load.ts';
+import { podsLoad, WINDOW_MS, type LoadResult } from './monitor-load.ts';
 import type { ApiReady, ChildMessage, CycleReport, DoneReport, SamplingReport, SyncReport, WatchReport } from './monitor-protocol.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -57,6 +59,10 @@ export interface MonitorBenchOptions {
   readonly source?: string;
   /** Register the listed pods' series before the first cycle, as the service does (default true; `--no-warmup`). */
   readonly warmup?: boolean;
+  /** Seconds into the API load of its first metrics-server cycle (default 6; NaN: none). */
+  readonly apiCycleAt?: number;
+  /** Seconds from one cycle in the API load to the next (default 60, as the service collects; 0: the first alone). */
+  readonly apiCycleEvery?: number;
 }
 
 export interface MonitorBenchResult {
@@ -181,6 +187,13 @@ async function fullRun(ch: ChildChannel, opts: MonitorBenchOptions): Promise<Ful
   return { sync, watch, sampling, api, warmup, done: await ch.next('done') };
 }
 
+/** The monitor child's arguments for a sync-only or a full run. */
+function fullArgs(at: { kubeconfig: string; dataDir: string }, mode: 'sync' | 'full', opts: MonitorBenchOptions): string[] {
+  const cycles = ['--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--warmup', String(opts.warmup ?? true)];
+  const load = ['--api-cycle-at', String(opts.apiCycleAt ?? 6), '--api-cycle-every', String(opts.apiCycleEvery ?? 60)];
+  return ['--kubeconfig', at.kubeconfig, '--mode', mode, '--data-dir', at.dataDir, '--watch-events', String(opts.watchEvents), ...cycles, ...load];
+}
+
 /** kubectl, monitor, kubectl, monitor, …; the last monitor run goes on to the other phases. */
 async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBenchOptions) {
   const kubectlMs: number[] = [];
@@ -192,7 +205,7 @@ async function interleaved(kubeconfig: string, dataDir: string, opts: MonitorBen
     kubectlMs.push(skipKubectl ? Number.NaN : await timeKubectl(kubeconfig));
     console.error(`  run ${run}: kubectl ${kubectlMs.at(-1)?.toFixed(0)} ms`);
     const mode = run === opts.runs ? 'full' : 'sync';
-    const ch = startChild(['--kubeconfig', kubeconfig, '--mode', mode, '--data-dir', dataDir, '--watch-events', String(opts.watchEvents), '--cycles', String(opts.cycles ?? 3), '--interval-ms', String((opts.interval ?? 0) * 1000), '--warmup', String(opts.warmup ?? true)]);
+    const ch = startChild(fullArgs({ kubeconfig, dataDir }, mode, opts));
     if (mode === 'full') {
       last = await fullRun(ch, opts);
       syncs.push(last.sync);
@@ -294,6 +307,10 @@ export function formatMonitorReport(r: MonitorBenchResult): string {
   const a = r.api;
   const failed = a.requests - a.ok;
   rows.push(`| \`/api/v1/pods\` at ${a.rate} req/s for ${a.seconds} s (${fmt(a.requests)} requests, ${failed} failed${a.restarts > 0 ? `, ${a.restarts} cursor walks restarted after a collection (the documented 400)` : ''}) | p50 ${fmt(a.p50Ms, 1)} ms, p99 ${fmt(a.p99Ms, 1)} ms (load generator's own event-loop delay: p99 ${fmt(a.driverLagP99Ms, 1)} ms, max ${fmt(a.driverLagMaxMs, 1)} ms) | p99 < 50 ms | ${mark(a.p99Ms < 50 && failed === 0)} |`);
+  if (a.windowP99Ms.length > 0) {
+    const over = a.windowP99Ms.filter((ms) => ms >= 50).length;
+    rows.push(`| the same, p99 of each ${fmt(WINDOW_MS / 1000)} s window | ${a.windowP99Ms.map((ms) => fmt(ms, 1)).join(', ')} ms: ${over} of ${a.windowP99Ms.length} at 50 ms or more | | |`);
+  }
   const w = r.apiWarmup;
   rows.push(`| the same, first ${fmt(WARMUP_MS / 1000)} s after start (before it: the cached orders are built) | p50 ${fmt(w.p50Ms, 1)} ms, p99 ${fmt(w.p99Ms, 1)} ms, max ${fmt(w.maxMs, 1)} ms | | |`);
   rows.push(`| peak RSS over all phases | ${fmt(r.monitorPeakRssAllPhasesBytes / 2 ** 30, 2)} GiB | | |`);
@@ -307,7 +324,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       runs: { type: 'string', default: '3' },
       'watch-events': { type: 'string', default: '60000' },
       rate: { type: 'string', default: '200' },
-      seconds: { type: 'string', default: '20' },
+      seconds: { type: 'string', default: '300' },
+      'api-cycle-at': { type: 'string', default: '6' },
+      'api-cycle-every': { type: 'string', default: '60' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean', default: false },
       'monitor-cores': { type: 'string', default: '1' },
@@ -320,7 +339,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   if (!['1', '2'].includes(values['monitor-cores'])) throw new Error(`--monitor-cores is 1 or 2, not ${values['monitor-cores']}`);
   if (values['no-pin'] && values['monitor-cores'] === '2') throw new Error('--monitor-cores 2 pins the monitor: it does not go with --no-pin');
-  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], monitorCores: Number(values['monitor-cores']), cycles: Number(values.cycles), interval: Number(values.interval), source: values.source, warmup: !values['no-warmup'] };
+  const opts = { scenario: values.scenario, runs: Number(values.runs), watchEvents: Number(values['watch-events']), rate: Number(values.rate), seconds: Number(values.seconds), pin: !values['no-pin'], monitorCores: Number(values['monitor-cores']), cycles: Number(values.cycles), interval: Number(values.interval), source: values.source, warmup: !values['no-warmup'], apiCycleAt: Number(values['api-cycle-at']), apiCycleEvery: Number(values['api-cycle-every']) };
   if (values['only-sampling']) {
     console.log(['| what | result | target | |', '|---|---|---|---|', ...samplingRows(await benchSampling(opts))].join('\n'));
     process.exit(0);
