@@ -23,6 +23,7 @@
 // `--cpu-prof --cpu-prof-dir=DIR`), KRM_BENCH_HEAP_PROFILE=FILE (a heap profile of the API phase, or with KRM_BENCH_HEAP_PROFILE_CYCLE=N of sampling cycle N: bench/heap-sample.ts),
 // KRM_BENCH_DECODE_WORKER=0 (the
 // usage bodies parsed in the main thread rather than in the decode worker, as with collection.decodeWorker off);
+// KRM_BENCH_SIM_FLAGS (Node flags of the simulator: test/support/sim-process.ts);
 // KRM_BENCH_SKIP_KUBECTL=1 runs no kubectl (the sync ratio is then not measured); KRM_BENCH_API_GARBAGE_AT_S=S puts a
 // full collection's marking into the API load (bench/old-garbage.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';

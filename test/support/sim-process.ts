@@ -11,8 +11,15 @@ export interface SimProcess {
   stop(): Promise<number | null>;
 }
 
+/**
+ * Node flags for the simulator from KRM_BENCH_SIM_FLAGS (say `--trace-gc`, or `--cpu-prof --cpu-prof-dir=DIR`, which
+ * NODE_OPTIONS does not allow), for looking into it under a bench; with them its output is passed on to stderr.
+ */
+const SIM_FLAGS = (process.env.KRM_BENCH_SIM_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+
 export function startSimProcess(args: string[], timeoutMs = 120_000): Promise<SimProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SIM_FLAGS, join(repoRoot, 'bin', 'krm.js'), 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (SIM_FLAGS.length > 0) child.stdout?.on('data', (d: Buffer) => process.stderr.write(d));
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`krm sim did not start in time:\n${out}`)), timeoutMs);
