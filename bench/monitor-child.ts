@@ -175,15 +175,16 @@ async function waitForStop(): Promise<void> {
 
 /** When the API phase runs collection cycles, as the service's cycles fall between requests every minute. */
 interface LoadCycles {
-  /** Seconds into the API phase of the first cycle; NaN runs none. */
+  /** Seconds into the API phase (its 3 s of warm-up load included) of the first cycle; NaN runs none. */
   readonly atS: number;
   /** Seconds from one cycle's start to the next's; 0 or NaN runs the first alone. */
   readonly everyS: number;
 }
 
 /**
- * Runs metrics-server cycles during the API phase (`--api-cycle-at`, `--api-cycle-every`: by default one 6 s in and
- * then one a minute, so that the 300 s load has five, as the service runs). The returned function waits for the
+ * Runs metrics-server cycles during the API phase (`--api-cycle-at`, `--api-cycle-every`: by default one 6 s after
+ * the phase starts, 3 s into the measured load, and then one a minute, so that the 300 s load has five, as the
+ * service runs). The returned function waits for the
  * cycles and says when they ran.
  */
 function cycleDuringLoad(collector: Collector, t0: number, when: LoadCycles): () => Promise<string | undefined> {

@@ -34,7 +34,7 @@ export interface LoadResult {
   readonly windowP99Ms: readonly number[];
 }
 
-/** Length of the windows of {@link LoadResult.windowP99Ms}: the 20 s of the bench's default load. */
+/** Length of the windows of {@link LoadResult.windowP99Ms} (the requests after the last whole window are in none). */
 export const WINDOW_MS = 20_000;
 
 interface Planned {

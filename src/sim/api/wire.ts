@@ -60,12 +60,14 @@ export function itemJson(rt: ResourceType, obj: KubeObject): string {
   return cachedText(obj as Cached);
 }
 
-/** The UTF-8 length of {@link itemJson}'s text, cached beside it (a LIST's Content-Length adds up 150,000 of them). */
-export function itemByteLength(rt: ResourceType, obj: KubeObject): number {
-  if (rt.group === 'events.k8s.io') return Buffer.byteLength(itemJson(rt, obj));
-  const cached = obj as Cached;
-  const text = cachedText(cached);
-  return cached[ITEM_BYTES] ?? Buffer.byteLength(text);
+/**
+ * The UTF-8 length of `text`, {@link itemJson}'s text of `obj`: cached beside it (a LIST's Content-Length adds up
+ * 150,000 of them), measured for the items not cached.
+ */
+export function itemByteLength(rt: ResourceType, obj: KubeObject, text: string): number {
+  // A core Event's cache holds its core form; its events.k8s.io form is another text.
+  const cached = rt.group === 'events.k8s.io' ? undefined : (obj as Cached)[ITEM_BYTES];
+  return cached ?? Buffer.byteLength(text);
 }
 
 function cachedText(obj: Cached): string {

@@ -23,7 +23,7 @@ export interface ExporterContext {
 export function groupPodsByNode(pods: readonly Pod[]): Map<string, Pod[]> {
   const byNode = new Map<string, Pod[]>();
   for (const pod of pods) {
-    const name = pod.spec.nodeName;
+    const name = pod.spec?.nodeName;
     if (name === undefined || name === '') continue;
     const list = byNode.get(name);
     if (list) list.push(pod);
@@ -69,7 +69,7 @@ export class ClusterView {
     return this.ctx.store.get<Node>('nodes', undefined, name);
   }
 
-  /** Pods bound to a node, in store order. */
+  /** Pods bound to a node: in store order, then (with the simulation's index) in the order they were bound. */
   podsOnNode(nodeName: string): readonly Pod[] {
     if (this.ctx.podsOnNode) return this.ctx.podsOnNode(nodeName);
     this.podsByNode ??= groupPodsByNode(this.pods());

@@ -66,3 +66,23 @@ test("a node's list is shared until that node's pods change", () => {
   assert.notEqual(index.podsOn('n2'), n2);
   assert.equal(index.podsOn('n2').length, 2);
 });
+
+test('an unbound pod leaves its node; pods of the same name in two namespaces are two pods; a pod without a spec breaks nothing', () => {
+  const store = new ObjectStore({ seed: 3, now: () => 0 });
+  const index = new PodsByNode(store);
+  store.create(pod('a', 'same', 'n1'));
+  store.create(pod('b', 'same', 'n1'));
+  assert.deepEqual(index.podsOn('n1').map((p) => p.metadata.namespace), ['a', 'b']);
+  store.patch<Pod>('pods', 'a', 'same', (p) => delete p.spec.nodeName);
+  assert.deepEqual(index.podsOn('n1').map((p) => p.metadata.namespace), ['b']);
+  store.delete('pods', 'b', 'same');
+  store.create(pod('b', 'same', 'n2'));
+  assert.deepEqual(index.podsOn('n1'), []);
+  assert.deepEqual(index.podsOn('n2').map((p) => p.metadata.namespace), ['b']);
+  // The API stores what it is given; the index must not throw inside the store's delivery to its watchers.
+  const seen: string[] = [];
+  store.watch('pods', { fromResourceVersion: store.currentResourceVersion() }, (ev) => seen.push(ev.object.metadata.name));
+  store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'a' } } as Pod);
+  assert.deepEqual(seen, ['bare']);
+  assertMatchesStore(store, index);
+});

@@ -37,9 +37,11 @@ export class PodsByNode {
 
   private apply(ev: StoreEvent): void {
     const pod = ev.object as Pod;
-    const uid = pod.metadata.uid ?? `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
-    const before = (ev.prev as Pod | undefined)?.spec.nodeName;
-    const after = ev.type === 'DELETED' ? undefined : pod.spec.nodeName;
+    // The store gives every object a uid; the address is only a fallback. The API does not check that a pod has a
+    // spec: a throw here would stop the store's other watchers from hearing of the change.
+    const uid = pod.metadata.uid || `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+    const before = (ev.prev as Pod | undefined)?.spec?.nodeName;
+    const after = ev.type === 'DELETED' ? undefined : pod.spec?.nodeName;
     if (before && before !== after) this.remove(before, uid);
     if (after) this.put(after, uid, pod);
   }
