@@ -59,25 +59,22 @@ interface PodQuery {
 /**
  * `collectedAtMs` enters the cursor of the usage sorts: after the next collection the order changes, and a cursor of
  * the old order would skip or repeat pods, so it is refused and the client starts again from the first page.
+ *
+ * The objects are plain literals of one shape, absent fields undefined: built with object spreads (`...filters`,
+ * `...(x ? {} : { … })`) this function, run 200 times a second, grew the old generation by about 0.3 MB/s by itself
+ * (a harness over 150,000 pods, `--trace-gc`), most of the API load's growth towards the next full collection.
  */
 function parsePodQuery(query: RawQuery, collectedAtMs: number | undefined): PodQuery {
   const sort = enumParam(query, 'sort', { allowed: SORTS, fallback: 'name' }) ?? 'name';
-  const selectorText = stringParam(query, 'labelSelector');
-  const filters = {
-    namespace: stringParam(query, 'namespace'),
-    node: stringParam(query, 'node'),
-    phase: enumParam(query, 'phase', { allowed: POD_PHASES }),
-  };
+  const labelSelector = stringParam(query, 'labelSelector');
+  const namespace = stringParam(query, 'namespace');
+  const node = stringParam(query, 'node');
+  const phase = enumParam(query, 'phase', { allowed: POD_PHASES });
   const collected = sort === 'name' ? undefined : String(collectedAtMs ?? 'none');
-  const hash = queryHash({ ...filters, labelSelector: selectorText, sort, collected });
-  return {
-    ...filters,
-    ...(selectorText === undefined ? {} : { selector: parseLabelSelector(selectorText) }),
-    sort,
-    limit: parseLimit(stringParam(query, 'limit')),
-    hash,
-    after: decodeCursor(stringParam(query, 'continue'), hash),
-  };
+  const hash = queryHash({ namespace, node, phase, labelSelector, sort, collected });
+  const selector = labelSelector === undefined ? undefined : parseLabelSelector(labelSelector);
+  const limit = parseLimit(stringParam(query, 'limit'));
+  return { namespace, node, phase, selector, sort, limit, hash, after: decodeCursor(stringParam(query, 'continue'), hash) };
 }
 
 /** The query's filters as one predicate; undefined when it has none (the whole sorted list is the answer). */
@@ -121,7 +118,7 @@ export function podRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
     const filter = filterOf(q);
     // A usage order made stale by a collection is rebuilt in slices, other requests served in between (pod-order.ts).
     if (q.namespace === undefined) await order.ready(q.sort);
-    const entries = order.entries({ sort: q.sort, hash: q.hash, ...(q.namespace === undefined ? {} : { namespace: q.namespace }), ...(filter === undefined ? {} : { filter }) });
+    const entries = order.entries({ sort: q.sort, hash: q.hash, namespace: q.namespace, filter });
     const { page, next } = pageAfter(entries, { after: q.after, limit: q.limit, hash: q.hash });
     return {
       items: page.map((e) => podItem(e.pod, deps)),
