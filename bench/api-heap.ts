@@ -13,11 +13,12 @@ import { FakeHealthProvider } from '../src/api/testing.ts';
 import { buildApp } from '../src/api/build-app.ts';
 import type { LatestUsage } from '../src/api/routes/pods.ts';
 import type { Pod } from '../src/domain/resources.ts';
+import { testContainer, testPod } from '../src/domain/testing.ts';
 import { createLogger } from '../src/logging/logger.ts';
 import { createSelfMetrics } from '../src/metrics/registry.ts';
 import { KindStore } from '../src/sources/kube/kind-store.ts';
 import { podStoreView } from '../test/support/pod-store-view.ts';
-import { podsLoad } from './monitor-load.ts';
+import { warmedPodsLoad } from './monitor-load.ts';
 
 const PODS = 150_000;
 const NAMESPACES = 10_000;
@@ -25,14 +26,8 @@ const RATE = 200;
 const namespaceNames = Array.from({ length: NAMESPACES }, (_, i) => `ns-${i}`);
 
 function syntheticPod(i: number): Pod {
-  const namespace = `ns-${i % NAMESPACES}`;
-  const name = `pod-${i}-abcdef`;
-  const container = { name: 'app', image: 'registry/app:1.2.3', requests: { cpuMillicores: 100 + (i % 7), memoryBytes: 1e8 }, limits: { cpuMillicores: 500, memoryBytes: 2e8 }, livenessProbe: true, readinessProbe: true, startupProbe: false, privileged: false, preStopHook: false };
-  return {
-    key: `${namespace}/${name}`, uid: `uid-${i}`, name, namespace, labels: { app: `app-${i % 50}` }, annotations: {}, owners: [],
-    nodeName: `node-${i % 5000}`, phase: 'Running', hasAffinity: false, topologySpreadConstraints: 0, pvcNames: [], conditions: [],
-    containers: [container], initContainers: [], containerStatuses: [], initContainerStatuses: [], createdAtMs: 1.7e12 + i,
-  };
+  const container = testContainer({ image: 'registry/app:1.2.3', requests: { cpuMillicores: 100 + (i % 7), memoryBytes: 1e8 }, limits: { cpuMillicores: 500, memoryBytes: 2e8 }, livenessProbe: true, readinessProbe: true });
+  return testPod(`pod-${i}-abcdef`, { namespace: `ns-${i % NAMESPACES}`, uid: `uid-${i}`, labels: { app: `app-${i % 50}` }, nodeName: `node-${i % 5000}`, containers: [container], createdAtMs: 1.7e12 + i });
 }
 
 /** Old-generation growth between consecutive scavenges, added up; a full collection starts the count again. */
@@ -62,10 +57,8 @@ function watchOldGeneration(): () => { mbPerSec: number; scavenges: number; full
 }
 
 async function runLoad(base: string, seconds: number): Promise<void> {
-  await podsLoad({ base, rate: RATE, durationMs: 3000, namespaces: namespaceNames });
-  process.send?.('measuring');
-  const r = await podsLoad({ base, rate: RATE, durationMs: seconds * 1000, namespaces: namespaceNames });
-  process.send?.({ p99Ms: r.p99Ms, failed: r.requests - r.ok });
+  const { load } = await warmedPodsLoad({ base, rate: RATE, durationMs: seconds * 1000, namespaces: namespaceNames }, () => process.send?.('measuring'));
+  process.send?.({ p99Ms: load.p99Ms, failed: load.requests - load.ok });
 }
 
 async function serve(seconds: number): Promise<void> {

@@ -35,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimProcess } from '../test/support/sim-process.ts';
 import { kubectlPath } from '../test/support/tools.ts';
-import { podsLoad, WINDOW_MS, type LoadResult } from './monitor-load.ts';
+import { WARMUP_MS, warmedPodsLoad, WINDOW_MS, type LoadResult } from './monitor-load.ts';
 import type { ApiReady, ChildMessage, CycleReport, DoneReport, SamplingReport, SyncReport, WatchReport } from './monitor-protocol.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -162,9 +162,6 @@ function startChild(args: string[]): ChildChannel {
   return new ChildChannel(child);
 }
 
-/** Length of the unmeasured first load on the API (its figures are reported apart). */
-const WARMUP_MS = 3000;
-
 interface FullRun {
   readonly sync: SyncReport;
   readonly watch: WatchReport;
@@ -181,10 +178,7 @@ async function fullRun(ch: ChildChannel, opts: MonitorBenchOptions): Promise<Ful
   const sampling = await ch.next('sampling');
   console.error(`  sampling: ${sampling.cycles.map((c) => `${c.source}#${c.cycle} ${c.totalMs.toFixed(0)} ms`).join(', ')}`);
   const ready: ApiReady = await ch.next('api');
-  // The first requests after start build the cached orders (a sort of 150,000 pods, once): measured apart, so that
-  // the steady figure is the service's, not its first second's.
-  const warmup = await podsLoad({ base: ready.url, rate: opts.rate, durationMs: WARMUP_MS, namespaces: ready.namespaces });
-  const api = await podsLoad({ base: ready.url, rate: opts.rate, durationMs: opts.seconds * 1000, namespaces: ready.namespaces });
+  const { warmup, load: api } = await warmedPodsLoad({ base: ready.url, rate: opts.rate, durationMs: opts.seconds * 1000, namespaces: ready.namespaces });
   ch.child.send({ type: 'stop' });
   return { sync, watch, sampling, api, warmup, done: await ch.next('done') };
 }
