@@ -112,7 +112,12 @@ function better(a: Candidate | undefined, b: Candidate): Candidate {
 
 /** The equal-weight mean of two forecasts, whose errors are the mean of theirs slot by slot. */
 function combine(a: Candidate, b: Candidate): Candidate {
-  const errors = a.errors.map((e, c) => e.map((v, i) => (v + ((b.errors[c] as Float64Array)[i] as number)) / 2));
+  const errors = a.errors.map((e, c) => {
+    const other = b.errors[c] as Float64Array;
+    const mean = new Float64Array(e.length);
+    for (let i = 0; i < e.length; i++) mean[i] = ((e[i] as number) + (other[i] as number)) / 2;
+    return mean;
+  });
   return { fitted: { ...a.fitted, ...b.fitted }, errors, loss: lossOf(errors) };
 }
 

@@ -100,14 +100,21 @@ function meanAt(fitted: Fitted, grid: Grid, k: number): number {
   return naive === undefined || Number.isNaN(naive) ? hw : (hw + naive) / 2;
 }
 
+const NO_BAND = [0, 0, 0, 0] as const;
+
 function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }): ForecastPath {
   const values = ForecastPath.valuesFor(at.slots);
   const lastTsMs = grid.startMs + (grid.values.length - 1) * grid.stepMs;
   const c = (v: number): number => Math.max(at.floor, v);
   for (let k = 1; k <= at.slots; k++) {
     const mean = meanAt(fitted, grid, k);
-    const b = bandAt(fitted.table, k) ?? [0, 0, 0, 0];
-    values.set([c(mean), c(mean + b[0]), c(mean + b[1]), c(mean + b[2]), c(mean + b[3])], (k - 1) * FIELDS);
+    const b = bandAt(fitted.table, k) ?? NO_BAND;
+    const at = (k - 1) * FIELDS;
+    values[at] = c(mean);
+    values[at + 1] = c(mean + b[0]);
+    values[at + 2] = c(mean + b[1]);
+    values[at + 3] = c(mean + b[2]);
+    values[at + 4] = c(mean + b[3]);
   }
   return ForecastPath.fromValues({ firstTsMs: lastTsMs + grid.stepMs, stepMs: grid.stepMs }, values);
 }

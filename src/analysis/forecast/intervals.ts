@@ -22,17 +22,20 @@ export const MIN_WINDOWS = 4;
 /** Offsets added to the point forecast: [lower95, lower80, upper80, upper95]. */
 export type Band = readonly [number, number, number, number];
 
-function quantileSorted(sorted: readonly number[], q: number): number {
+function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
 }
 
-/** The band of one error sample. */
-export function bandOf(errors: readonly number[]): Band {
-  const sorted = [...errors].sort((a, b) => a - b);
-  return PROBS.map((q) => quantileSorted(sorted, q)) as unknown as Band;
+/**
+ * The band of one error sample. A typed array sorts numerically without a comparator, about ten times faster than
+ * an array of numbers with one: a pass builds a band table for each of tens of thousands of forecasts.
+ */
+export function bandOf(errors: ArrayLike<number>): Band {
+  const sorted = Float64Array.from(errors).sort();
+  return [quantileSorted(sorted, PROBS[0]), quantileSorted(sorted, PROBS[1]), quantileSorted(sorted, PROBS[2]), quantileSorted(sorted, PROBS[3])];
 }
 
 /** Bands per checkpoint horizon, from the checkpoints with enough errors. */
@@ -43,10 +46,17 @@ export interface BandTable {
   readonly counts: readonly number[];
 }
 
-/** The finite entries of an aligned error array. */
-export function present(errors: Float64Array | undefined): number[] {
-  const out: number[] = [];
-  if (errors !== undefined) for (const e of errors) if (!Number.isNaN(e)) out.push(e);
+/** The entries of an aligned error array that are not NaN, in a new array. */
+export function present(errors: Float64Array | undefined): Float64Array {
+  if (errors === undefined) return new Float64Array(0);
+  let n = 0;
+  for (let i = 0; i < errors.length; i++) if (!Number.isNaN(errors[i] as number)) n++;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i] as number;
+    if (!Number.isNaN(e)) out[k++] = e;
+  }
   return out;
 }
 
@@ -76,9 +86,10 @@ function lerp(a: Band, b: Band, t: number): Band {
 function growthExponent(table: BandTable): number {
   const n = table.horizons.length;
   if (n < 2) return 0.5;
-  const width = (b: Band): number => b[3] - b[0];
-  const w0 = width(table.bands[n - 2] as Band);
-  const w1 = width(table.bands[n - 1] as Band);
+  const b0 = table.bands[n - 2] as Band;
+  const b1 = table.bands[n - 1] as Band;
+  const w0 = b0[3] - b0[0];
+  const w1 = b1[3] - b1[0];
   if (!(w0 > 0 && w1 > 0)) return 0.5;
   const k = Math.log(w1 / w0) / Math.log((table.horizons[n - 1] as number) / (table.horizons[n - 2] as number));
   return Math.min(0.5, Math.max(0, k));

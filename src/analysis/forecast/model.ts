@@ -286,25 +286,27 @@ export function run(grid: Grid, fit: { shape: Shape; smoothing: Smoothing; prepa
   const { phases, initial } = fit.prepared ?? prepare(grid, fit.shape, Math.max(0, ...checkpoints));
   const state = copyOf(initial[fit.smoothing.beta > 0 ? 1 : 0]);
   const warm = initSlots(grid, fit.shape);
-  const { phi } = fit.smoothing;
-  const damp = checkpoints.map((h) => dampedSteps(phi, h));
-  const rings = checkpoints.map((h) => new Float64Array(h));
-  const errors = checkpoints.map(() => new Float64Array(grid.values.length).fill(Number.NaN));
   const n = grid.values.length;
+  const hs = Int32Array.from(checkpoints);
+  const damp = Float64Array.from(checkpoints, (h) => dampedSteps(fit.smoothing.phi, h));
+  const rings = checkpoints.map((h) => new Float64Array(h));
+  const errors = checkpoints.map(() => new Float64Array(n).fill(Number.NaN));
+  // Slot i's place in each checkpoint's ring (i mod h), advanced instead of divided: this loop runs for every
+  // candidate of every forecast, tens of thousands of forecasts a pass.
+  const pos = new Int32Array(hs.length);
   const at = { phases, j: 0, y: Number.NaN };
   for (let i = 0; i < n; i++) {
     const y = grid.values[i] as number;
-    for (let c = 0; c < checkpoints.length; c++) {
-      const h = checkpoints[c] as number;
-      if (i - h >= warm && !Number.isNaN(y)) (errors[c] as Float64Array)[i] = y - ((rings[c] as Float64Array)[i % h] as number);
-    }
+    for (let c = 0; c < hs.length; c++) if (i - (hs[c] as number) >= warm && !Number.isNaN(y)) (errors[c] as Float64Array)[i] = y - ((rings[c] as Float64Array)[pos[c] as number] as number);
     at.j = i;
     at.y = y;
     updateAt(state, at, fit.smoothing);
-    for (let c = 0; c < checkpoints.length; c++) {
-      const h = checkpoints[c] as number;
+    for (let c = 0; c < hs.length; c++) {
+      const h = hs[c] as number;
+      const p = pos[c] as number;
       // pointForecast() with the phases: the same sum in the same order.
-      if (i + h < n) (rings[c] as Float64Array)[i % h] = state.level + (damp[c] as number) * state.trend + seasonalOf(state, phases, i + h);
+      if (i + h < n) (rings[c] as Float64Array)[p] = state.level + (damp[c] as number) * state.trend + seasonalOf(state, phases, i + h);
+      pos[c] = p + 1 === h ? 0 : p + 1;
     }
   }
   return { state, errors };
