@@ -113,8 +113,9 @@ async function readLong(o: ReadOpts): Promise<EntitySeries> {
   // The ids of the series read, keyed by entity and metric, for the young series' second read.
   const ids = new Map<string, number>();
   const window = { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
-  // CPU asks the hour's p95; memory only its maximum, so its sketches are not decoded.
-  const long = await read(o, { ...window, fields: ['mean'], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
+  // CPU asks only the hour's p95 (no field: the sums behind a mean are not decoded); memory only its maximum, so its
+  // sketches are not decoded.
+  const long = await read(o, { ...window, fields: [], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
   await read(o, { ...window, fields: ['max'], metrics: [METRIC.memoryWorkingSetBytes], into: long }, longPick);
   await refineYoung(o, long, ids);
   return long;
