@@ -5,7 +5,7 @@
 // uniformly busy needs more nodes, not a better spread. A scale-down candidate is a node under 20 % CPU for 24 h
 // whose requested pods fit in the free allocatable of the other schedulable nodes.
 import type { Node, Pod } from '../../domain/resources.ts';
-import type { Sample } from '../../domain/series.ts';
+import type { SeriesColumn } from '../../domain/series.ts';
 import type { Severity } from '../severity.ts';
 import { isActive, nodeViews, type NodeUsageInput, type NodeView } from './node-view.ts';
 
@@ -25,20 +25,22 @@ export interface NodeFinding {
  * breaks the rule: four rules over a day of minutes for each of 5,000 nodes were seconds of a pass when each copied
  * the samples out first.
  */
-export function sustainedRatio(samples: readonly Sample[] | undefined, rule: { nowMs: number; sustainMs: number; of: number; above?: number; below?: number }): boolean {
+export function sustainedRatio(samples: SeriesColumn | undefined, rule: { nowMs: number; sustainMs: number; of: number; above?: number; below?: number }): boolean {
   if (samples === undefined || rule.of <= 0) return false;
   const from = rule.nowMs - rule.sustainMs;
   const holds = rule.above !== undefined ? (r: number): boolean => r > (rule.above as number) : (r: number): boolean => r < (rule.below as number);
+  const { timestampsMs, values } = samples;
   let inWindow = 0;
   let earliest = Infinity;
-  for (let i = samples.length - 1; i >= 0; i--) {
-    const s = samples[i] as Sample;
-    if (!Number.isFinite(s.value) || s.tsMs > rule.nowMs) continue;
+  for (let i = values.length - 1; i >= 0; i--) {
+    const tsMs = timestampsMs[i] as number;
+    const value = values[i] as number;
+    if (!Number.isFinite(value) || tsMs > rule.nowMs) continue;
     // An older sample: the samples reach back past the window, and every one in it held.
-    if (s.tsMs < from) return inWindow > 0;
-    if (!holds(s.value / rule.of)) return false;
+    if (tsMs < from) return inWindow > 0;
+    if (!holds(value / rule.of)) return false;
     inWindow++;
-    earliest = s.tsMs;
+    earliest = tsMs;
   }
   return inWindow > 0 && earliest <= from;
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerSpec, Node, Pod } from '../../domain/resources.ts';
-import type { Sample } from '../../domain/series.ts';
+import type { Sample, SeriesColumn } from '../../domain/series.ts';
 import { analyseNodes, bottlenecks, hotspots, nMinusOne, nodesFor, nodeViews, sustainedRatio, type NodeView } from './index.ts';
 
 const MIN = 60_000;
@@ -33,6 +33,9 @@ const container = (name: string, req: number, more: { lim?: number; mem?: number
 });
 const pod = (name: string, nodeName: string, spec: { containers: ContainerSpec[]; phase?: string }): Pod =>
   ({ ...base, key: `ns/${name}`, name, namespace: 'ns', nodeName, phase: spec.phase ?? 'Running', hasAffinity: false, topologySpreadConstraints: 0, pvcNames: [], conditions: [], containers: spec.containers, initContainers: [], containerStatuses: [], initContainerStatuses: [] }) as Pod;
+/** Samples as the columns the node analyses take. */
+const col = (samples: readonly Sample[]): SeriesColumn => ({ timestampsMs: Float64Array.from(samples, (x) => x.tsMs), values: Float64Array.from(samples, (x) => x.value) });
+const sustained = (samples: readonly Sample[] | undefined, rule: Parameters<typeof sustainedRatio>[1]): boolean => sustainedRatio(samples === undefined ? undefined : col(samples), rule);
 const flat = (minutes: number, value: number): Sample[] => Array.from({ length: minutes + 1 }, (_, i) => ({ tsMs: NOW - (minutes - i) * MIN, value }));
 
 test('no nodes, no data: empty views, no findings, cluster share 0', () => {
@@ -47,7 +50,7 @@ test('no nodes, no data: empty views, no findings, cluster share 0', () => {
 
 test('views: requests and limits of active pods only, usage percentages and shares', () => {
   const pods = [pod('p1', 'a', { containers: [container('c', 1000, { lim: 2000, mem: GIB })] }), pod('done', 'a', { containers: [container('c', 3000)], phase: 'Succeeded' }), pod('p2', 'b', { containers: [container('c', 500)] })];
-  const views = nodeViews({ nodes: [node('a'), node('b')], pods, cpu: new Map([['a', flat(1, 3000)], ['b', flat(1, 1000)]]), memory: new Map() });
+  const views = nodeViews({ nodes: [node('a'), node('b')], pods, cpu: new Map([['a', col(flat(1, 3000))], ['b', col(flat(1, 1000))]]), memory: new Map() });
   assert.equal(views[0]?.requests.cpuMillicores, 1000);
   assert.equal(views[0]?.cpuRequestPercent, 25);
   assert.equal(views[0]?.cpuLimitPercent, 50);
@@ -57,31 +60,31 @@ test('views: requests and limits of active pods only, usage percentages and shar
 });
 
 test('sustained rules need the whole window and data reaching back; a gap-free dip breaks it', () => {
-  assert.equal(sustainedRatio(flat(10, 900), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
-  assert.equal(sustainedRatio(flat(5, 900), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
-  assert.equal(sustainedRatio([{ tsMs: NOW, value: 900 }], { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustained(flat(10, 900), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  assert.equal(sustained(flat(5, 900), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustained([{ tsMs: NOW, value: 900 }], { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
   const dip = flat(10, 900).map((s, i) => (i === 5 ? { ...s, value: 100 } : s));
-  assert.equal(sustainedRatio(dip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustained(dip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
   // Gaps are fine as long as the present samples hold.
-  assert.equal(sustainedRatio(flat(10, 900).filter((_, i) => i % 3 === 0), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  assert.equal(sustained(flat(10, 900).filter((_, i) => i % 3 === 0), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
   // Only the window counts: a dip before it does not break the rule; samples after `now` and non-finite ones are not read.
   const oldDip = [...flat(30, 900)].map((s, i) => (i === 0 ? { ...s, value: 100 } : s));
-  assert.equal(sustainedRatio(oldDip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  assert.equal(sustained(oldDip, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
   const future = [...flat(10, 900), { tsMs: NOW + MIN, value: 0 }, { tsMs: NOW - 30_000, value: Number.NaN }].sort((a, b) => a.tsMs - b.tsMs);
-  assert.equal(sustainedRatio(future, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
+  assert.equal(sustained(future, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), true);
   // Below a share, and a window with no sample in it although data reaches back: false.
-  assert.equal(sustainedRatio(flat(10, 100), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), true);
-  assert.equal(sustainedRatio(flat(10, 300), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), false);
-  assert.equal(sustainedRatio([{ tsMs: NOW - 20 * MIN, value: 900 }], { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
-  assert.equal(sustainedRatio(undefined, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustained(flat(10, 100), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), true);
+  assert.equal(sustained(flat(10, 300), { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, below: 0.2 }), false);
+  assert.equal(sustained([{ tsMs: NOW - 20 * MIN, value: 900 }], { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
+  assert.equal(sustained(undefined, { nowMs: NOW, sustainMs: 10 * MIN, of: 1000, above: 0.8 }), false);
 });
 
 test('node rules: CPU > 80 % medium, memory > 90 % high (not also medium), scale-in after 24 h under 20 %', () => {
   const r = analyseNodes({
     nodes: [node('hot'), node('full'), node('idle')],
     pods: [],
-    cpu: new Map([['hot', flat(15, 3500)], ['full', flat(15, 2000)], ['idle', flat(25 * 60, 100)]]),
-    memory: new Map([['full', flat(10, 15 * GIB)]]),
+    cpu: new Map([['hot', col(flat(15, 3500))], ['full', col(flat(15, 2000))], ['idle', col(flat(25 * 60, 100))]]),
+    memory: new Map([['full', col(flat(10, 15 * GIB))]]),
     nowMs: NOW,
     containerUsage: { cpu: new Map(), memory: new Map() },
   });

@@ -6,11 +6,11 @@ import type { Finding, FindingEntity } from '../../analysis/findings.ts';
 import { analyseNodes, type NodeFinding } from '../../analysis/nodes/index.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
-import { METRIC, type Sample } from '../../domain/series.ts';
-import { meanSamples } from './read.ts';
+import { METRIC, type SeriesColumn } from '../../domain/series.ts';
 import { DAY_MS } from '../../domain/time.ts';
 
 const FIVE_MIN_MS = 300_000;
+const NO_VALUES = new Float64Array(0);
 
 /** Latest usage per `namespace/pod/container`. */
 export interface ContainerUsage {
@@ -63,11 +63,11 @@ export async function analyseNodeGroup(o: { cluster: ClusterView; history: Serie
     stepMs: FIVE_MIN_MS,
     tier: '5m',
   });
-  const cpu = new Map<string, Sample[]>();
-  const memory = new Map<string, Sample[]>();
+  const cpu = new Map<string, SeriesColumn>();
+  const memory = new Map<string, SeriesColumn>();
   for (const s of res.series) {
     const target = s.series.metric === METRIC.cpuMillicores ? cpu : memory;
-    target.set(s.series.entity, meanSamples(s));
+    target.set(s.series.entity, { timestampsMs: s.timestampsMs, values: s.fields.mean ?? NO_VALUES });
   }
   const out = analyseNodes({ nodes, pods: o.cluster.list('pods'), cpu, memory, nowMs: o.nowMs, containerUsage: o.usage });
   return { findings: out.findings.map((f) => toFinding(f, o)), judged: new Set([...cpu.keys(), ...memory.keys()]).size, seen: nodes.length };
