@@ -120,7 +120,8 @@ function namespaceScopes(view: ClusterSnapshot): CapacityScope[] {
 
 /** The history of one scope; `forecast` lets scopes that share a series (a quota and its namespace) share its forecast. */
 export interface ScopeSeries {
-  readonly usage: readonly Sample[];
+  /** Usage: samples, or a series on a regular step. */
+  readonly usage: readonly Sample[] | RegularSeries;
   /** Σ requests (quota: used), if stored: samples, or a series on a regular step. */
   readonly requests?: readonly Sample[] | RegularSeries;
   readonly nowMs: number;

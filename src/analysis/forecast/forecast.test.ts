@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sample } from '../../domain/series.ts';
-import { compoundGrowth, daysUntil, forecastSeries, growthRate, predictLinear, toGrid } from './index.ts';
+import { columnInput, compoundGrowth, daysUntil, forecastSeries, growthRate, predictLinear, toGrid } from './index.ts';
 import { bandAt, bandTable } from './intervals.ts';
 
 const MIN = 60_000;
@@ -179,4 +179,29 @@ test('a kept model choice: the same forecast from that model alone; a choice for
   assert.deepEqual(grown.points.toArray(), searched.points.toArray());
   // A flat series has no model to keep.
   assert.equal(forecastSeries({ samples: series(100, HOUR, () => 3), nowMs: START + 99 * HOUR, horizonMs: DAY }).choice, undefined);
+});
+
+test('a column as input forecasts as its samples do: regular on the hourly grid, sparse or odd ones as samples', () => {
+  const column = (samples: readonly Sample[]) => ({ timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) });
+  const hourly = series(5 * 24, HOUR, (i, ts) => daily(ts) + 5 * noise(i));
+  const cases: Array<{ samples: Sample[]; regular: boolean }> = [
+    { samples: hourly, regular: true },
+    // Gaps of a few hours keep the hourly step.
+    { samples: hourly.filter((_, i) => i % 7 !== 3), regular: true },
+    // Every other hour: the forecast would choose a 2-hour step, so the column goes as samples.
+    { samples: hourly.filter((_, i) => i % 2 === 0), regular: false },
+    // Off the hour, a single point, nothing, a non-finite value.
+    { samples: hourly.map((s) => ({ tsMs: s.tsMs + MIN, value: s.value })), regular: false },
+    { samples: hourly.slice(0, 1), regular: false },
+    { samples: [], regular: false },
+    { samples: hourly.map((s, i) => (i === 40 ? { tsMs: s.tsMs, value: Number.NaN } : s)), regular: false },
+  ];
+  for (const { samples, regular } of cases) {
+    const input = columnInput(column(samples), HOUR);
+    assert.equal(!Array.isArray(input), regular);
+    const at = { nowMs: START + 6 * DAY, horizonMs: 3 * DAY };
+    const a = forecastSeries({ samples: input, ...at });
+    const b = forecastSeries({ samples, ...at });
+    assert.deepEqual({ ...a, points: a.points.toArray() }, { ...b, points: b.points.toArray() });
+  }
 });

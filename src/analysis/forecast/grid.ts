@@ -19,20 +19,24 @@ export interface Grid {
   readonly values: Float64Array;
 }
 
-function medianSpacing(samples: readonly Sample[]): number {
+function medianSpacing(timestampsMs: ArrayLike<number>): number {
   const d: number[] = [];
-  for (let i = 1; i < samples.length; i++) d.push((samples[i] as Sample).tsMs - (samples[i - 1] as Sample).tsMs);
+  for (let i = 1; i < timestampsMs.length; i++) d.push((timestampsMs[i] as number) - (timestampsMs[i - 1] as number));
   d.sort((a, b) => a - b);
   return d.length === 0 ? MINUTE_MS : (d[d.length >> 1] as number);
 }
 
+/** {@link chooseStep} of samples stamped `timestampsMs` (ascending). */
+export function chooseStepOf(timestampsMs: ArrayLike<number>): number {
+  const n = timestampsMs.length;
+  const span = n === 0 ? 0 : (timestampsMs[n - 1] as number) - (timestampsMs[0] as number);
+  const wanted = Math.max(medianSpacing(timestampsMs), span / MAX_SLOTS);
+  return STEPS_MS.find((s) => s >= wanted) ?? (STEPS_MS[STEPS_MS.length - 1] as number);
+}
+
 /** The finest day-dividing step at least the samples' median spacing that keeps the grid under {@link MAX_SLOTS}. */
 export function chooseStep(samples: readonly Sample[]): number {
-  const first = samples[0];
-  const last = samples[samples.length - 1];
-  const span = first === undefined || last === undefined ? 0 : last.tsMs - first.tsMs;
-  const wanted = Math.max(medianSpacing(samples), span / MAX_SLOTS);
-  return STEPS_MS.find((s) => s >= wanted) ?? (STEPS_MS[STEPS_MS.length - 1] as number);
+  return chooseStepOf(samples.map((s) => s.tsMs));
 }
 
 /** Averages finite samples into slots aligned to multiples of `stepMs` since the epoch (so phases are calendar-true). */

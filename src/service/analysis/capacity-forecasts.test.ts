@@ -252,9 +252,11 @@ describe('capacity forecasts step', () => {
   });
 
   it('a pool sums its nodes only at the hours every node reported', () => {
+    const col = (ts: number[], values: number[]) => ({ timestampsMs: Float64Array.from(ts), values: Float64Array.from(values) });
+    const none = col([], []);
     const usage = new Map([
-      ['a', { cpu: [{ tsMs: 0, value: 1 }, { tsMs: HOUR, value: 2 }], memory: [] }],
-      ['b', { cpu: [{ tsMs: HOUR, value: 5 }], memory: [] }],
+      ['a', { cpu: col([0, HOUR], [1, 2]), memory: none }],
+      ['b', { cpu: col([HOUR], [5]), memory: none }],
     ]);
     assert.deepEqual(poolUsage(usage, ['a', 'b'], 'cpu'), [{ tsMs: HOUR, value: 7 }]);
     assert.deepEqual(poolUsage(usage, ['a', 'b'], 'memory'), []);

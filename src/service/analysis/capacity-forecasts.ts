@@ -6,15 +6,15 @@
 // Usage comes from the stored totals (cluster and namespace series, a pool's node series summed); requests from the
 // pod history (requests-history.ts). What has too little history says `insufficient_data` rather than guessing.
 import type { Finding, FindingEntity } from '../../analysis/findings.ts';
-import { capacityOutlook, capacityScopes, type CapacityOutlook, type CapacityScope, type Forecast, type ForecastInput, type ModelMemory, type RegularSeries } from '../../analysis/forecast/index.ts';
+import { capacityOutlook, capacityScopes, columnInput, type CapacityOutlook, type CapacityScope, type Forecast, type ForecastInput, type ModelMemory, type RegularSeries } from '../../analysis/forecast/index.ts';
 import { inlineForecaster, type Forecaster } from './forecast-pool.ts';
 import type { Severity } from '../../analysis/severity.ts';
 import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { HistoryStore, SeriesReader } from '../../domain/ports.ts';
-import type { EntityKind, Sample } from '../../domain/series.ts';
+import type { EntityKind, Sample, SeriesColumn } from '../../domain/series.ts';
 import { readRequestsGrid, requestsSeries, type RequestsGrid } from './requests-history.ts';
 import { DEFAULT_FORECAST_HORIZON_MS, DEFAULT_NODE_POOL_LABEL, type CapacityReport } from './types.ts';
-import { readUsageMeans, type UsageByEntity } from './usage-means.ts';
+import { readUsageColumns, type UsageColumnsByEntity } from './usage-means.ts';
 import { yieldToEventLoop } from '../../runtime/yield.ts';
 import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
@@ -44,46 +44,56 @@ export interface CapacityStepResult {
   readonly seen: number;
 }
 
-function readUsage(o: CapacityStepOptions, kind: EntityKind): Promise<UsageByEntity> {
+function readUsage(o: CapacityStepOptions, kind: EntityKind): Promise<UsageColumnsByEntity> {
   o.signal?.throwIfAborted();
-  return readUsageMeans(o.history, { cluster: o.clusterName, kind, fromMs: o.nowMs - HISTORY_MS, toMs: o.nowMs + 1, stepMs: HOUR_MS });
+  return readUsageColumns(o.history, { cluster: o.clusterName, kind, fromMs: o.nowMs - HISTORY_MS, toMs: o.nowMs + 1, stepMs: HOUR_MS });
 }
 
 /** A pool's usage: its nodes' hourly means summed, only at the hours every node of the pool has a point. */
-export function poolUsage(nodes: UsageByEntity, names: readonly string[], resource: 'cpu' | 'memory'): Sample[] {
+export function poolUsage(nodes: UsageColumnsByEntity, names: readonly string[], resource: 'cpu' | 'memory'): Sample[] {
   const sums = new Map<number, { value: number; count: number }>();
   for (const name of names) {
-    for (const s of nodes.get(name)?.[resource] ?? []) {
-      const e = sums.get(s.tsMs) ?? { value: 0, count: 0 };
-      e.value += s.value;
+    const column = nodes.get(name)?.[resource];
+    if (column === undefined) continue;
+    for (let i = 0; i < column.values.length; i++) {
+      const tsMs = column.timestampsMs[i] as number;
+      const e = sums.get(tsMs) ?? { value: 0, count: 0 };
+      e.value += column.values[i] as number;
       e.count++;
-      sums.set(s.tsMs, e);
+      sums.set(tsMs, e);
     }
   }
   return [...sums].filter(([, e]) => e.count === names.length).sort(([a], [b]) => a - b).map(([tsMs, e]) => ({ tsMs, value: e.value }));
 }
 
 interface Inputs {
-  readonly cluster: UsageByEntity;
-  readonly namespaces: UsageByEntity;
-  readonly nodes: UsageByEntity;
+  readonly cluster: UsageColumnsByEntity;
+  readonly namespaces: UsageColumnsByEntity;
+  readonly nodes: UsageColumnsByEntity;
   readonly requests?: RequestsGrid;
 }
 
 /** The stored usage of a scope, the pod-history keys of its requests and the name of that pair of series. */
-function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; keys: string[]; source: string } {
+function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Usage; keys: string[]; source: string } {
   const r = scope.resource;
-  if (scope.level === 'cluster') return { usage: inputs.cluster.get(scope.entity)?.[r] ?? [], keys: ['cluster'], source: `cluster:${scope.entity}:${r}` };
+  if (scope.level === 'cluster') return { usage: usageSeries(inputs.cluster.get(scope.entity)?.[r]), keys: ['cluster'], source: `cluster:${scope.entity}:${r}` };
   if (scope.level === 'nodepool') {
     const names = (scope.nodes ?? []).map((n) => n.name);
     return { usage: poolUsage(inputs.nodes, names, r), keys: names.map((n) => `node:${n}`), source: `pool:${scope.entity}:${r}` };
   }
   // A quota's entity is `namespace/quota`: its usage and requests are its namespace's.
   const namespace = scope.level === 'quota' ? (scope.entity.split('/')[0] ?? '') : scope.entity;
-  return { usage: inputs.namespaces.get(namespace)?.[r] ?? [], keys: [`ns:${namespace}`], source: `ns:${namespace}:${r}` };
+  return { usage: usageSeries(inputs.namespaces.get(namespace)?.[r]), keys: [`ns:${namespace}`], source: `ns:${namespace}:${r}` };
 }
 
-function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Sample[]; requests: Sample[] | RegularSeries; source: string } {
+/** A scope's usage as the forecast takes it: samples, or the hourly series a column already is. */
+type Usage = readonly Sample[] | RegularSeries;
+
+function usageSeries(column: SeriesColumn | undefined): Usage {
+  return column === undefined ? [] : columnInput(column, HOUR_MS);
+}
+
+function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Usage; requests: Sample[] | RegularSeries; source: string } {
   const { usage, keys, source } = usageOf(scope, inputs);
   // Without a requests history the forecast is insufficient_data, but requests already at the limit still count as
   // exhausted now: the outlook needs a requests series, even an empty one, to say so.

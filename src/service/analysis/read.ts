@@ -168,11 +168,6 @@ export function toSamples(c: Column): Sample[] {
   return out;
 }
 
-/** The step means of a columnar answer (asked with the `mean` field) as samples. */
-export function meanSamples(s: SeriesColumns): Sample[] {
-  return toSamples({ timestampsMs: s.timestampsMs, values: s.fields.mean ?? NO_VALUES });
-}
-
 /** The samples of one entity's metric, or none. */
 export function samplesOf(series: EntitySeries, entity: string, metric: string): Sample[] {
   return toSamples(columnOf(series, entity, metric));

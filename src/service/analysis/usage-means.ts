@@ -2,11 +2,14 @@
 // CPU and working-set means per entity of one kind (cluster, namespace, node) over a window: what the capacity
 // forecasts and the cost showback both read from the totals the collector writes.
 import type { SeriesReader } from '../../domain/ports.ts';
-import { METRIC, type EntityKind, type Sample } from '../../domain/series.ts';
-import { meanSamples } from './read.ts';
+import { METRIC, type EntityKind, type Sample, type SeriesColumn } from '../../domain/series.ts';
+import { toSamples } from './read.ts';
 import { HOUR_MS } from '../../domain/time.ts';
 
 export type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
+
+/** The same means as columns, as the store answers them (no object per point). */
+export type UsageColumnsByEntity = Map<string, { cpu: SeriesColumn; memory: SeriesColumn }>;
 
 export interface UsageMeansQuery {
   readonly cluster: string;
@@ -18,6 +21,13 @@ export interface UsageMeansQuery {
 }
 
 export async function readUsageMeans(history: SeriesReader, q: UsageMeansQuery): Promise<UsageByEntity> {
+  const out: UsageByEntity = new Map();
+  for (const [entity, e] of await readUsageColumns(history, q)) out.set(entity, { cpu: toSamples(e.cpu), memory: toSamples(e.memory) });
+  return out;
+}
+
+/** {@link readUsageMeans} as columns: what the capacity step reads for every namespace and node of the cluster. */
+export async function readUsageColumns(history: SeriesReader, q: UsageMeansQuery): Promise<UsageColumnsByEntity> {
   // Columns, not points: the whole cluster's nodes or namespaces, where an object per step is most of the garbage.
   const res = await history.queryColumns({
     fields: ['mean'],
@@ -27,11 +37,14 @@ export async function readUsageMeans(history: SeriesReader, q: UsageMeansQuery):
     stepMs: q.stepMs,
     tier: q.stepMs >= HOUR_MS ? '1h' : '5m',
   });
-  const out: UsageByEntity = new Map();
+  const out: UsageColumnsByEntity = new Map();
   for (const s of res.series) {
-    const e = out.get(s.series.entity) ?? { cpu: [], memory: [] };
+    const e = out.get(s.series.entity) ?? { cpu: NO_COLUMN, memory: NO_COLUMN };
     out.set(s.series.entity, e);
-    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = meanSamples(s);
+    e[s.series.metric === METRIC.cpuMillicores ? 'cpu' : 'memory'] = { timestampsMs: s.timestampsMs, values: s.fields.mean ?? NO_VALUES };
   }
   return out;
 }
+
+const NO_VALUES = new Float64Array(0);
+const NO_COLUMN: SeriesColumn = { timestampsMs: NO_VALUES, values: NO_VALUES };
