@@ -52,12 +52,17 @@ function sameTimes(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** Each pod's recency weights, computed once: CPU and memory are usually read at the same times, and share them. */
+/**
+ * Each pod's recency weights (read only), computed once per distinct times: CPU and memory are usually read at the
+ * same times, and so are the pods of a workload that lived through the whole window, so they share one array.
+ */
 function podWeights(ctx: StrategyContext, halfLife: number): { cpu: Float64Array; memory: Float64Array }[] {
-  return ctx.pods.map((p) => {
-    const cpu = decay(p.cpu.timestampsMs, ctx.nowMs, halfLife);
-    return { cpu, memory: sameTimes(p.cpu.timestampsMs, p.memory.timestampsMs) ? cpu : decay(p.memory.timestampsMs, ctx.nowMs, halfLife) };
-  });
+  let last: { ts: Float64Array; weights: Float64Array } | undefined;
+  const weightsAt = (ts: Float64Array): Float64Array => {
+    if (last === undefined || !sameTimes(ts, last.ts)) last = { ts, weights: decay(ts, ctx.nowMs, halfLife) };
+    return last.weights;
+  };
+  return ctx.pods.map((p) => ({ cpu: weightsAt(p.cpu.timestampsMs), memory: weightsAt(p.memory.timestampsMs) }));
 }
 
 /** The cost-aware CPU level of one pod's series (see the file comment). */
