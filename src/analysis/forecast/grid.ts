@@ -21,7 +21,13 @@ export interface Grid {
 
 function medianSpacing(timestampsMs: ArrayLike<number>): number {
   const d: number[] = [];
-  for (let i = 1; i < timestampsMs.length; i++) d.push((timestampsMs[i] as number) - (timestampsMs[i - 1] as number));
+  let uniform = true;
+  for (let i = 1; i < timestampsMs.length; i++) {
+    d.push((timestampsMs[i] as number) - (timestampsMs[i - 1] as number));
+    uniform &&= d[i - 1] === d[0];
+  }
+  // Evenly spaced times (a series without gaps, the common case) need no sort.
+  if (uniform && d.length > 0) return d[0] as number;
   d.sort((a, b) => a - b);
   return d.length === 0 ? MINUTE_MS : (d[d.length >> 1] as number);
 }
