@@ -11,7 +11,7 @@ const series = (minutes: number, f: (i: number) => number): Sample[] =>
 
 test('sustained 15 minutes: ≥ 0.25 medium, ≥ 0.50 high; one dip below breaks it', () => {
   const usage = series(600, () => 480);
-  const at = (ratio: Sample[]) => assessThrottling({ nowMs: NOW, throttleRatio: ratio, cpuMillicores: usage, cpuLimitMillicores: 500 });
+  const at = (ratio: Sample[]) => assessThrottling({ nowMs: NOW, throttleRatio: ratio, cpuMillicores: usage.map((u) => u.value), cpuLimitMillicores: 500 });
   assert.equal(at(series(30, () => 0.3)).severity, 'medium');
   assert.equal(at(series(30, () => 0.5)).severity, 'high');
   assert.equal(at(series(30, () => 0.2)).severity, undefined);
@@ -29,7 +29,7 @@ test('sustained 15 minutes: ≥ 0.25 medium, ≥ 0.50 high; one dip below breaks
 
 test('classification: at the limit, bursty, near the limit; the suggested limit is p99 × 1.2', () => {
   const ratio = series(20, () => 0.4);
-  const judge = (usage: Sample[]) => assessThrottling({ nowMs: NOW, throttleRatio: ratio, cpuMillicores: usage, cpuLimitMillicores: 1000 });
+  const judge = (usage: Sample[]) => assessThrottling({ nowMs: NOW, throttleRatio: ratio, cpuMillicores: usage.map((u) => u.value), cpuLimitMillicores: 1000 });
   const atLimit = judge(series(1000, () => 950));
   assert.equal(atLimit.classification, 'limit-too-low');
   assert.equal(atLimit.recommendedLimitMillicores, 1140);

@@ -13,8 +13,11 @@ export interface ThrottlingInput {
   readonly nowMs: number;
   /** Throttled-period ratio samples (0–1), ascending. */
   readonly throttleRatio: readonly Sample[];
-  /** CPU usage in millicores over the analysis window (for the classification), ascending. */
-  readonly cpuMillicores: readonly Sample[];
+  /**
+   * CPU usage in millicores over the analysis window (for the classification); non-finite values are absent. Values
+   * only, as the store's columns hold them: most containers with a limit are not throttled, and never read them.
+   */
+  readonly cpuMillicores: ArrayLike<number>;
   readonly cpuLimitMillicores?: number;
   readonly cpuRequestMillicores?: number;
   /**
@@ -79,7 +82,7 @@ export function assessThrottling(input: ThrottlingInput): ThrottlingResult {
   const level = sustainedLevel(input);
   if (level === undefined) return { severity: undefined, explanation: 'not enough throttling samples in the last 15 minutes' };
   const severity: Severity | undefined = level >= 0.5 ? 'high' : level >= 0.25 ? 'medium' : undefined;
-  const usage = input.cpuMillicores.filter((s) => Number.isFinite(s.value)).map((s) => s.value).sort((a, b) => a - b);
+  const usage = Array.from(input.cpuMillicores).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (severity === undefined || usage.length === 0) {
     return { severity, sustainedRatio: level, explanation: severity === undefined ? 'throttling below 25 % of periods' : 'throttled; no usage history to classify' };
   }

@@ -139,7 +139,7 @@ function judgeOom(j: Judged, leak: LeakVerdict | undefined): void {
 function judgeThrottling(j: Judged, cpuLimit: number): void {
   const { ctx, spec } = j;
   const ratio = samplesOf(ctx.data.recent, j.entity, METRIC.throttleRatio);
-  const cpu = samplesOf(ctx.data.long, j.entity, METRIC.cpuMillicores);
+  const cpu = columnOf(ctx.data.long, j.entity, METRIC.cpuMillicores).values;
   const t = assessThrottling({ nowMs: ctx.nowMs, throttleRatio: ratio, cpuMillicores: cpu, cpuLimitMillicores: cpuLimit, ...(spec.cpuRequest === undefined ? {} : { cpuRequestMillicores: spec.cpuRequest }) });
   if (t.sustainedRatio !== undefined) j.tally.judged.throttling++;
   const f = throttlingFinding(ctx, j.ref, t);
