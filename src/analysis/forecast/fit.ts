@@ -66,10 +66,11 @@ function searchWeights(shape: Shape, grid: { stepMs: number; horizonSlots: numbe
  * checkpoint; then every checkpoint with any error counts, and Infinity means there was none at all.
  */
 function lossOf(aligned: Errors): number {
-  // Count and mean absolute error of each checkpoint in one pass, without copying its errors out (36 candidates a
-  // forecast, tens of thousands of forecasts a pass).
-  const counts = new Float64Array(aligned.length);
-  const means = new Float64Array(aligned.length);
+  // Count and mean absolute error of each checkpoint in one pass, without copying its errors out (a dozen candidates
+  // a forecast, tens of thousands of forecasts a pass), into arrays of numbers: a typed array per call cost more to
+  // allocate than the sums.
+  const counts: number[] = [];
+  const means: number[] = [];
   for (let c = 0; c < aligned.length; c++) {
     const e = aligned[c] as Float64Array;
     let n = 0;
@@ -112,10 +113,12 @@ function better(a: Candidate | undefined, b: Candidate): Candidate {
 
 /** The equal-weight mean of two forecasts, whose errors are the mean of theirs slot by slot. */
 function combine(a: Candidate, b: Candidate): Candidate {
+  const n = a.errors[0]?.length ?? 0;
+  const buffer = new Float64Array(a.errors.length * n);
   const errors = a.errors.map((e, c) => {
     const other = b.errors[c] as Float64Array;
-    const mean = new Float64Array(e.length);
-    for (let i = 0; i < e.length; i++) mean[i] = ((e[i] as number) + (other[i] as number)) / 2;
+    const mean = buffer.subarray(c * n, (c + 1) * n);
+    for (let i = 0; i < n; i++) mean[i] = ((e[i] as number) + (other[i] as number)) / 2;
     return mean;
   });
   return { fitted: { ...a.fitted, ...b.fitted }, errors, loss: lossOf(errors) };

@@ -289,8 +289,13 @@ export function run(grid: Grid, fit: { shape: Shape; smoothing: Smoothing; prepa
   const n = grid.values.length;
   const hs = Int32Array.from(checkpoints);
   const damp = Float64Array.from(checkpoints, (h) => dampedSteps(fit.smoothing.phi, h));
-  const rings = checkpoints.map((h) => new Float64Array(h));
-  const errors = checkpoints.map(() => new Float64Array(n).fill(Number.NaN));
+  // One buffer each for the rings and the errors of every checkpoint, handed out as views: a forecast runs the
+  // recursion nine times, and a typed array per checkpoint and run cost more to allocate than the run itself.
+  const ringBuffer = new Float64Array(hs.reduce((a, h) => a + h, 0));
+  let ringAt = 0;
+  const rings = checkpoints.map((h) => ringBuffer.subarray(ringAt, (ringAt += h)));
+  const errorBuffer = new Float64Array(checkpoints.length * n).fill(Number.NaN);
+  const errors = checkpoints.map((_, c) => errorBuffer.subarray(c * n, (c + 1) * n));
   // Slot i's place in each checkpoint's ring (i mod h), advanced instead of divided: this loop runs for every
   // candidate of every forecast, tens of thousands of forecasts a pass.
   const pos = new Int32Array(hs.length);

@@ -17,8 +17,11 @@ export function seasonalNaiveValue(grid: Grid, at: { origin: number; target: num
 
 /** In-sample h-step errors of the seasonal naive forecast for each checkpoint, origins from `warm` on. */
 export function seasonalNaiveErrors(grid: Grid, opts: { period: number; warm: number }, checkpoints: readonly number[]): Float64Array[] {
-  return checkpoints.map((h) => {
-    const errors = new Float64Array(grid.values.length).fill(Number.NaN);
+  // One buffer for every checkpoint's errors, handed out as views (a typed array each cost more than filling it).
+  const n = grid.values.length;
+  const buffer = new Float64Array(checkpoints.length * n).fill(Number.NaN);
+  return checkpoints.map((h, c) => {
+    const errors = buffer.subarray(c * n, (c + 1) * n);
     for (let i = opts.warm + h; i < grid.values.length; i++) {
       const y = grid.values[i] as number;
       if (Number.isNaN(y)) continue;
