@@ -190,16 +190,21 @@ test('a column as input forecasts as its samples do: regular on the hourly grid,
     { samples: hourly.filter((_, i) => i % 7 !== 3), regular: true },
     // Every other hour: the forecast would choose a 2-hour step, so the column goes as samples.
     { samples: hourly.filter((_, i) => i % 2 === 0), regular: false },
-    // Off the hour, a single point, nothing, a non-finite value.
+    // Off the hour, a single point, nothing, a non-finite value, −0 (the grid of samples makes it 0).
     { samples: hourly.map((s) => ({ tsMs: s.tsMs + MIN, value: s.value })), regular: false },
     { samples: hourly.slice(0, 1), regular: false },
     { samples: [], regular: false },
     { samples: hourly.map((s, i) => (i === 40 ? { tsMs: s.tsMs, value: Number.NaN } : s)), regular: false },
+    { samples: hourly.map((s) => ({ tsMs: s.tsMs, value: -0 })), regular: true },
+    // Times that repeat or go back, and points past `now` (whose step the samples' grid would not count).
+    { samples: [...hourly.slice(0, 60), { tsMs: (hourly[59] as Sample).tsMs, value: 500 }, ...hourly.slice(60)], regular: false },
+    { samples: [...hourly.slice(0, 50), ...hourly.slice(70), ...hourly.slice(50, 70)], regular: false },
+    { samples: [...hourly.filter((_, i) => i % 2 === 0), ...series(48, HOUR, () => 90).map((s) => ({ tsMs: s.tsMs + 6 * DAY, value: s.value }))], regular: false },
   ];
+  const at = { nowMs: START + 6 * DAY, horizonMs: 3 * DAY };
   for (const { samples, regular } of cases) {
-    const input = columnInput(column(samples), HOUR);
+    const input = columnInput(column(samples), { stepMs: HOUR, nowMs: at.nowMs });
     assert.equal(!Array.isArray(input), regular);
-    const at = { nowMs: START + 6 * DAY, horizonMs: 3 * DAY };
     const a = forecastSeries({ samples: input, ...at });
     const b = forecastSeries({ samples, ...at });
     assert.deepEqual({ ...a, points: a.points.toArray() }, { ...b, points: b.points.toArray() });

@@ -27,21 +27,37 @@ export interface RegularSeries {
 }
 
 /**
- * A column of ascending samples as a forecast input: the regular series it already is when its times sit on the grid
- * of `stepMs` that the forecast would choose for them, with no object per point (the capacity step forecasts 40,000
- * series of 336 hourly means a pass at the scale envelope); otherwise, as samples (a sparse series that the forecast
- * grids more coarsely, a non-finite value). Either way the forecast is the same.
+ * A column of samples as a forecast input: the regular series it already is when its times strictly ascend, end by
+ * `nowMs` and sit on the grid of `stepMs` that the forecast would choose for them, with no object per point (the
+ * capacity step forecasts 40,000 series of 336 hourly means a pass at the scale envelope); otherwise as samples (a
+ * sparse series that the forecast grids more coarsely, a non-finite value, times out of order or past `nowMs`).
+ * Either way the forecast is the same.
  */
-export function columnInput(c: SeriesColumn, stepMs: number): readonly Sample[] | RegularSeries {
+export function columnInput(c: SeriesColumn, at: { stepMs: number; nowMs: number }): readonly Sample[] | RegularSeries {
+  const { timestampsMs: ts, values } = c;
+  const { stepMs } = at;
+  const n = ts.length;
+  const first = ts[0] ?? 0;
+  if (!onGrid(c, at)) return Array.from(values, (value, i) => ({ tsMs: ts[i] as number, value }));
+  const grid = new Float64Array(((ts[n - 1] as number) - first) / stepMs + 1).fill(Number.NaN);
+  // + 0 as the grid of samples adds each value to a zero sum: −0 becomes 0, every other value stays as it is.
+  for (let i = 0; i < n; i++) grid[((ts[i] as number) - first) / stepMs] = (values[i] as number) + 0;
+  return { startMs: first, stepMs, values: grid };
+}
+
+/** Whether {@link columnInput} may pass the column as a regular series (see there). */
+function onGrid(c: SeriesColumn, at: { stepMs: number; nowMs: number }): boolean {
   const { timestampsMs: ts, values } = c;
   const n = ts.length;
   const first = ts[0] ?? 0;
-  let regular = n > 0 && first % stepMs === 0 && chooseStepOf(ts) === stepMs;
-  for (let i = 0; regular && i < n; i++) regular = ((ts[i] as number) - first) % stepMs === 0 && Number.isFinite(values[i]);
-  if (!regular) return Array.from(values, (value, i) => ({ tsMs: ts[i] as number, value }));
-  const grid = new Float64Array(((ts[n - 1] as number) - first) / stepMs + 1).fill(Number.NaN);
-  for (let i = 0; i < n; i++) grid[((ts[i] as number) - first) / stepMs] = values[i] as number;
-  return { startMs: first, stepMs, values: grid };
+  if (n === 0 || first % at.stepMs !== 0 || (ts[n - 1] as number) > at.nowMs || chooseStepOf(ts) !== at.stepMs) return false;
+  let previous = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as number;
+    if ((t - first) % at.stepMs !== 0 || t <= previous || !Number.isFinite(values[i])) return false;
+    previous = t;
+  }
+  return true;
 }
 
 export interface ForecastInput {

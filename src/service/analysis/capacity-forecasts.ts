@@ -67,6 +67,8 @@ export function poolUsage(nodes: UsageColumnsByEntity, names: readonly string[],
 }
 
 interface Inputs {
+  /** The pass's time: the usage columns end by it. */
+  readonly nowMs: number;
   readonly cluster: UsageColumnsByEntity;
   readonly namespaces: UsageColumnsByEntity;
   readonly nodes: UsageColumnsByEntity;
@@ -76,6 +78,7 @@ interface Inputs {
 /** The stored usage of a scope, the pod-history keys of its requests and the name of that pair of series. */
 function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Usage; keys: string[]; source: string } {
   const r = scope.resource;
+  const usageSeries = (column: SeriesColumn | undefined): Usage => (column === undefined ? [] : columnInput(column, { stepMs: HOUR_MS, nowMs: inputs.nowMs }));
   if (scope.level === 'cluster') return { usage: usageSeries(inputs.cluster.get(scope.entity)?.[r]), keys: ['cluster'], source: `cluster:${scope.entity}:${r}` };
   if (scope.level === 'nodepool') {
     const names = (scope.nodes ?? []).map((n) => n.name);
@@ -88,10 +91,6 @@ function usageOf(scope: CapacityScope, inputs: Inputs): { usage: Usage; keys: st
 
 /** A scope's usage as the forecast takes it: samples, or the hourly series a column already is. */
 type Usage = readonly Sample[] | RegularSeries;
-
-function usageSeries(column: SeriesColumn | undefined): Usage {
-  return column === undefined ? [] : columnInput(column, HOUR_MS);
-}
 
 function seriesOf(scope: CapacityScope, inputs: Inputs): { usage: Usage; requests: Sample[] | RegularSeries; source: string } {
   const { usage, keys, source } = usageOf(scope, inputs);
@@ -228,9 +227,9 @@ const nullable = (x: number | undefined): number | null => (x === undefined || !
 
 async function readInputs(o: CapacityStepOptions): Promise<Inputs> {
   const [cluster, namespaces, nodes] = [await readUsage(o, 'cluster'), await readUsage(o, 'namespace'), await readUsage(o, 'node')];
-  if (o.lifecycle === undefined) return { cluster, namespaces, nodes };
+  if (o.lifecycle === undefined) return { nowMs: o.nowMs, cluster, namespaces, nodes };
   const requests = await readRequestsGrid({ lifecycle: o.lifecycle, cluster: o.clusterName, fromMs: o.nowMs - HISTORY_MS, toMs: o.nowMs, stepMs: HOUR_MS, ...(o.signal === undefined ? {} : { signal: o.signal }) });
-  return { cluster, namespaces, nodes, requests };
+  return { nowMs: o.nowMs, cluster, namespaces, nodes, requests };
 }
 
 /** What the capacity step has read: its scopes and their history. */
