@@ -94,6 +94,11 @@ export interface SeriesColumn {
   readonly values: Float64Array;
 }
 
+/** Samples as a column (tests and callers that hold samples, for analyses that take columns). */
+export function sampleColumn(samples: readonly Sample[]): SeriesColumn {
+  return { timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) };
+}
+
 /**
  * A columnar batch of samples, typically one collection cycle. The three arrays have the same length; entry i is
  * one sample of series `seriesIds[i]`. A non-finite value (NaN, ±Infinity) means "absent" and is not stored.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Sample } from '../../domain/series.ts';
+import { sampleColumn, type Sample } from '../../domain/series.ts';
 import { columnInput, compoundGrowth, daysUntil, forecastSeries, growthRate, predictLinear, toGrid } from './index.ts';
 import { bandAt, bandTable } from './intervals.ts';
 
@@ -182,7 +182,6 @@ test('a kept model choice: the same forecast from that model alone; a choice for
 });
 
 test('a column as input forecasts as its samples do: regular on the hourly grid, sparse or odd ones as samples', () => {
-  const column = (samples: readonly Sample[]) => ({ timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) });
   const hourly = series(5 * 24, HOUR, (i, ts) => daily(ts) + 5 * noise(i));
   const cases: Array<{ samples: Sample[]; regular: boolean }> = [
     { samples: hourly, regular: true },
@@ -203,7 +202,7 @@ test('a column as input forecasts as its samples do: regular on the hourly grid,
   ];
   const at = { nowMs: START + 6 * DAY, horizonMs: 3 * DAY };
   for (const { samples, regular } of cases) {
-    const input = columnInput(column(samples), { stepMs: HOUR, nowMs: at.nowMs });
+    const input = columnInput(sampleColumn(samples), { stepMs: HOUR, nowMs: at.nowMs });
     assert.equal(!Array.isArray(input), regular);
     const a = forecastSeries({ samples: input, ...at });
     const b = forecastSeries({ samples, ...at });

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Sample } from '../../domain/series.ts';
+import { sampleColumn, type Sample } from '../../domain/series.ts';
 import { createRng } from '../../sim/model/uid.ts';
 import { detectLeakAcrossRestarts } from './across-restarts.ts';
 import { detectLeak, ruleOutLongCycle } from './detect-leak.ts';
@@ -42,7 +42,7 @@ test('samples given as columns get the same verdict as the same samples as objec
   const leaking = series(start, (h) => 400 * MiB + h * 4 * MiB + (rng() - 0.5) * 20 * MiB);
   const flat = series(start, () => 300 * MiB + (rng() - 0.5) * 20 * MiB);
   for (const samples of [leaking, flat]) {
-    const columns = { timestampsMs: Float64Array.from(samples, (x) => x.tsMs), values: Float64Array.from(samples, (x) => x.value) };
+    const columns = sampleColumn(samples);
     const asObjects = detectLeak({ instances: [{ startedAtMs: start, samples }], limitBytes: 1024 * MiB, nowMs: NOW });
     const asColumns = detectLeak({ instances: [{ startedAtMs: start, samples: columns }], limitBytes: 1024 * MiB, nowMs: NOW });
     assert.deepEqual(asColumns, asObjects);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerSpec, Node, Pod } from '../../domain/resources.ts';
-import type { Sample, SeriesColumn } from '../../domain/series.ts';
+import { sampleColumn as col, type Sample } from '../../domain/series.ts';
 import { analyseNodes, bottlenecks, hotspots, nMinusOne, nodesFor, nodeViews, sustainedRatio, type NodeView } from './index.ts';
 
 const MIN = 60_000;
@@ -33,8 +33,6 @@ const container = (name: string, req: number, more: { lim?: number; mem?: number
 });
 const pod = (name: string, nodeName: string, spec: { containers: ContainerSpec[]; phase?: string }): Pod =>
   ({ ...base, key: `ns/${name}`, name, namespace: 'ns', nodeName, phase: spec.phase ?? 'Running', hasAffinity: false, topologySpreadConstraints: 0, pvcNames: [], conditions: [], containers: spec.containers, initContainers: [], containerStatuses: [], initContainerStatuses: [] }) as Pod;
-/** Samples as the columns the node analyses take. */
-const col = (samples: readonly Sample[]): SeriesColumn => ({ timestampsMs: Float64Array.from(samples, (x) => x.tsMs), values: Float64Array.from(samples, (x) => x.value) });
 const sustained = (samples: readonly Sample[] | undefined, rule: Parameters<typeof sustainedRatio>[1]): boolean => sustainedRatio(samples === undefined ? undefined : col(samples), rule);
 const flat = (minutes: number, value: number): Sample[] => Array.from({ length: minutes + 1 }, (_, i) => ({ tsMs: NOW - (minutes - i) * MIN, value }));
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import type { Sample } from '../../domain/series.ts';
+import { sampleColumn, type Sample } from '../../domain/series.ts';
 import { ascendingOrder, clean, groupQuantiles, weightedQuantiles } from './stats.ts';
 import { cpuQuantity, memoryQuantity } from './patch.ts';
 import { DecayingHistogram } from './strategy-vpa.ts';
@@ -66,12 +66,11 @@ describe('eligibility', () => {
   });
 
   it('columns give what samples give, with or without holes', () => {
-    const toColumns = (samples: readonly Sample[]): { timestampsMs: Float64Array; values: Float64Array } => ({ timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) });
     const p = pod(400, { cpu: (i) => (i % 7 === 0 ? Number.NaN : 40 + ((i * 13) % 30)), mem: (i) => (100 + (i % 17)) * MIB });
     const pods = [p, { ...pod(300, { cpu: (i) => 90 + (i % 5), mem: () => 300 * MIB }, 2 * MIN), pod: 'web-2' }];
     for (const strategy of ['krm', 'krr-simple', 'vpa'] as const) {
       const fromSamples = recommend(input({ strategy, current: { cpuRequest: 50, cpuLimit: 100 }, pods }));
-      const fromColumns = recommend(input({ strategy, current: { cpuRequest: 50, cpuLimit: 100 }, pods: pods.map((q) => ({ pod: q.pod, cpu: toColumns(q.cpu), memory: toColumns(q.memory) })) }));
+      const fromColumns = recommend(input({ strategy, current: { cpuRequest: 50, cpuLimit: 100 }, pods: pods.map((q) => ({ pod: q.pod, cpu: sampleColumn(q.cpu), memory: sampleColumn(q.memory) })) }));
       assert.equal(fromSamples.status, 'ok');
       assert.deepEqual(fromColumns, fromSamples, strategy);
     }
