@@ -278,4 +278,29 @@ void describe('history store', () => {
       assert.match(plan, /USING INDEX pod_history_namespace/, plan);
     }
   });
+
+  void it('the pods of a whole cluster are read a page at a time in index order, without sorting every pod per page', async (t) => {
+    const path = join(tempDir(t), 'h.db');
+    const store = await openTestStore(t, { path, clock: manualClock(T0) });
+    const pods = Array.from({ length: 250 }, (_, i) => ({ ...aPodRecord(`p${String(i).padStart(3, '0')}`), namespace: `ns-${i % 7}` }));
+    await store.history.record(batch({ pods, observedAtMs: T0 }));
+    // Paged by the keyset: every pod once, newest first (all seen at T0: by uid, descending).
+    const seen: string[] = [];
+    for (let after: { firstSeenMs: number; uid: string } | undefined, n = 0; n < 10; n++) {
+      const page = await store.history.queryPods({ cluster: C, fromMs: T0 - DAY, limit: 100, ...(after === undefined ? {} : { after }) });
+      seen.push(...page.items.map((p) => p.uid));
+      const last = page.items.at(-1);
+      if (page.next === undefined || last === undefined) break;
+      after = { firstSeenMs: last.firstSeenMs, uid: last.uid };
+    }
+    assert.deepEqual(seen, pods.map((p) => p.uid).sort().reverse());
+    const db = new Database(path, { readonly: true });
+    t.after(() => db.close());
+    for (const filter of [{}, { fromMs: T0, toMs: T0 + 1 }, { after: { firstSeenMs: T0, uid: 'x' } }]) {
+      const q = podQuery({ cluster: C, limit: 1000, ...filter });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(q.params) as { detail: string }[]).map((r) => r.detail).join('; ');
+      assert.match(plan, /USING (COVERING )?INDEX pod_history_cluster_seen/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+    }
+  });
 });
