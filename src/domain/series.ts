@@ -99,6 +99,13 @@ export function sampleColumn(samples: readonly Sample[]): SeriesColumn {
   return { timestampsMs: Float64Array.from(samples, (s) => s.tsMs), values: Float64Array.from(samples, (s) => s.value) };
 }
 
+/** A column as samples, for the analyses that take objects (short series, or judged rarely). */
+export function columnSamples(c: { readonly timestampsMs: ArrayLike<number>; readonly values: ArrayLike<number> }): Sample[] {
+  const out = new Array<Sample>(c.values.length);
+  for (let i = 0; i < out.length; i++) out[i] = { tsMs: c.timestampsMs[i] as number, value: c.values[i] as number };
+  return out;
+}
+
 /**
  * A columnar batch of samples, typically one collection cycle. The three arrays have the same length; entry i is
  * one sample of series `seriesIds[i]`. A non-finite value (NaN, ±Infinity) means "absent" and is not stored.

@@ -5,7 +5,7 @@
 // tens of thousands of scopes needs, instead of searching every pass (docs/forecasting.md).
 import type { Grid } from './grid.ts';
 import { bandTable, MIN_ERRORS, type BandTable } from './intervals.ts';
-import { initSlots, prepare, run, type Errors, type Shape, type Smoothing, type State } from './model.ts';
+import { initSlots, prepare, run, views, type Errors, type Shape, type Smoothing, type State } from './model.ts';
 import { seasonalNaiveErrors } from './seasonal-naive.ts';
 import { HOUR_MS, DAY_MS } from '../../domain/time.ts';
 
@@ -113,13 +113,11 @@ function better(a: Candidate | undefined, b: Candidate): Candidate {
 
 /** The equal-weight mean of two forecasts, whose errors are the mean of theirs slot by slot. */
 function combine(a: Candidate, b: Candidate): Candidate {
-  const n = a.errors[0]?.length ?? 0;
-  const buffer = new Float64Array(a.errors.length * n);
-  const errors = a.errors.map((e, c) => {
+  const errors = views(a.errors.map((e) => e.length));
+  a.errors.forEach((e, c) => {
     const other = b.errors[c] as Float64Array;
-    const mean = buffer.subarray(c * n, (c + 1) * n);
-    for (let i = 0; i < n; i++) mean[i] = ((e[i] as number) + (other[i] as number)) / 2;
-    return mean;
+    const mean = errors[c] as Float64Array;
+    for (let i = 0; i < e.length; i++) mean[i] = ((e[i] as number) + (other[i] as number)) / 2;
   });
   return { fitted: { ...a.fitted, ...b.fitted }, errors, loss: lossOf(errors) };
 }

@@ -4,7 +4,7 @@
 // grid search that minimises its own out-of-sample errors at the horizons asked for, and the intervals are the
 // empirical quantiles of those errors (intervals.ts). Seasonality is used only when the data can show it: a daily
 // season from two days of history, a day-of-week offset from two weeks. docs/forecasting.md gives the reasons.
-import type { Sample, SeriesColumn } from '../../domain/series.ts';
+import { columnSamples, type Sample, type SeriesColumn } from '../../domain/series.ts';
 import { confidenceOf, type Confidence } from '../confidence.ts';
 import { chooseStep, chooseStepOf, gridCoverage, toGrid, type Grid } from './grid.ts';
 import { bandAt } from './intervals.ts';
@@ -38,7 +38,7 @@ export function columnInput(c: SeriesColumn, at: { stepMs: number; nowMs: number
   const { stepMs } = at;
   const n = ts.length;
   const first = ts[0] ?? 0;
-  if (!onGrid(c, at)) return Array.from(values, (value, i) => ({ tsMs: ts[i] as number, value }));
+  if (!onGrid(c, at)) return columnSamples(c);
   const grid = new Float64Array(((ts[n - 1] as number) - first) / stepMs + 1).fill(Number.NaN);
   // + 0 as the grid of samples adds each value to a zero sum: −0 becomes 0, every other value stays as it is.
   for (let i = 0; i < n; i++) grid[((ts[i] as number) - first) / stepMs] = (values[i] as number) + 0;

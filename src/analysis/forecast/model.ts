@@ -7,6 +7,17 @@
 import type { Grid } from './grid.ts';
 import { DAY_MS } from '../../domain/time.ts';
 
+/**
+ * Arrays of the given lengths as views of one buffer, every value `fill`: a forecast runs the recursion about a dozen
+ * times with an array per checkpoint, and a typed array each cost more to allocate than to fill.
+ */
+export function views(lengths: readonly number[], fill = 0): Float64Array[] {
+  const buffer = new Float64Array(lengths.reduce((a, n) => a + n, 0));
+  if (fill !== 0) buffer.fill(fill);
+  let at = 0;
+  return lengths.map((n) => buffer.subarray(at, (at += n)));
+}
+
 /** Which seasonal terms the model carries. */
 export interface Shape {
   readonly daily: boolean;
@@ -289,13 +300,8 @@ export function run(grid: Grid, fit: { shape: Shape; smoothing: Smoothing; prepa
   const n = grid.values.length;
   const hs = Int32Array.from(checkpoints);
   const damp = Float64Array.from(checkpoints, (h) => dampedSteps(fit.smoothing.phi, h));
-  // One buffer each for the rings and the errors of every checkpoint, handed out as views: a forecast runs the
-  // recursion nine times, and a typed array per checkpoint and run cost more to allocate than the run itself.
-  const ringBuffer = new Float64Array(hs.reduce((a, h) => a + h, 0));
-  let ringAt = 0;
-  const rings = checkpoints.map((h) => ringBuffer.subarray(ringAt, (ringAt += h)));
-  const errorBuffer = new Float64Array(checkpoints.length * n).fill(Number.NaN);
-  const errors = checkpoints.map((_, c) => errorBuffer.subarray(c * n, (c + 1) * n));
+  const rings = views(checkpoints);
+  const errors = views(checkpoints.map(() => n), Number.NaN);
   // Slot i's place in each checkpoint's ring (i mod h), advanced instead of divided: this loop runs for every
   // candidate of every forecast, tens of thousands of forecasts a pass.
   const pos = new Int32Array(hs.length);

@@ -4,6 +4,7 @@
 // really does repeat day after day more exactly than any smoothed level can say; the model choice keeps this
 // candidate when its own out-of-sample errors are the smallest, so the forecast is never worse than it on the past.
 import type { Grid } from './grid.ts';
+import { views } from './model.ts';
 
 /** The grid value `period` slots (times whole seasons) before `target`, seen from `origin`; NaN if none. */
 export function seasonalNaiveValue(grid: Grid, at: { origin: number; target: number; period: number }): number {
@@ -17,11 +18,9 @@ export function seasonalNaiveValue(grid: Grid, at: { origin: number; target: num
 
 /** In-sample h-step errors of the seasonal naive forecast for each checkpoint, origins from `warm` on. */
 export function seasonalNaiveErrors(grid: Grid, opts: { period: number; warm: number }, checkpoints: readonly number[]): Float64Array[] {
-  // One buffer for every checkpoint's errors, handed out as views (a typed array each cost more than filling it).
-  const n = grid.values.length;
-  const buffer = new Float64Array(checkpoints.length * n).fill(Number.NaN);
+  const all = views(checkpoints.map(() => grid.values.length), Number.NaN);
   return checkpoints.map((h, c) => {
-    const errors = buffer.subarray(c * n, (c + 1) * n);
+    const errors = all[c] as Float64Array;
     for (let i = opts.warm + h; i < grid.values.length; i++) {
       const y = grid.values[i] as number;
       if (Number.isNaN(y)) continue;

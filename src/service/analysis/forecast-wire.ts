@@ -4,6 +4,7 @@
 // Inputs are copied into buffers of their own first: the caller keeps its series (a regular series may be a view of a
 // larger array, whose buffer a transfer would take away from everything else that reads it).
 import { ForecastPath, type Forecast, type ForecastInput, type PathParts } from '../../analysis/forecast/index.ts';
+import { columnSamples } from '../../domain/series.ts';
 
 /** A forecast input on the wire: its samples as columns, or a regular series' values. */
 export type WireInput = Omit<ForecastInput, 'samples'> & {
@@ -53,9 +54,7 @@ function copyOf(values: ArrayLike<number>): Float64Array<ArrayBuffer> {
 export function unpackInput(w: WireInput): ForecastInput {
   const s = w.samples;
   if (s.kind === 'regular') return { ...w, samples: { startMs: s.startMs, stepMs: s.stepMs, values: s.values } };
-  const samples = new Array<{ tsMs: number; value: number }>(s.tsMs.length);
-  for (let i = 0; i < samples.length; i++) samples[i] = { tsMs: s.tsMs[i] as number, value: s.values[i] as number };
-  return { ...w, samples };
+  return { ...w, samples: columnSamples({ timestampsMs: s.tsMs, values: s.values }) };
 }
 
 /** A forecast with its path as parts; the path's values are transferred when they fill a buffer of their own. */

@@ -3,7 +3,7 @@
 // sample. Long windows read coarse rollups (1 h points over the rightsizing window, 5 min means over the leak
 // window); only the last minutes are read raw.
 import type { ColumnField, Sample, SeriesColumn, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
-import { METRIC } from '../../domain/series.ts';
+import { columnSamples, METRIC } from '../../domain/series.ts';
 import { mapIn } from '../../domain/maps.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
 import type { AnalysisSettings } from './types.ts';
@@ -161,14 +161,7 @@ export function columnOf(series: EntitySeries, entity: string, metric: string): 
   return series.get(entity)?.get(metric) ?? NO_COLUMN;
 }
 
-/** A column as samples, for the analyses that take objects (short series, or judged rarely). */
-export function toSamples(c: Column): Sample[] {
-  const out = new Array<Sample>(c.values.length);
-  for (let i = 0; i < out.length; i++) out[i] = { tsMs: c.timestampsMs[i] as number, value: c.values[i] as number };
-  return out;
-}
-
 /** The samples of one entity's metric, or none. */
 export function samplesOf(series: EntitySeries, entity: string, metric: string): Sample[] {
-  return toSamples(columnOf(series, entity, metric));
+  return columnSamples(columnOf(series, entity, metric));
 }

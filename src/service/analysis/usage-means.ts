@@ -2,8 +2,7 @@
 // CPU and working-set means per entity of one kind (cluster, namespace, node) over a window: what the capacity
 // forecasts and the cost showback both read from the totals the collector writes.
 import type { SeriesReader } from '../../domain/ports.ts';
-import { METRIC, type EntityKind, type Sample, type SeriesColumn } from '../../domain/series.ts';
-import { toSamples } from './read.ts';
+import { columnSamples, METRIC, type EntityKind, type Sample, type SeriesColumn } from '../../domain/series.ts';
 import { HOUR_MS } from '../../domain/time.ts';
 
 export type UsageByEntity = Map<string, { cpu: Sample[]; memory: Sample[] }>;
@@ -22,7 +21,7 @@ export interface UsageMeansQuery {
 
 export async function readUsageMeans(history: SeriesReader, q: UsageMeansQuery): Promise<UsageByEntity> {
   const out: UsageByEntity = new Map();
-  for (const [entity, e] of await readUsageColumns(history, q)) out.set(entity, { cpu: toSamples(e.cpu), memory: toSamples(e.memory) });
+  for (const [entity, e] of await readUsageColumns(history, q)) out.set(entity, { cpu: columnSamples(e.cpu), memory: columnSamples(e.memory) });
   return out;
 }
 
