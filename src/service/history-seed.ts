@@ -72,7 +72,7 @@ interface Target {
 }
 
 /** The grid ends strictly before the scenario's start, so that no live sample shares a timestamp with it. */
-function seedWindow(startMs: number, o: { days: number; stepMs: number }): Window {
+export function seedWindow(startMs: number, o: { days: number; stepMs: number }): Window {
   const toMs = Math.floor((startMs - 1) / o.stepMs) * o.stepMs;
   const steps = Math.round((o.days * DAY_MS) / o.stepMs);
   return { fromMs: toMs - steps * o.stepMs, toMs, stepMs: o.stepMs, steps };

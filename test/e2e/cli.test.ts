@@ -20,7 +20,7 @@ test('krm --help lists the commands and exits 0', () => {
   for (const cmd of ['sim', 'version', 'anomaly', 'config']) assert.match(r.stdout, new RegExp(`^  ${cmd}\\b`, 'm'), cmd);
   const sim = krm(['sim', '--help']);
   assert.equal(sim.code, 0);
-  for (const flag of ['--scenario', '--port', '--speed', '--seed', '--tls', '--token', '--write-kubeconfig', '--print-prometheus-config', '--from-dump']) {
+  for (const flag of ['--scenario', '--port', '--speed', '--start', '--seed', '--tls', '--token', '--write-kubeconfig', '--print-prometheus-config', '--from-dump']) {
     assert.ok(sim.stdout.includes(flag), flag);
   }
 });
@@ -54,6 +54,9 @@ test('a bad flag value is exit 2 naming the flag', () => {
   const speed = krm(['sim', '--speed', 'fast']);
   assert.equal(speed.code, 2);
   assert.match(speed.stderr, /--speed/);
+  const start = krm(['sim', '--start', '2026-01-05']);
+  assert.equal(start.code, 2);
+  assert.match(start.stderr, /--start: expected an ISO 8601 time with a zone/);
 });
 
 test('a port already in use is a runtime error (exit 3) naming the address', async () => {

@@ -5,11 +5,20 @@ import { ConfigError } from '../../errors/app-error.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** `--start`: an ISO 8601 time with a zone (`2026-01-05T00:00:00Z`), as epoch ms. */
+const startTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO 8601 time with a zone, such as 2026-01-05T00:00:00Z')
+  .transform((s) => Date.parse(s))
+  .refine((ms) => Number.isFinite(ms), 'not a valid time');
+
 export const simFlagsSchema = z.object({
   scenario: z.string().min(1),
   port,
   host: z.string().min(1),
-  speed: z.coerce.number().positive().max(100_000),
+  // 0 stops the scenario clock at its start: a cluster that stands still, for benchmarks that compare runs.
+  speed: z.coerce.number().min(0).max(100_000),
+  start: startTime.optional(),
   seed: z.coerce.number().int().min(0).optional(),
   tls: z.boolean().optional(),
   token: z.string().min(1).optional(),

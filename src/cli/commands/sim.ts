@@ -23,6 +23,7 @@ async function runSim(flags: SimFlags): Promise<void> {
     scenario: flags.scenario,
     seed: flags.seed,
     speed: flags.speed,
+    ...(flags.start === undefined ? {} : { startMs: flags.start }),
     host: flags.host,
     port: flags.port,
     tls: flags.tls,
@@ -78,7 +79,8 @@ export function registerSimCommands(program: Command): void {
     .option('--scenario <name|file>', 'built-in scenario (demo, scale-150k) or a scenario YAML file', 'demo')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '18080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--speed <n>', 'scenario time runs n times faster than real time', '1')
+    .option('--speed <n>', 'scenario time runs n times faster than real time (0: it stands still)', '1')
+    .option('--start <time>', "scenario time at start, ISO 8601 with a zone (default: now, or the scenario's startTime)")
     .option('--seed <n>', 'random seed (default: the scenario\'s)')
     .option('--tls', 'serve HTTPS with a generated self-signed certificate')
     .option('--token <token>', 'require this bearer token on every request')
