@@ -6,6 +6,7 @@
 // history. Seeding is timed apart from the pass; the pass's RSS is the monitor's own when the history is reused.
 // Run: npm run bench:analyses -- [--scale 0.1] [--days 14] [--step 60] [--db file] [--dump findings.json] [--profile pass.cpuprofile [--heap-profile]]
 //      [--forecast-workers N] (default as the service: forecastThreadsFor(cores), none on two cores; 0: forecasts in the pass's thread)
+//      [--read-worker on|off] (the store's column queries in its read worker thread, SqliteSampleStore.startReadWorker; default as the service: on above two cores)
 // `--db` keeps the seeded store: a later run with the same file analyses it again without reseeding.
 // `--scale f` seeds and analyses every (1/f)-th namespace only (for an estimate before the full run).
 // The seed also writes the namespace and cluster totals and the pod history, so that the capacity step forecasts
@@ -24,6 +25,7 @@ import { ModelMemory } from '../src/analysis/forecast/index.ts';
 import { configureMarking } from '../src/runtime/gc-marking.ts';
 import { analyseCluster, DEFAULT_ANALYSIS_SETTINGS, type AnalysisResult, type AnalysisRun, type CapacityReport } from '../src/service/analysis/index.ts';
 import { defaultForecastThreads, forecastPoolFor } from '../src/service/analysis/forecast-pool.ts';
+import { defaultReadWorker } from '../src/service/analysis/schedule.ts';
 import { kubeconfigFor, Simulation } from '../src/sim/index.ts';
 import { loadScenario } from '../src/sim/model/scenario/load.ts';
 import { startSimProcess } from '../test/support/sim-process.ts';
@@ -46,6 +48,8 @@ export interface AnalysesBenchOptions {
   readonly heapProfile?: boolean;
   /** Forecast worker threads (0: forecasts in the pass's thread); default as the service (forecastThreadsFor: none on two cores). */
   readonly forecastWorkers?: number;
+  /** Column queries in the store's read worker thread, or all in the pass's thread; default as the service (defaultReadWorker). */
+  readonly readWorker?: boolean;
 }
 
 /** A fixed scenario start, so that a kept database matches the next run's cluster and window. */
@@ -55,6 +59,7 @@ export interface AnalysesBenchResult {
   scenario: string;
   scale: number;
   forecastWorkers: number;
+  readWorker: boolean;
   namespaces: number;
   pods: number;
   containers: number;
@@ -266,6 +271,8 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
   const store = await SqliteSampleStore.open({ path: opts.db ?? join(dir as string, 'krm.db') });
   // Forecast worker threads as the service starts them (forecastThreadsFor), unless told otherwise.
   const pool = forecastPoolFor(opts.forecastWorkers);
+  const readWorker = opts.readWorker ?? defaultReadWorker();
+  if (readWorker) store.startReadWorker();
   try {
     const { view, namespaces, clusterName, seed, ...prep } = await prepare(opts, store);
     collectGarbage();
@@ -282,6 +289,7 @@ export async function benchAnalyses(opts: AnalysesBenchOptions): Promise<Analyse
       scenario: opts.scenario,
       scale: opts.scale,
       forecastWorkers: opts.forecastWorkers ?? defaultForecastThreads(),
+      readWorker,
       namespaces: namespaces.size,
       pods: pods.reduce((n, list) => n + list.length, 0),
       containers: pods.reduce((n, list) => n + list.reduce((m, p) => m + p.containers.length, 0), 0),
@@ -321,7 +329,7 @@ export function analysesBenchRows(r: AnalysesBenchResult): string[] {
   const groups = r.runs.map((g) => `${g.analysis} ${s(g.durationMs)}${g.status === 'ok' ? '' : ` (${g.status})`}`).join(', ');
   return [
     `| ${what} | ${s(r.analysisMs)} (CPU ${s(r.analysisCpuMs)}), ${r.findings.toLocaleString('en')} findings, peak RSS ${(r.analysisPeakRssBytes / 2 ** 30).toFixed(2)} GiB (${(r.passStartRssBytes / 2 ** 30).toFixed(2)} GiB as it began) | < 60 s | ${met} |`,
-    `| per group (${r.forecastWorkers > 0 ? `capacity: the pass's own time, its forecasts in ${r.forecastWorkers} worker thread(s) meanwhile` : "capacity forecasts in the pass's thread"}) | ${groups} | | |`,
+    `| per group (${r.readWorker ? 'reads in the read worker; ' : ''}${r.forecastWorkers > 0 ? `capacity: the pass's own time, its forecasts in ${r.forecastWorkers} worker thread(s) meanwhile` : "capacity forecasts in the pass's thread"}) | ${groups} | | |`,
     `| next pass, forecast models kept (as the service runs) | ${s(r.nextPassMs)} (capacity ${s(r.nextCapacityMs)}) | | |`,
     `| capacity scopes forecast | ${r.capacityJudged.toLocaleString('en')} of ${r.capacityScopes.toLocaleString('en')} judged (requests history: ${r.requestsHistory}) | | |`,
     `| seeding (${(r.samples / 1e9).toFixed(2)} G samples, ${(r.dbBytes / 2 ** 30).toFixed(1)} GiB on disk) | ${s(r.seedMs)} | | |`,
@@ -332,10 +340,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // The pass runs as in the service, which chooses where V8 marks by the CPUs it may use (bin/krm.js).
   configureMarking();
   const { values } = parseArgs({
-    options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'boolean' }, 'forecast-workers': { type: 'string' } },
+    options: { scale: { type: 'string', default: '1' }, days: { type: 'string', default: '14' }, step: { type: 'string', default: '60' }, scenario: { type: 'string', default: 'scale-150k' }, db: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' }, 'heap-profile': { type: 'boolean' }, 'forecast-workers': { type: 'string' }, 'read-worker': { type: 'string' } },
   });
   const workers = values['forecast-workers'];
-  const r = await benchAnalyses({ scenario: values.scenario, scale: Number(values.scale), days: Number(values.days), stepMs: Number(values.step) * 1000, ...(values.db === undefined ? {} : { db: values.db }), ...(values.dump === undefined ? {} : { dump: values.dump }), ...(values.profile === undefined ? {} : { profile: values.profile, heapProfile: values['heap-profile'] === true }), ...(workers === undefined ? {} : { forecastWorkers: Number(workers) }) });
+  const r = await benchAnalyses({ scenario: values.scenario, scale: Number(values.scale), days: Number(values.days), stepMs: Number(values.step) * 1000, ...(values.db === undefined ? {} : { db: values.db }), ...(values.dump === undefined ? {} : { dump: values.dump }), ...(values.profile === undefined ? {} : { profile: values.profile, heapProfile: values['heap-profile'] === true }), ...(workers === undefined ? {} : { forecastWorkers: Number(workers) }), ...(values['read-worker'] === undefined ? {} : { readWorker: values['read-worker'] !== 'off' }) });
   console.log('| what | result | target | |\n|---|---|---|---|');
   for (const row of analysesBenchRows(r)) console.log(row);
   console.log(JSON.stringify(r));

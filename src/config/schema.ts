@@ -292,6 +292,10 @@ const analysis = z
       .max(64)
       .optional()
       .describe('Worker threads that run the capacity forecasts while the pass judges namespaces (0: none, the pass forecasts after the namespaces; unset: one per CPU core beyond two, at most 4, so none on two cores).'),
+    readWorker: z
+      .boolean()
+      .optional()
+      .describe("A worker thread with its own read-only connection reads and decodes the pass's history of the next namespaces while the pass judges the last one (false: the pass reads in the service's thread; unset: a worker on a machine of more than two cores, where it does not take the cores of the pass and its garbage collector)."),
   })
   .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 

@@ -19,7 +19,7 @@ export interface BulkRowDeps {
   readonly db: Db;
   readonly tiers: readonly TierSpec[];
   /** Rows queued but not yet written, of one series and tier (the write queue's view). */
-  readonly pending?: (tier: TierName, seriesId: number) => readonly ChunkRow[];
+  readonly pending?: (tier: TierName, seriesId: number) => ReadonlyArray<Pick<ChunkRow, 'startMs' | 'endMs' | 'data'>>;
 }
 
 /** Ids per statement: far below SQLite's limits on a JSON argument, and a bound on the rows one call holds. */

@@ -118,10 +118,16 @@ export class HeadSet {
 
   /** Samples buffered for a series. */
   samples(seriesId: number): DecodedChunk | undefined {
+    const bytes = this.encoded(seriesId);
+    return bytes === undefined ? undefined : decodeChunk(bytes);
+  }
+
+  /** The samples buffered for a series as a chunk (decodeChunk reads it), to hand to another thread. */
+  encoded(seriesId: number): Uint8Array | undefined {
     const slot = this.slots.get(seriesId);
     if (slot === undefined || stateCount(this.cols, slot) === 0) return undefined;
     this.enc.loadState(this.cols, slot);
-    return decodeChunk(this.enc.toBytes());
+    return this.enc.toBytes();
   }
 
   /** First buffered timestamp of a series. */

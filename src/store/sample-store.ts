@@ -36,6 +36,7 @@ import { AcceptedSamples, SampleLog, type ReplayReport } from './sample-log.ts';
 import { compactTier, expireTier, zeroByTier, type BatchBudget } from './rotation.ts';
 import { StoreError, toStoreError } from './store-error.ts';
 import { bulkRowReader } from './bulk-rows.ts';
+import { ReadOffload, type ThreadView } from './read-offload.ts';
 import { tierStorage, type TierStorage } from './storage-stats.ts';
 import type { EntitySeriesIds } from '../domain/series-key-index.ts';
 import { openParts, type Parts, type SqliteSampleStoreOptions } from './store-parts.ts';
@@ -69,6 +70,14 @@ export class SqliteSampleStore implements SampleStore {
   private appended = false;
   /** The checkpoint in progress, if any (flush runs them one after the other). */
   private flushing: Promise<void> = Promise.resolve();
+  /** The read worker, once started (startReadWorker). */
+  private offload: ReadOffload | undefined;
+  /** What only this thread holds, for the read worker's queries. */
+  private readonly threadView: ThreadView = {
+    generation: () => this.p.queue.generation,
+    queued: (tier, id) => this.p.queue.pendingFor(tier, id),
+    head: (id) => this.heads.encoded(id),
+  };
   /** The object and event history on the same connection and write queue (one database, one status). */
   readonly history: SqliteHistoryStore;
   /** Findings and recommendations of the analyses, on the same connection and write queue. */
@@ -193,8 +202,33 @@ export class SqliteSampleStore implements SampleStore {
     return runQuery(this.sources, q, this.seriesOf(q));
   }
 
+  /**
+   * Answers column queries that name their tier in a worker thread from now on (read-offload.ts), so that the caller's
+   * thread is free while they are read. For a file only; a store that cannot start the worker answers them itself.
+   */
+  startReadWorker(): void {
+    if (this.offload === undefined && this.p.path !== ':memory:') this.offload = new ReadOffload({ path: this.p.path, tiers: this.p.tiers });
+  }
+
+  /** Stops the read worker: queries run in the calling thread again. */
+  async stopReadWorker(): Promise<void> {
+    const offload = this.offload;
+    this.offload = undefined;
+    await offload?.close();
+  }
+
+  /** The read worker: whether it runs, the queries it answered, and those asked again here after a write. */
+  readWorkerStats(): { running: boolean; answered: number; retried: number } {
+    return { running: this.offload?.available === true, answered: this.offload?.answered ?? 0, retried: this.offload?.retried ?? 0 };
+  }
+
   async queryColumns(q: ColumnQuery): Promise<ColumnQueryResult> {
-    return runColumnQuery(this.sources, q, this.seriesOf(q));
+    const series = this.seriesOf(q);
+    if (this.offload !== undefined) {
+      const offloaded = await this.offload.answer(q, series, this.threadView);
+      if (offloaded !== undefined) return offloaded;
+    }
+    return runColumnQuery(this.sources, q, series);
   }
 
   private seriesOf(q: SeriesQuery): SeriesInfo[] {
@@ -282,6 +316,7 @@ export class SqliteSampleStore implements SampleStore {
       await running;
       if (running === this.flushing) break;
     }
+    await this.stopReadWorker();
     if (!this.p.db.open) return;
     if (this.appended && this.p.queue.writable) await this.log.checkpointInParts(true, () => Promise.resolve());
     this.p.db.close();

@@ -27,6 +27,11 @@ export class WriteQueue {
   lastError: LastError | undefined;
   droppedChunks = 0;
   private lastFailure: StoreError | undefined;
+  /**
+   * Transactions written so far. A reader on another connection (the read worker, read-offload.ts) that read the
+   * file while this did not change saw the rows as they were when it was asked, the queued ones excepted.
+   */
+  generation = 0;
   private nextRetryMs = 0;
 
   constructor(
@@ -97,6 +102,7 @@ export class WriteQueue {
       this.markFailed(err);
       return err;
     }
+    this.generation++;
     this.pending = [];
     this.bySeries.clear();
     this.tombstones.clear();
@@ -110,6 +116,7 @@ export class WriteQueue {
   run<T>(work: () => T, what: string): T | StoreError {
     try {
       const result = this.deps.db.transaction(work)();
+      this.generation++;
       // A small write (history, metadata) succeeding says little while sample chunks still wait: the store is
       // writable again only once those are written too (the next commit), so /health does not flip back early.
       if (this.idle) this.writable = true;

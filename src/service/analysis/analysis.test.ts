@@ -132,6 +132,23 @@ describe('analyseCluster boundaries', () => {
     assert.match(leak.explanation, /reaches the memory limit in about \d+\.\d h/);
   });
 
+  it("with the store's read worker: the same findings and recommendations, the reads answered by the worker", async (t) => {
+    const from = NOW - 20 * HOUR;
+    const series = ['web-1', 'web-2'].flatMap((name, k) => [
+      { entity: `shop/${name}/app`, metric: METRIC.memoryWorkingSetBytes, samples: minutes(from, (h) => 200 * MiB + h * (k + 1) * 15 * MiB) },
+      { entity: `shop/${name}/app`, metric: METRIC.cpuMillicores, samples: minutes(from, (h) => 40 + 30 * Math.sin(h)) },
+    ]);
+    const store = await storeWith(t, series);
+    const cluster = view({ namespaces: [ns('shop'), ns('empty')], pods: ['web-1', 'web-2'].map((name) => pod(name, { memLimit: GiB(1), cpuLimit: 200, startedAtMs: from })) });
+    const own = await run(store, cluster);
+    store.startReadWorker();
+    const offloaded = await run(store, cluster);
+    assert.ok(store.readWorkerStats().answered > 0, JSON.stringify(store.readWorkerStats()));
+    assert.ok(own.findings.some((f) => f.analysis === 'leak'), 'a finding to compare');
+    assert.deepStrictEqual(offloaded.findings, own.findings);
+    assert.deepStrictEqual(offloaded.recommendations, own.recommendations);
+  });
+
   it('a restart splits the instances: the sawtooth of a restarted container is no leak of the pod', async (t) => {
     const entity = 'shop/web-1/app';
     const from = NOW - 24 * HOUR;

@@ -10,7 +10,7 @@ import { capacityStep, readCapacityInputs, type CapacityStepOptions, type Capaci
 import { analyseContainer, type ContainerTally } from './containers.ts';
 import { containerEnds, type EndsByContainer } from './lifecycle.ts';
 import { analyseNodeGroup, type ContainerUsage } from './nodes.ts';
-import { readNamespace, type EntitySeries } from './read.ts';
+import { readNamespace, type EntitySeries, type NamespaceHistory } from './read.ts';
 import { rightsizeNamespace, rightsizingFinding } from './rightsizing.ts';
 import { analysePvcs, analyseQuotas, type ScopeResult } from './scopes.ts';
 import { ANALYSIS_GROUPS, type AnalyseClusterOptions, type AnalysisGroup, type AnalysisResult, type AnalysisRun, type CapacityReport, type RightsizingRecommendation } from './types.ts';
@@ -116,20 +116,33 @@ async function containersOf(pass: PassState, ctx: { opts: AnalyseClusterOptions;
   }
 }
 
-async function analyseNamespace(pass: PassState, opts: AnalyseClusterOptions, namespace: string): Promise<void> {
+/** A namespace's history and container ends as read, or the error that stopped the reading. */
+type NamespaceRead = { readonly data: NamespaceHistory; readonly ends: EndsByContainer } | { readonly error: unknown };
+
+/** Reads what one namespace's analyses judge; never rejects (the error comes back to be judged in turn). */
+async function readNamespaceOf(opts: AnalyseClusterOptions, namespace: string): Promise<NamespaceRead> {
   const { settings, nowMs } = opts;
-  const base = { cluster: opts.cluster, clusterName: opts.clusterName, namespace, nowMs };
-  let data;
-  let ends: EndsByContainer;
   try {
-    data = await readNamespace({ history: opts.history, cluster: opts.clusterName, namespace, nowMs, settings, ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
+    const data = await readNamespace({ history: opts.history, cluster: opts.clusterName, namespace, nowMs, settings, ...(opts.signal === undefined ? {} : { signal: opts.signal }) });
     const sinceMs = nowMs - Math.max(settings.rightsizingWindowMs, settings.leakWindowMs);
-    ends = await containerEnds({ ...base, ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }), sinceMs });
-  } catch (e) {
+    const ends = await containerEnds({ cluster: opts.cluster, clusterName: opts.clusterName, namespace, ...(opts.lifecycle === undefined ? {} : { lifecycle: opts.lifecycle }), sinceMs });
+    return { data, ends };
+  } catch (error) {
+    return { error };
+  }
+}
+
+async function analyseNamespace(pass: PassState, opts: AnalyseClusterOptions, at: { namespace: string; read: NamespaceRead }): Promise<void> {
+  const { settings, nowMs } = opts;
+  const { namespace, read } = at;
+  const base = { cluster: opts.cluster, clusterName: opts.clusterName, namespace, nowMs };
+  if ('error' in read) {
+    const e = read.error;
     if (e instanceof Error && e.name === 'AbortError') throw e;
     pass.fail(pass.selected, `${namespace}: ${e instanceof Error ? e.message : String(e)}`);
     return;
   }
+  const { data, ends } = read;
   const pods = opts.cluster.list('pods', namespace).filter((p) => isActivePod(p) && p.nodeName !== undefined);
   if (pass.selected.has('node')) latestUsage(data.recent, pass.usage);
   await containersOf(pass, { opts, pods, data, ends });
@@ -149,6 +162,29 @@ async function analyseNamespace(pass: PassState, opts: AnalyseClusterOptions, na
   await pass.time('pvc', (g) => pass.tally(g, { result: pvc, analysis: 'pvc' }));
   await pass.time('capacity', (g) => pass.tally(g, { result: pvc, analysis: 'capacity' }));
   await pass.time('quota', (g) => pass.tally(g, { result: analyseQuotas(scope), analysis: 'quota' }));
+}
+
+/**
+ * Namespaces whose history is asked for ahead of the one being judged: a store with a read worker reads them
+ * meanwhile on another core (SqliteSampleStore.startReadWorker); without one they are read as they are asked.
+ */
+const READ_AHEAD = 2;
+
+/** Judges every namespace in name order, each read {@link READ_AHEAD} namespaces before its turn. */
+async function analyseNamespaces(pass: PassState, opts: AnalyseClusterOptions, namespaces: readonly string[]): Promise<void> {
+  const reads: Promise<NamespaceRead>[] = [];
+  const readAhead = (i: number): void => {
+    const namespace = namespaces[i];
+    if (namespace !== undefined) reads.push(readNamespaceOf(opts, namespace));
+  };
+  for (let i = 0; i < READ_AHEAD; i++) readAhead(i);
+  for (let i = 0; i < namespaces.length; i++) {
+    opts.signal?.throwIfAborted();
+    const read = await (reads.shift() as Promise<NamespaceRead>);
+    readAhead(i + READ_AHEAD);
+    await analyseNamespace(pass, opts, { namespace: namespaces[i] as string, read });
+    await yieldToEventLoop();
+  }
 }
 
 /** The newest CPU and working-set value of every container of a namespace. */
@@ -217,11 +253,7 @@ export async function analyseCluster(opts: AnalyseClusterOptions): Promise<Analy
   const pass = new PassState(selected);
   const namespaces = opts.cluster.list('namespaces').map((n) => n.name).sort();
   const capacity = await beginCapacity(pass, opts);
-  for (const namespace of namespaces) {
-    opts.signal?.throwIfAborted();
-    await analyseNamespace(pass, opts, namespace);
-    await yieldToEventLoop();
-  }
+  await analyseNamespaces(pass, opts, namespaces);
   await pass.time('node', async (g) => {
     const r = await analyseNodeGroup({ cluster: opts.cluster, history: opts.history, clusterName: opts.clusterName, nowMs: opts.nowMs, usage: pass.usage });
     pass.tally(g, { result: r, analysis: 'node' });

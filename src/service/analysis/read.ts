@@ -2,7 +2,7 @@
 // Bulk, bounded reads of one namespace's history: one query per window and metric set, never one per series or per
 // sample. Long windows read coarse rollups (1 h points over the rightsizing window, 5 min means over the leak
 // window); only the last minutes are read raw.
-import type { ColumnField, Sample, SeriesColumn, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
+import type { ColumnField, ColumnQueryResult, Sample, SeriesColumn, SeriesColumns, SeriesQuery } from '../../domain/series.ts';
 import { columnSamples, METRIC } from '../../domain/series.ts';
 import { mapIn } from '../../domain/maps.ts';
 import type { SeriesReader } from '../../domain/ports.ts';
@@ -40,8 +40,15 @@ interface ReadOpts {
   readonly signal?: AbortSignal;
 }
 
+const NO_VALUES = new Float64Array(0);
+
 /** The values column of a series' answer. */
 type Pick = (s: SeriesColumns) => Float64Array;
+
+const mean: Pick = (s) => s.fields.mean ?? NO_VALUES;
+const max: Pick = (s) => s.fields.max ?? NO_VALUES;
+// CPU: the hour's p95 (the first quantile asked); memory: the hour's peak, since an OOM kill follows the peak.
+const longPick: Pick = (s) => (s.series.metric === METRIC.cpuMillicores ? (s.quantiles[0] ?? mean(s)) : max(s));
 
 function put(target: EntitySeries, key: { entity: string; metric: string }, samples: Column): void {
   mapIn(target, key.entity).set(key.metric, samples);
@@ -59,12 +66,16 @@ type ReadQuery = Omit<SeriesQuery, 'selector'> & {
   ids?: Map<string, number>;
 };
 
-/** Runs one query; each of `picks` makes its own samples of every series into its own map. */
-async function readInto(o: ReadOpts, q: ReadQuery, picks: ReadonlyArray<readonly [EntitySeries, Pick]>): Promise<void> {
+/** Asks one query; its answer is put into maps by {@link putInto}. */
+function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
   o.signal?.throwIfAborted();
-  const { kind, metrics, into: _into, ids, ...query } = q;
+  const { kind, metrics, into: _into, ids: _ids, ...query } = q;
   const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };
-  const res = await o.history.queryColumns({ ...query, ...selector });
+  return o.history.queryColumns({ ...query, ...selector });
+}
+
+/** Each of `picks` makes its own column of every series of an answer, in its own map; `ids` collects the series ids. */
+function putInto(res: ColumnQueryResult, picks: ReadonlyArray<readonly [EntitySeries, Pick]>, ids?: Map<string, number>): void {
   for (const s of res.series) {
     ids?.set(`${s.series.entity}|${s.series.metric}`, s.series.id);
     for (const [into, pick] of picks) put(into, s.series, { timestampsMs: s.timestampsMs, values: pick(s) });
@@ -73,7 +84,7 @@ async function readInto(o: ReadOpts, q: ReadQuery, picks: ReadonlyArray<readonly
 
 async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
   const into = q.into ?? new Map<string, Map<string, Column>>();
-  await readInto(o, q, [[into, pick]]);
+  putInto(await ask(o, q), [[into, pick]], q.ids);
   return into;
 }
 
@@ -109,45 +120,55 @@ function youngWindowMs(nowMs: number, column: Column): number {
   return Math.min(longest, 2 ** Math.ceil(Math.log2(ageHours)) * HOUR_MS);
 }
 
-async function readLong(o: ReadOpts): Promise<EntitySeries> {
-  // The ids of the series read, keyed by entity and metric, for the young series' second read.
-  const ids = new Map<string, number>();
-  const window = { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
-  // CPU asks only the hour's p95 (no field: the sums behind a mean are not decoded); memory only its maximum, so its
-  // sketches are not decoded.
-  const long = await read(o, { ...window, fields: [], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }, longPick);
-  await read(o, { ...window, fields: ['max'], metrics: [METRIC.memoryWorkingSetBytes], into: long }, longPick);
-  await refineYoung(o, long, ids);
-  return long;
+/** The hourly window of the rightsizing reads, the series ids collected for the young series' second read. */
+function longWindow(o: ReadOpts, ids: Map<string, number>) {
+  return { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
 }
 
-const NO_VALUES = new Float64Array(0);
-const mean: Pick = (s) => s.fields.mean ?? NO_VALUES;
-const max: Pick = (s) => s.fields.max ?? NO_VALUES;
-// CPU: the hour's p95 (the first quantile asked); memory: the hour's peak, since an OOM kill follows the peak.
-const longPick: Pick = (s) => (s.series.metric === METRIC.cpuMillicores ? (s.quantiles[0] ?? mean(s)) : max(s));
-
-/** Reads every window one namespace's analyses need, in six queries (seven with young series). */
+/**
+ * Reads every window one namespace's analyses need, in six queries (seven with young series). They are all asked at
+ * once (a store with a read worker reads them while the pass judges the namespace before) and their answers put
+ * into the maps in one fixed order, so that the maps are the same whichever answer comes first.
+ */
 export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   const { nowMs, settings } = o;
   const toMs = nowMs + 1;
   const memory = [METRIC.memoryWorkingSetBytes];
   // Tiers are forced to the step: the automatic choice falls back to daily rollups when a window starts before the
   // series do (a young container), and these windows are within the 1 h and 5 min tiers' retention.
-  const long = await readLong(o);
-  const leakQuery = { kind: 'container' as const, fields: ['mean', 'max'] as const, metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' as const };
+  const ids = new Map<string, number>();
+  const window = longWindow(o, ids);
+  const recentQuery = { kind: 'container' as const, fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
+  const asked = [
+    // CPU asks only the hour's p95 (no field: the sums behind a mean are not decoded); memory only its maximum, so
+    // its sketches are not decoded.
+    ask(o, { ...window, fields: [], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }),
+    ask(o, { ...window, fields: ['max'], metrics: [METRIC.memoryWorkingSetBytes] }),
+    ask(o, { kind: 'container', fields: ['mean', 'max'], metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }),
+    ask(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }),
+    // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
+    // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
+    ask(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS }),
+    ask(o, { kind: 'pvc', fields: ['mean'], metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }),
+  ] as const;
+  // Waited for in order below; until then a failure must not count as unhandled.
+  for (const p of asked) p.catch(() => undefined);
+  const [cpuLong, memLong, leakRes, recentRes, throttleRes, pvcRes] = asked;
+  const long: EntitySeries = new Map();
+  putInto(await cpuLong, [[long, longPick]], ids);
+  putInto(await memLong, [[long, longPick]], ids);
+  await refineYoung(o, long, ids);
   const leak: EntitySeries = new Map();
   const leakPeaks: EntitySeries = new Map();
-  await readInto(o, leakQuery, [
+  putInto(await leakRes, [
     [leak, mean],
     [leakPeaks, max],
   ]);
-  const recentQuery = { kind: 'container' as const, fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
-  const recent = await read(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }, max);
-  // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
-  // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
-  await read(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS, into: recent }, max);
-  const pvc = await read(o, { kind: 'pvc', fields: ['mean'], metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }, mean);
+  const recent: EntitySeries = new Map();
+  putInto(await recentRes, [[recent, max]]);
+  putInto(await throttleRes, [[recent, max]]);
+  const pvc: EntitySeries = new Map();
+  putInto(await pvcRes, [[pvc, mean]]);
   return { long, leak, leakPeaks, recent, pvc };
 }
 

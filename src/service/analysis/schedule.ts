@@ -3,6 +3,7 @@
 // the configured initial delay and per-run timeout), each run persisted through the FindingStore and reported in
 // `/health` and the self-metrics. A group whose data source was unavailable does not save a run, so that an outage
 // never resolves the findings it could not re-check.
+import { availableParallelism } from 'node:os';
 import type { AnalysisName } from '../../analysis/findings.ts';
 import { SEVERITIES } from '../../analysis/severity.ts';
 import type { AnalysisState, HealthProvider, HealthReport } from '../../api/contract.ts';
@@ -168,18 +169,28 @@ export async function analyseWhenReady(runner: AnalysisRunner, ready: Promise<un
   }
 }
 
+/**
+ * Whether the pass reads in a worker thread when the configuration does not say: on more than two cores. On two it
+ * only takes time from the pass's thread and its garbage collector (BENCHMARKS.md, ninth round: 131 s with it against
+ * 132 s without at the scale envelope), as forecast workers do (forecastThreadsFor).
+ */
+export function defaultReadWorker(): boolean {
+  return availableParallelism() > 2;
+}
+
 const withForecaster = (forecaster: Forecaster | undefined) => (forecaster === undefined ? {} : { forecaster });
 
 /** The runner of the composition root: a store that serves history, lifecycle and findings alike. */
 export function createAnalysisRunner(o: {
   readonly config: Config;
   readonly cluster: ClusterView;
-  readonly store: SeriesReader & { readonly history: HistoryStore; readonly findings: FindingStore };
+  readonly store: SeriesReader & { readonly history: HistoryStore; readonly findings: FindingStore; startReadWorker?(): void };
   readonly clock: Clock;
   readonly metrics: SelfMetrics;
   readonly log?: EventLogger;
 }): AnalysisRunner {
   const { store } = o;
+  if (o.config.analysis.readWorker ?? defaultReadWorker()) store.startReadWorker?.();
   return new AnalysisRunner({
     cluster: o.cluster,
     history: store,
