@@ -27,11 +27,16 @@ test('points are made from the columns: time from the first point and the step, 
   assert.equal(p.firstAtLeast('mean', 301), undefined);
 });
 
-test('double precision: a crossing right at the limit is found (single precision would round it away)', () => {
-  const p = path([319_999_400]);
-  assert.equal(p.at(0)?.mean, 319_999_400);
-  assert.equal(p.firstAtLeast('mean', 319_999_395), 5 * HOUR);
-  assert.equal(p.firstAtLeast('mean', 319_999_401), undefined);
+test('single precision: 7 significant digits kept, so a crossing moves only within one part in 2^24 of the limit', () => {
+  const p = path([319_999_400, 4 * 2 ** 30, 2500]);
+  // 319,999,400 is kept as the nearest single (319,999,392: singles are 32 apart there); whole MiB and millicores exactly.
+  assert.equal(p.at(0)?.mean, Math.fround(319_999_400));
+  assert.ok(Math.abs((p.at(0)?.mean ?? 0) - 319_999_400) / 319_999_400 < 2 ** -24);
+  assert.equal(p.at(1)?.mean, 4 * 2 ** 30);
+  assert.equal(p.at(2)?.upper95, 2520);
+  assert.equal(p.firstAtLeast('mean', 319_999_392), 5 * HOUR);
+  assert.equal(p.firstAtLeast('mean', 4 * 2 ** 30), 6 * HOUR);
+  assert.equal(p.firstAtLeast('mean', 4 * 2 ** 30 + 1), undefined);
 });
 
 test('flat and empty paths', () => {

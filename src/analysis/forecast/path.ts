@@ -2,10 +2,11 @@
 // The points of a forecast, kept as columns. A pass forecasts usage and requests for every capacity scope (about
 // 80,000 forecasts of 168 hourly points at the scale envelope) and the API serves the last pass's, so they stay in
 // memory from one pass to the next: as one object per point (and an array of them) they took about 0.7 GiB of peak
-// RSS. Columns of doubles hold the same values in about half the room and no objects for the collector to trace;
-// single precision would halve it again, but exhaustion dates compare the path with a limit, and a crossing within
-// single precision's 1 part in 16 million of it would move. A flat path (a series that never changed) keeps its one
-// value. Points are made when asked for, one at a time.
+// RSS. Columns hold them with no objects for the collector to trace, in single precision: in doubles the report of a
+// full-size pass (14-day hourly paths) held 0.55 GiB, more than a third of the monitor's memory budget. Single
+// precision keeps 7 significant digits, far inside any forecast's error; an exhaustion date moves only when the path
+// comes within 1 part in 16 million of the limit, and then by one step. A flat path (a series that never changed)
+// keeps its one value exactly. Points are made when asked for, one at a time.
 
 /** One slot of a forecast: the point forecast and its 80 % and 95 % prediction intervals. */
 export interface ForecastPoint {
@@ -27,7 +28,7 @@ export const FIELDS = 5;
 export interface PathParts {
   readonly firstTsMs: number;
   readonly stepMs: number;
-  readonly values?: Float64Array;
+  readonly values?: Float32Array;
   readonly flat?: { readonly value: number; readonly length: number };
 }
 
@@ -37,7 +38,7 @@ export class ForecastPath implements Iterable<ForecastPoint> {
     /** Time of the first point, and between points. */
     private readonly time: { readonly firstTsMs: number; readonly stepMs: number },
     /** mean, lower95, lower80, upper80, upper95 of point k at k × FIELDS; undefined for a flat path. */
-    private readonly values: Float64Array | undefined,
+    private readonly values: Float32Array | undefined,
     private readonly flat: { readonly value: number; readonly length: number } | undefined,
   ) {}
 
@@ -55,13 +56,13 @@ export class ForecastPath implements Iterable<ForecastPoint> {
    * A path from its values: for point k, mean, lower95, lower80, upper80 and upper95 at k × {@link FIELDS}, as
    * {@link valuesFor} allocates them.
    */
-  static fromValues(at: { firstTsMs: number; stepMs: number }, values: Float64Array): ForecastPath {
+  static fromValues(at: { firstTsMs: number; stepMs: number }, values: Float32Array): ForecastPath {
     return new ForecastPath({ firstTsMs: at.firstTsMs, stepMs: at.stepMs }, values, undefined);
   }
 
   /** The value columns of a path of `length` points, to fill and hand to {@link fromValues}. */
-  static valuesFor(length: number): Float64Array {
-    return new Float64Array(length * FIELDS);
+  static valuesFor(length: number): Float32Array {
+    return new Float32Array(length * FIELDS);
   }
 
   /** The path rebuilt from {@link toParts}; values that are not whole points are refused. */
@@ -79,7 +80,7 @@ export class ForecastPath implements Iterable<ForecastPoint> {
   }
 
   get length(): number {
-    return this.flat?.length ?? (this.values as Float64Array).length / FIELDS;
+    return this.flat?.length ?? (this.values as Float32Array).length / FIELDS;
   }
 
   /** Point k (negative counts from the end, as Array.at), or undefined outside the path. */
@@ -91,7 +92,7 @@ export class ForecastPath implements Iterable<ForecastPoint> {
       const v = this.flat.value;
       return { tsMs, mean: v, lower95: v, lower80: v, upper80: v, upper95: v };
     }
-    const v = this.values as Float64Array;
+    const v = this.values as Float32Array;
     const i = k * FIELDS;
     return { tsMs, mean: v[i] as number, lower95: v[i + 1] as number, lower80: v[i + 2] as number, upper80: v[i + 3] as number, upper95: v[i + 4] as number };
   }
@@ -99,7 +100,7 @@ export class ForecastPath implements Iterable<ForecastPoint> {
   /** Time of the first point whose `field` is at least `limit` (no point made: a pass asks this of every forecast). */
   firstAtLeast(field: 'mean' | 'upper95', limit: number): number | undefined {
     if (this.flat !== undefined) return this.flat.length > 0 && this.flat.value >= limit ? this.time.firstTsMs : undefined;
-    const v = this.values as Float64Array;
+    const v = this.values as Float32Array;
     for (let k = 0, i = field === 'mean' ? 0 : 4; k < this.length; k++, i += FIELDS) if ((v[i] as number) >= limit) return this.time.firstTsMs + k * this.time.stepMs;
     return undefined;
   }
