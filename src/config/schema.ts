@@ -295,7 +295,7 @@ const analysis = z
     readWorker: z
       .boolean()
       .optional()
-      .describe("A worker thread with its own read-only connection reads and decodes the pass's history of the next namespaces while the pass judges the last one (false: the pass reads in the service's thread; unset: a worker on a machine of more than two cores, where it does not take the cores of the pass and its garbage collector)."),
+      .describe("A worker thread with its own read-only connection reads and decodes the pass's history of the next namespaces while the pass judges the last one (false: the pass reads in the service's thread; unset: a worker when more than two cores are usable, a CPU quota counted, so that it does not take the cores of the pass and its garbage collector)."),
   })
   .describe('Analysis schedules and settings (REQUIREMENTS §3, §10).');
 

@@ -3,6 +3,7 @@
 // and the heads' samples included, and the store's thread answering again when a write committed meanwhile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ColumnQuery, ColumnQueryResult } from '../domain/series.ts';
@@ -68,6 +69,13 @@ test('the read worker answers as the store does: stored rows, rows still queued 
   await store.stopReadWorker();
   const own = await answers(store);
   assert.deepStrictEqual(offloaded, own);
+  // A series asked twice has its queued rows counted once, as the store's own read does.
+  const twice: ColumnQuery = { seriesIds: [ids[0] as number, ids[0] as number], fields: ['count', 'mean'], fromMs: NOW - 3 * HOUR, toMs: NOW + 1, stepMs: HOUR, tier: '1h' };
+  const ownTwice = await store.queryColumns(twice);
+  store.startReadWorker();
+  assert.deepStrictEqual(await store.queryColumns(twice), ownTwice);
+  assert.equal(store.readWorkerStats().answered, 1);
+  await store.stopReadWorker();
   // The answers hold the queued rows and the heads: the newest raw step is the last append.
   const raw = own[2]?.series[0];
   assert.equal(raw?.timestampsMs.at(-1), NOW - MIN);
@@ -96,6 +104,23 @@ test('a write committed while the worker reads: the store answers again with it'
   await store.stopReadWorker();
   assert.deepStrictEqual(answered, await store.queryColumns(q));
   assert.equal(Math.max(...(answered.series[0]?.fields.max ?? [])), 1e6, 'the answer holds the write');
+});
+
+test('a worker that cannot open the file is closed, and the store answers its queries', async (t) => {
+  const dir = tempDir(t);
+  const store = await openTestStore(t, { path: join(dir, 'krm.db'), clock: manualClock(NOW) });
+  const ids = await store.resolveSeries(containerKeys(2));
+  await seeded(store, ids);
+  const q = queries()[1] as ColumnQuery;
+  const own = await store.queryColumns(q);
+  // The store keeps its open file; the worker looks for it by name.
+  renameSync(join(dir, 'krm.db'), join(dir, 'moved.db'));
+  store.startReadWorker();
+  assert.deepStrictEqual(await store.queryColumns(q), own);
+  const until = Date.now() + 10_000;
+  while (store.readWorkerStats().running && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(store.readWorkerStats(), { running: false, answered: 0, retried: 0 });
+  assert.deepStrictEqual(await store.queryColumns(q), own);
 });
 
 test('without a tier, or once stopped, the store answers itself', async (t) => {

@@ -73,8 +73,9 @@ export class ReadOffload {
 
   constructor(open: { path: string; tiers: readonly TierSpec[]; cacheSizeKiB?: number }, url = new URL('./read-worker.ts', import.meta.url)) {
     this.calls = new WorkerCalls<ReadRequest, ReadReply>(url, 'krm-read');
-    // Asked first, so that it is open before the first query (calls are answered in order).
-    this.calls.call({ kind: 'open', ...open }).catch(() => undefined);
+    // Asked first, so that it is open before the first query (calls are answered in order). A worker that cannot open
+    // the file is closed, so that no later query waits for its refusal (readWorkerStats then says it does not run).
+    this.calls.call({ kind: 'open', ...open }).catch(() => this.calls.close());
   }
 
   /** False once the worker failed (or was closed): queries then run in the calling thread. */
@@ -94,7 +95,8 @@ export class ReadOffload {
     const generation = view.generation();
     const queued: QueuedRow[] = [];
     const heads: Array<readonly [number, Uint8Array]> = [];
-    for (const { id } of series) {
+    // Once per series, as the store's own read takes them (a series asked twice would have its queued rows twice).
+    for (const id of new Set(series.map((s) => s.id))) {
       for (const row of view.queued(tier, id)) queued.push({ tier: row.tier, seriesId: id, startMs: row.startMs, endMs: row.endMs, data: row.data });
       const head = view.head(id);
       if (head !== undefined) heads.push([id, head]);

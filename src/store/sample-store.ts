@@ -207,7 +207,9 @@ export class SqliteSampleStore implements SampleStore {
    * thread is free while they are read. For a file only; a store that cannot start the worker answers them itself.
    */
   startReadWorker(): void {
-    if (this.offload === undefined && this.p.path !== ':memory:') this.offload = new ReadOffload({ path: this.p.path, tiers: this.p.tiers });
+    if (this.offload !== undefined || this.p.path === ':memory:' || this.p.path === '') return;
+    const { path, tiers, cacheSizeKiB } = this.p;
+    this.offload = new ReadOffload({ path, tiers, ...(cacheSizeKiB === undefined ? {} : { cacheSizeKiB }) });
   }
 
   /** Stops the read worker: queries run in the calling thread again. */

@@ -56,6 +56,8 @@ export interface Parts {
   readonly registry: SeriesRegistry;
   readonly historyRetention?: HistoryRetention;
   readonly checkpointSlices: number;
+  /** The page cache asked for (the read worker's connection gets the same). */
+  readonly cacheSizeKiB?: number;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -90,6 +92,7 @@ export function openParts(opts: SqliteSampleStoreOptions): Parts {
       registry,
       historyRetention: opts.historyRetention,
       checkpointSlices: opts.checkpointSlices ?? 10,
+      ...(opts.cacheSizeKiB === undefined ? {} : { cacheSizeKiB: opts.cacheSizeKiB }),
     };
   } catch (e) {
     db.close();

@@ -4,9 +4,9 @@
 // memory from one pass to the next: as one object per point (and an array of them) they took about 0.7 GiB of peak
 // RSS. Columns hold them with no objects for the collector to trace, in single precision: in doubles the report of a
 // full-size pass (14-day hourly paths) held 0.55 GiB, more than a third of the monitor's memory budget. Single
-// precision keeps 7 significant digits, far inside any forecast's error; an exhaustion date moves only when the path
-// comes within 1 part in 16 million of the limit, and then by one step. A flat path (a series that never changed)
-// keeps its one value exactly. Points are made when asked for, one at a time.
+// precision keeps 7 significant digits, far inside any forecast's error; an exhaustion date (or a node count from the
+// upper bound) can differ from the double's only where the path comes within 1 part in 16 million of the limit. A
+// flat path (a series that never changed) keeps its one value exactly. Points are made when asked for, one at a time.
 
 /** One slot of a forecast: the point forecast and its 80 % and 95 % prediction intervals. */
 export interface ForecastPoint {

@@ -11,7 +11,7 @@ test('--start takes an ISO 8601 time with a zone, as epoch ms; without it the st
   assert.equal(parseFlags(simFlagsSchema, { ...base, start: '2026-01-05T00:00:00Z' }).start, Date.UTC(2026, 0, 5));
   assert.equal(parseFlags(simFlagsSchema, { ...base, start: '2026-01-05T02:30:00.5+02:00' }).start, Date.UTC(2026, 0, 5, 0, 30, 0, 500));
   assert.equal(parseFlags(simFlagsSchema, base).start, undefined);
-  for (const bad of ['2026-01-05', '2026-01-05T00:00:00', 'yesterday', '2026-13-45T00:00:00Z']) {
+  for (const bad of ['2026-01-05', '2026-01-05T00:00:00', 'yesterday', '2026-13-45T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-05T24:00:00Z', '2026-01-05T10:60:00Z', '2026-01-05T10:00:60Z']) {
     assert.throws(() => parseFlags(simFlagsSchema, { ...base, start: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith('invalid value for --start'), bad);
   }
 });

@@ -5,12 +5,23 @@ import { ConfigError } from '../../errors/app-error.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** Whether the date and time of an ISO 8601 string exist (Date.parse takes 30 February as 2 March, 24:00 as 0:00). */
+function realTime(s: string): boolean {
+  const m = ISO_WITH_ZONE.exec(s);
+  if (m === null) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && sec < 60;
+}
+
 /** `--start`: an ISO 8601 time with a zone (`2026-01-05T00:00:00Z`), as epoch ms. */
 const startTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO 8601 time with a zone, such as 2026-01-05T00:00:00Z')
-  .transform((s) => Date.parse(s))
-  .refine((ms) => Number.isFinite(ms), 'not a valid time');
+  .regex(ISO_WITH_ZONE, 'expected an ISO 8601 time with a zone, such as 2026-01-05T00:00:00Z')
+  .refine(realTime, 'not a valid time')
+  .transform((s) => Date.parse(s));
 
 export const simFlagsSchema = z.object({
   scenario: z.string().min(1),

@@ -66,8 +66,8 @@ type ReadQuery = Omit<SeriesQuery, 'selector'> & {
   ids?: Map<string, number>;
 };
 
-/** Asks one query; its answer is put into maps by {@link putInto}. */
-function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
+/** Asks one query; its answer is put into maps by {@link putInto}. Async, so that a refusal is a rejection. */
+async function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
   o.signal?.throwIfAborted();
   const { kind, metrics, into: _into, ids: _ids, ...query } = q;
   const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };

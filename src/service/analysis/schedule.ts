@@ -3,7 +3,6 @@
 // the configured initial delay and per-run timeout), each run persisted through the FindingStore and reported in
 // `/health` and the self-metrics. A group whose data source was unavailable does not save a run, so that an outage
 // never resolves the findings it could not re-check.
-import { availableParallelism } from 'node:os';
 import type { AnalysisName } from '../../analysis/findings.ts';
 import { SEVERITIES } from '../../analysis/severity.ts';
 import type { AnalysisState, HealthProvider, HealthReport } from '../../api/contract.ts';
@@ -12,6 +11,7 @@ import type { ClusterView } from '../../domain/kube-ports.ts';
 import type { FindingStore, HistoryStore, SeriesReader } from '../../domain/ports.ts';
 import type { SelfMetrics } from '../../metrics/registry.ts';
 import type { Clock } from '../../runtime/clock.ts';
+import { usableCpus } from '../../runtime/gc-marking.ts';
 import { createScheduledTask, type ScheduledTask, type ScheduledTaskOptions } from '../../runtime/scheduler.ts';
 import { ModelMemory } from '../../analysis/forecast/index.ts';
 import type { EventLogger } from '../../logging/events.ts';
@@ -170,12 +170,13 @@ export async function analyseWhenReady(runner: AnalysisRunner, ready: Promise<un
 }
 
 /**
- * Whether the pass reads in a worker thread when the configuration does not say: on more than two cores. On two it
+ * Whether the pass reads in a worker thread when the configuration does not say: on more than two usable cores (a
+ * CPU quota counts, so a pod limited to two CPUs on a large node does not start it). On two it
  * only takes time from the pass's thread and its garbage collector (BENCHMARKS.md, ninth round: 131 s with it against
  * 132 s without at the scale envelope), as forecast workers do (forecastThreadsFor).
  */
 export function defaultReadWorker(): boolean {
-  return availableParallelism() > 2;
+  return usableCpus() > 2;
 }
 
 const withForecaster = (forecaster: Forecaster | undefined) => (forecaster === undefined ? {} : { forecaster });
