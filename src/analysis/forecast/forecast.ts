@@ -7,11 +7,10 @@
 import { columnSamples, type Sample, type SeriesColumn } from '../../domain/series.ts';
 import { confidenceOf, type Confidence } from '../confidence.ts';
 import { chooseStep, chooseStepOf, gridCoverage, toGrid, type Grid } from './grid.ts';
-import { bandAt } from './intervals.ts';
 import { fit, type Fitted, type ModelChoice } from './fit.ts';
 import { pointForecast, type Shape, type Smoothing } from './model.ts';
 import { seasonalNaiveValue } from './seasonal-naive.ts';
-import { FIELDS, ForecastPath, type ForecastPoint } from './path.ts';
+import { ForecastPath, type ForecastPoint } from './path.ts';
 import { DAY_MS } from '../../domain/time.ts';
 
 export { ForecastPath, type ForecastPoint, type ModelChoice };
@@ -134,23 +133,11 @@ function meanAt(fitted: Fitted, grid: Grid, k: number): number {
   return naive === undefined || Number.isNaN(naive) ? hw : (hw + naive) / 2;
 }
 
-const NO_BAND = [0, 0, 0, 0] as const;
-
 function pathOf(fitted: Fitted, grid: Grid, at: { slots: number; floor: number }): ForecastPath {
-  const values = ForecastPath.valuesFor(at.slots);
+  const means = new Float64Array(at.slots);
   const lastTsMs = grid.startMs + (grid.values.length - 1) * grid.stepMs;
-  const c = (v: number): number => Math.max(at.floor, v);
-  for (let k = 1; k <= at.slots; k++) {
-    const mean = meanAt(fitted, grid, k);
-    const b = bandAt(fitted.table, k) ?? NO_BAND;
-    const at = (k - 1) * FIELDS;
-    values[at] = c(mean);
-    values[at + 1] = c(mean + b[0]);
-    values[at + 2] = c(mean + b[1]);
-    values[at + 3] = c(mean + b[2]);
-    values[at + 4] = c(mean + b[3]);
-  }
-  return ForecastPath.fromValues({ firstTsMs: lastTsMs + grid.stepMs, stepMs: grid.stepMs }, values);
+  for (let k = 1; k <= at.slots; k++) means[k - 1] = meanAt(fitted, grid, k);
+  return ForecastPath.modelled({ firstTsMs: lastTsMs + grid.stepMs, stepMs: grid.stepMs }, { means, bands: fitted.table, floor: at.floor });
 }
 
 /**

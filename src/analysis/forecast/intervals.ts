@@ -74,16 +74,8 @@ export function bandTable(checkpoints: readonly number[], errors: readonly Float
   return { horizons, bands, counts };
 }
 
-function scale(b: Band, f: number): Band {
-  return [b[0] * f, b[1] * f, b[2] * f, b[3] * f];
-}
-
-function lerp(a: Band, b: Band, t: number): Band {
-  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t];
-}
-
 /** Growth exponent κ of the band's width between the last two trusted checkpoints, in [0, ½]; ½ with only one. */
-function growthExponent(table: BandTable): number {
+function growthExponent(table: BandBounds): number {
   const n = table.horizons.length;
   if (n < 2) return 0.5;
   const b0 = table.bands[n - 2] as Band;
@@ -95,18 +87,31 @@ function growthExponent(table: BandTable): number {
   return Math.min(0.5, Math.max(0, k));
 }
 
+/** What a band is read from: the checkpoint horizons and their bands (a path keeps these, not the errors' counts). */
+export type BandBounds = Pick<BandTable, 'horizons' | 'bands'>;
+
 /** The band at horizon k (slots): interpolated inside the table, extrapolated outside it; undefined for an empty table. */
-export function bandAt(table: BandTable, k: number): Band | undefined {
+export function bandAt(table: BandBounds, k: number): Band | undefined {
+  if (table.horizons.length === 0) return undefined;
+  return [bandPart(table, k, 0), bandPart(table, k, 1), bandPart(table, k, 2), bandPart(table, k, 3)];
+}
+
+/**
+ * Part j of {@link bandAt} (0: lower 95 %, 1: lower 80 %, 2: upper 80 %, 3: upper 95 %), made without the band: a
+ * path reads its bands when asked (ForecastPath); 0 for an empty table.
+ */
+export function bandPart(table: BandBounds, k: number, j: 0 | 1 | 2 | 3): number {
   const { horizons, bands } = table;
-  if (horizons.length === 0) return undefined;
+  if (horizons.length === 0) return 0;
   const first = horizons[0] as number;
-  if (k <= first) return scale(bands[0] as Band, Math.sqrt(k / first));
+  if (k <= first) return ((bands[0] as Band)[j] as number) * Math.sqrt(k / first);
   for (let i = 1; i < horizons.length; i++) {
     const h = horizons[i] as number;
     if (k > h) continue;
     const h0 = horizons[i - 1] as number;
-    return lerp(bands[i - 1] as Band, bands[i] as Band, (k - h0) / (h - h0));
+    const a = (bands[i - 1] as Band)[j] as number;
+    return a + (((bands[i] as Band)[j] as number) - a) * ((k - h0) / (h - h0));
   }
   const last = horizons[horizons.length - 1] as number;
-  return scale(bands[bands.length - 1] as Band, (k / last) ** growthExponent(table));
+  return ((bands[bands.length - 1] as Band)[j] as number) * (k / last) ** growthExponent(table);
 }

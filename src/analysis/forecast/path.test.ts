@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIELDS, ForecastPath } from './path.ts';
+import { bandAt } from './intervals.ts';
+import { ForecastPath } from './path.ts';
 
 const HOUR = 3_600_000;
 
-function path(means: readonly number[]): ForecastPath {
-  const values = ForecastPath.valuesFor(means.length);
-  means.forEach((m, k) => values.set([m, m - 20, m - 10, m + 10, m + 20], k * FIELDS));
-  return ForecastPath.fromValues({ firstTsMs: 5 * HOUR, stepMs: HOUR }, values);
+/** Bands of the same width at every horizon: 95 % ± 20, 80 % ± 10. */
+const EVEN = { horizons: [1, 1000], bands: [[-20, -10, 10, 20] as const, [-20, -10, 10, 20] as const] };
+
+function path(means: readonly number[], floor = -Infinity): ForecastPath {
+  return ForecastPath.modelled({ firstTsMs: 5 * HOUR, stepMs: HOUR }, { means: Float64Array.from(means), bands: EVEN, floor });
 }
 
 test('points are made from the columns: time from the first point and the step, bands in their order', () => {
@@ -27,16 +29,23 @@ test('points are made from the columns: time from the first point and the step, 
   assert.equal(p.firstAtLeast('mean', 301), undefined);
 });
 
-test('single precision: 7 significant digits kept, so a crossing moves only within one part in 2^24 of the limit', () => {
-  const p = path([319_999_400, 4 * 2 ** 30, 2500]);
-  // 319,999,400 is kept as the nearest single (319,999,392: singles are 32 apart there); whole MiB and millicores exactly.
-  assert.equal(p.at(0)?.mean, Math.fround(319_999_400));
-  assert.ok(Math.abs((p.at(0)?.mean ?? 0) - 319_999_400) / 319_999_400 < 2 ** -24);
-  assert.equal(p.at(1)?.mean, 4 * 2 ** 30);
-  assert.equal(p.at(2)?.upper95, 2520);
-  assert.equal(p.firstAtLeast('mean', 319_999_392), 5 * HOUR);
-  assert.equal(p.firstAtLeast('mean', 4 * 2 ** 30), 6 * HOUR);
-  assert.equal(p.firstAtLeast('mean', 4 * 2 ** 30 + 1), undefined);
+test('exact doubles; each bound is the band of its horizon read from the table, and the floor holds', () => {
+  const p = path([319_999_400, 5, 2500], 0);
+  assert.equal(p.at(0)?.mean, 319_999_400);
+  assert.equal(p.firstAtLeast('mean', 319_999_400), 5 * HOUR);
+  assert.equal(p.firstAtLeast('mean', 319_999_401), undefined);
+  assert.deepEqual(p.at(1), { tsMs: 6 * HOUR, mean: 5, lower95: 0, lower80: 0, upper80: 15, upper95: 25 });
+  // A band that grows with the horizon: each point's bound is max(floor, mean + the band at its horizon, 1-based).
+  const bands = { horizons: [1, 4], bands: [[-2, -1, 1, 2] as const, [-8, -4, 4, 8] as const] };
+  const grown = ForecastPath.modelled({ firstTsMs: 0, stepMs: HOUR }, { means: Float64Array.from([10, 10, 10, 10, 10]), bands, floor: 3 });
+  grown.toArray().forEach((pt, k) => {
+    const b = bandAt(bands, k + 1) as readonly number[];
+    assert.deepEqual([pt.lower95, pt.lower80, pt.upper80, pt.upper95], b.map((x) => Math.max(3, 10 + x)), `point ${k}`);
+  });
+  assert.equal(grown.firstAtLeast('upper95', 16), 2 * HOUR);
+  // The parts carry the model, and rebuild the same points.
+  assert.deepEqual(ForecastPath.fromParts(grown.toParts()).toArray(), grown.toArray());
+  assert.throws(() => ForecastPath.fromParts({ firstTsMs: 0, stepMs: HOUR }), /neither a model nor a flat value/);
 });
 
 test('flat and empty paths', () => {

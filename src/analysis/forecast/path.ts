@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The points of a forecast, kept as columns. A pass forecasts usage and requests for every capacity scope (about
-// 80,000 forecasts of 168 hourly points at the scale envelope) and the API serves the last pass's, so they stay in
-// memory from one pass to the next: as one object per point (and an array of them) they took about 0.7 GiB of peak
-// RSS. Columns hold them with no objects for the collector to trace, in single precision: in doubles the report of a
-// full-size pass (14-day hourly paths) held 0.55 GiB, more than a third of the monitor's memory budget. Single
-// precision keeps 7 significant digits, far inside any forecast's error; an exhaustion date (or a node count from the
-// upper bound) can differ from the double's only where the path comes within 1 part in 16 million of the limit. A
-// flat path (a series that never changed) keeps its one value exactly. Points are made when asked for, one at a time.
+// The points of a forecast, kept as what makes them: the point forecasts, one double a slot, and the model's band
+// table (a few checkpoint horizons), from which each interval is read when asked. A pass forecasts usage and
+// requests for every capacity scope (some 40,000 forecasts of 336 hourly points at the scale envelope) and the API
+// serves the last pass's, so they stay in memory from one pass to the next: as one object per point they took about
+// 0.7 GiB of peak RSS, as five doubles a point 0.55 GiB; one double a point is a fifth of that, and every value is the
+// double it was (the bands are computed as they were when the path was written out). A flat path (a series that never
+// changed) keeps its one value. Points are made when asked for, one at a time.
+import { bandPart, type BandBounds } from './intervals.ts';
 
 /** One slot of a forecast: the point forecast and its 80 % and 95 % prediction intervals. */
 export interface ForecastPoint {
@@ -18,17 +18,22 @@ export interface ForecastPoint {
   readonly upper95: number;
 }
 
-/** Values per point: mean, lower95, lower80, upper80, upper95. */
-export const FIELDS = 5;
+/** A modelled path: slot k + 1 after the last sample at index k, before the floor; the bands; the floor. */
+export interface PathModel {
+  readonly means: Float64Array;
+  readonly bands: BandBounds;
+  /** Every value is at least this (0 for usage and requests; −Infinity when negative values are allowed). */
+  readonly floor: number;
+}
 
 /**
  * A path as plain data (what {@link ForecastPath.toParts} gives and {@link ForecastPath.fromParts} takes): a forecast
- * made in a worker thread crosses to the pass this way, its values' buffer transferred rather than copied.
+ * made in a worker thread crosses to the pass this way, its means' buffer transferred rather than copied.
  */
 export interface PathParts {
   readonly firstTsMs: number;
   readonly stepMs: number;
-  readonly values?: Float32Array;
+  readonly model?: PathModel;
   readonly flat?: { readonly value: number; readonly length: number };
 }
 
@@ -37,8 +42,8 @@ export class ForecastPath implements Iterable<ForecastPoint> {
   private constructor(
     /** Time of the first point, and between points. */
     private readonly time: { readonly firstTsMs: number; readonly stepMs: number },
-    /** mean, lower95, lower80, upper80, upper95 of point k at k × FIELDS; undefined for a flat path. */
-    private readonly values: Float32Array | undefined,
+    /** The means and bands; undefined for a flat path. */
+    private readonly model: PathModel | undefined,
     private readonly flat: { readonly value: number; readonly length: number } | undefined,
   ) {}
 
@@ -53,34 +58,29 @@ export class ForecastPath implements Iterable<ForecastPoint> {
   }
 
   /**
-   * A path from its values: for point k, mean, lower95, lower80, upper80 and upper95 at k × {@link FIELDS}, as
-   * {@link valuesFor} allocates them.
+   * A path of a model's point forecasts and band table: point k's mean is max(floor, means[k]), its bounds
+   * max(floor, means[k] + the band at horizon k + 1).
    */
-  static fromValues(at: { firstTsMs: number; stepMs: number }, values: Float32Array): ForecastPath {
-    return new ForecastPath({ firstTsMs: at.firstTsMs, stepMs: at.stepMs }, values, undefined);
+  static modelled(at: { firstTsMs: number; stepMs: number }, model: PathModel): ForecastPath {
+    return new ForecastPath({ firstTsMs: at.firstTsMs, stepMs: at.stepMs }, { means: model.means, bands: { horizons: model.bands.horizons, bands: model.bands.bands }, floor: model.floor }, undefined);
   }
 
-  /** The value columns of a path of `length` points, to fill and hand to {@link fromValues}. */
-  static valuesFor(length: number): Float32Array {
-    return new Float32Array(length * FIELDS);
-  }
-
-  /** The path rebuilt from {@link toParts}; values that are not whole points are refused. */
+  /** The path rebuilt from {@link toParts}. */
   static fromParts(p: PathParts): ForecastPath {
     const time = { firstTsMs: p.firstTsMs, stepMs: p.stepMs };
-    if (p.values !== undefined && p.values.length % FIELDS === 0) return new ForecastPath(time, p.values, undefined);
+    if (p.model !== undefined) return ForecastPath.modelled(time, p.model);
     if (p.flat !== undefined) return new ForecastPath(time, undefined, { value: p.flat.value, length: p.flat.length });
-    throw new RangeError('forecast path parts hold neither whole points nor a flat value');
+    throw new RangeError('forecast path parts hold neither a model nor a flat value');
   }
 
-  /** The path as plain data, sharing its values (see {@link PathParts}). */
+  /** The path as plain data, sharing its means (see {@link PathParts}). */
   toParts(): PathParts {
     const { firstTsMs, stepMs } = this.time;
-    return this.values === undefined ? { firstTsMs, stepMs, flat: this.flat as { value: number; length: number } } : { firstTsMs, stepMs, values: this.values };
+    return this.model === undefined ? { firstTsMs, stepMs, flat: this.flat as { value: number; length: number } } : { firstTsMs, stepMs, model: this.model };
   }
 
   get length(): number {
-    return this.flat?.length ?? (this.values as Float32Array).length / FIELDS;
+    return this.flat?.length ?? (this.model as PathModel).means.length;
   }
 
   /** Point k (negative counts from the end, as Array.at), or undefined outside the path. */
@@ -92,16 +92,21 @@ export class ForecastPath implements Iterable<ForecastPoint> {
       const v = this.flat.value;
       return { tsMs, mean: v, lower95: v, lower80: v, upper80: v, upper95: v };
     }
-    const v = this.values as Float32Array;
-    const i = k * FIELDS;
-    return { tsMs, mean: v[i] as number, lower95: v[i + 1] as number, lower80: v[i + 2] as number, upper80: v[i + 3] as number, upper95: v[i + 4] as number };
+    const { means, bands, floor } = this.model as PathModel;
+    const mean = means[k] as number;
+    const bound = (j: 0 | 1 | 2 | 3): number => Math.max(floor, mean + bandPart(bands, k + 1, j));
+    return { tsMs, mean: Math.max(floor, mean), lower95: bound(0), lower80: bound(1), upper80: bound(2), upper95: bound(3) };
   }
 
   /** Time of the first point whose `field` is at least `limit` (no point made: a pass asks this of every forecast). */
   firstAtLeast(field: 'mean' | 'upper95', limit: number): number | undefined {
     if (this.flat !== undefined) return this.flat.length > 0 && this.flat.value >= limit ? this.time.firstTsMs : undefined;
-    const v = this.values as Float32Array;
-    for (let k = 0, i = field === 'mean' ? 0 : 4; k < this.length; k++, i += FIELDS) if ((v[i] as number) >= limit) return this.time.firstTsMs + k * this.time.stepMs;
+    const { means, bands, floor } = this.model as PathModel;
+    for (let k = 0; k < means.length; k++) {
+      const mean = means[k] as number;
+      const v = field === 'mean' ? mean : mean + bandPart(bands, k + 1, 3);
+      if (Math.max(floor, v) >= limit) return this.time.firstTsMs + k * this.time.stepMs;
+    }
     return undefined;
   }
 

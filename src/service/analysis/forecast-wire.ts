@@ -60,7 +60,7 @@ export function unpackInput(w: WireInput): ForecastInput {
 /** A forecast with its path as parts; the path's values are transferred when they fill a buffer of their own. */
 export function packForecast(f: Forecast): Packed<WireForecast> {
   const points = f.points.toParts();
-  const v = points.values;
+  const v = points.model?.means;
   const own = v !== undefined && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer;
   return { message: { ...f, points }, transfer: own ? [v.buffer as ArrayBuffer] : [] };
 }
