@@ -74,8 +74,14 @@ export function bandTable(checkpoints: readonly number[], errors: readonly Float
   return { horizons, bands, counts };
 }
 
+/**
+ * What a band is read from: the checkpoint horizons and their bands (a path keeps these, not the errors' counts), and
+ * the table's {@link growthExponent} when already known (a path computes it once, not per point).
+ */
+export type BandBounds = Pick<BandTable, 'horizons' | 'bands'> & { readonly growth?: number };
+
 /** Growth exponent κ of the band's width between the last two trusted checkpoints, in [0, ½]; ½ with only one. */
-function growthExponent(table: BandBounds): number {
+export function growthExponent(table: BandBounds): number {
   const n = table.horizons.length;
   if (n < 2) return 0.5;
   const b0 = table.bands[n - 2] as Band;
@@ -87,31 +93,40 @@ function growthExponent(table: BandBounds): number {
   return Math.min(0.5, Math.max(0, k));
 }
 
-/** What a band is read from: the checkpoint horizons and their bands (a path keeps these, not the errors' counts). */
-export type BandBounds = Pick<BandTable, 'horizons' | 'bands'>;
-
 /** The band at horizon k (slots): interpolated inside the table, extrapolated outside it; undefined for an empty table. */
 export function bandAt(table: BandBounds, k: number): Band | undefined {
   if (table.horizons.length === 0) return undefined;
-  return [bandPart(table, k, 0), bandPart(table, k, 1), bandPart(table, k, 2), bandPart(table, k, 3)];
+  const out: [number, number, number, number] = [0, 0, 0, 0];
+  bandInto(table, k, out);
+  return out;
 }
 
 /**
- * Part j of {@link bandAt} (0: lower 95 %, 1: lower 80 %, 2: upper 80 %, 3: upper 95 %), made without the band: a
- * path reads its bands when asked (ForecastPath); 0 for an empty table.
+ * Writes the band at horizon k into `out` (0: lower 95 %, 1: lower 80 %, 2: upper 80 %, 3: upper 95 %), zeros for an
+ * empty table: each part as the interpolation or the widening of the table's bands makes it.
  */
-export function bandPart(table: BandBounds, k: number, j: 0 | 1 | 2 | 3): number {
+export function bandInto(table: BandBounds, k: number, out: number[]): void {
   const { horizons, bands } = table;
-  if (horizons.length === 0) return 0;
+  if (horizons.length === 0) {
+    out.fill(0, 0, 4);
+    return;
+  }
   const first = horizons[0] as number;
-  if (k <= first) return ((bands[0] as Band)[j] as number) * Math.sqrt(k / first);
+  if (k <= first) return scaleInto(bands[0] as Band, Math.sqrt(k / first), out);
   for (let i = 1; i < horizons.length; i++) {
     const h = horizons[i] as number;
     if (k > h) continue;
     const h0 = horizons[i - 1] as number;
-    const a = (bands[i - 1] as Band)[j] as number;
-    return a + (((bands[i] as Band)[j] as number) - a) * ((k - h0) / (h - h0));
+    const a = bands[i - 1] as Band;
+    const b = bands[i] as Band;
+    const t = (k - h0) / (h - h0);
+    for (let j = 0; j < 4; j++) out[j] = (a[j] as number) + ((b[j] as number) - (a[j] as number)) * t;
+    return;
   }
   const last = horizons[horizons.length - 1] as number;
-  return ((bands[bands.length - 1] as Band)[j] as number) * (k / last) ** growthExponent(table);
+  scaleInto(bands[bands.length - 1] as Band, (k / last) ** (table.growth ?? growthExponent(table)), out);
+}
+
+function scaleInto(b: Band, f: number, out: number[]): void {
+  for (let j = 0; j < 4; j++) out[j] = (b[j] as number) * f;
 }

@@ -43,9 +43,16 @@ test('exact doubles; each bound is the band of its horizon read from the table, 
     assert.deepEqual([pt.lower95, pt.lower80, pt.upper80, pt.upper95], b.map((x) => Math.max(3, 10 + x)), `point ${k}`);
   });
   assert.equal(grown.firstAtLeast('upper95', 16), 2 * HOUR);
+  // Beyond the table the band widens by (k / last)^κ (κ at most ½): a crossing at the last point only is still found.
+  const widening = { horizons: [1, 2], bands: [[-1, -1, 1, 1] as const, [-2, -2, 2, 2] as const] };
+  const far = ForecastPath.modelled({ firstTsMs: 0, stepMs: HOUR }, { means: new Float64Array(8).fill(10), bands: widening, floor: 0 });
+  assert.equal(far.at(-1)?.upper95, 14);
+  assert.equal(far.firstAtLeast('upper95', 14), 7 * HOUR);
+  assert.equal(far.firstAtLeast('upper95', 14.000001), undefined);
   // The parts carry the model, and rebuild the same points.
   assert.deepEqual(ForecastPath.fromParts(grown.toParts()).toArray(), grown.toArray());
-  assert.throws(() => ForecastPath.fromParts({ firstTsMs: 0, stepMs: HOUR }), /neither a model nor a flat value/);
+  assert.throws(() => ForecastPath.fromParts({ firstTsMs: 0, stepMs: HOUR }), /neither a whole model nor a flat value/);
+  assert.throws(() => ForecastPath.fromParts({ firstTsMs: 0, stepMs: HOUR, model: { means: Float64Array.of(1), bands: { horizons: [1, 2], bands: [[0, 0, 0, 0]] }, floor: 0 } }), /whole model/);
 });
 
 test('flat and empty paths', () => {

@@ -3,10 +3,10 @@
 // table (a few checkpoint horizons), from which each interval is read when asked. A pass forecasts usage and
 // requests for every capacity scope (some 40,000 forecasts of 336 hourly points at the scale envelope) and the API
 // serves the last pass's, so they stay in memory from one pass to the next: as one object per point they took about
-// 0.7 GiB of peak RSS, as five doubles a point 0.55 GiB; one double a point is a fifth of that, and every value is the
-// double it was (the bands are computed as they were when the path was written out). A flat path (a series that never
+// 0.7 GiB of peak RSS, as five doubles a point 0.55 GiB; one double a point and the table take about a quarter of
+// that, and every value is the double it was (the bands are computed as they were when the path was written out). A flat path (a series that never
 // changed) keeps its one value. Points are made when asked for, one at a time.
-import { bandPart, type BandBounds } from './intervals.ts';
+import { bandInto, growthExponent, type BandBounds } from './intervals.ts';
 
 /** One slot of a forecast: the point forecast and its 80 % and 95 % prediction intervals. */
 export interface ForecastPoint {
@@ -37,13 +37,51 @@ export interface PathParts {
   readonly flat?: { readonly value: number; readonly length: number };
 }
 
+/**
+ * An upper bound on mean + upper 95 % band over a path's points: the largest mean plus the largest band the table
+ * gives between horizon 1 and the path's length (inside the table no band exceeds its largest entry or 0; beyond it
+ * the last entry widens by (k / last)^κ, at most at the last point). NaN means are no points; an infinite one makes
+ * the bound infinite, and the caller then reads every point.
+ */
+function boundOfUpper(means: Float64Array, table: Required<BandBounds>): number {
+  let maxMean = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < means.length; k++) if ((means[k] as number) > maxMean) maxMean = means[k] as number;
+  const { horizons, bands } = table;
+  let band = 0;
+  for (const b of bands) band = Math.max(band, b[3]);
+  const last = horizons[horizons.length - 1];
+  const lastUpper = bands[bands.length - 1]?.[3] ?? 0;
+  if (last !== undefined && means.length > last && lastUpper > 0) band = Math.max(band, lastUpper * (means.length / last) ** table.growth);
+  return maxMean + band;
+}
+
+/** A path's model as kept, with {@link boundOfUpper}. */
+type KeptModel = PathModel & { readonly upperBound: number };
+
+/** Index of the first point whose `field` (after the floor) is at least `limit`. */
+function firstIndexAtLeast(m: KeptModel, field: 'mean' | 'upper95', limit: number): number | undefined {
+  const { means, bands, floor } = m;
+  // Most paths stay far below the limit: a bound on every point says so without the band of each (a power apiece).
+  if (field === 'upper95' && floor < limit && m.upperBound + Math.abs(m.upperBound) * 1e-9 < limit) return undefined;
+  for (let k = 0; k < means.length; k++) {
+    const mean = means[k] as number;
+    if (field === 'upper95') bandInto(bands, k + 1, SCRATCH);
+    const v = field === 'mean' ? mean : mean + (SCRATCH[3] as number);
+    if (Math.max(floor, v) >= limit) return k;
+  }
+  return undefined;
+}
+
+/** The band being read (one path is read at a time, in one thread). */
+const SCRATCH = [0, 0, 0, 0];
+
 /** A forecast's path: `length` points, the first at `firstTsMs`, one every `stepMs`. */
 export class ForecastPath implements Iterable<ForecastPoint> {
   private constructor(
     /** Time of the first point, and between points. */
     private readonly time: { readonly firstTsMs: number; readonly stepMs: number },
-    /** The means and bands; undefined for a flat path. */
-    private readonly model: PathModel | undefined,
+    /** The means and bands (with their growth exponent); undefined for a flat path. */
+    private readonly model: KeptModel | undefined,
     private readonly flat: { readonly value: number; readonly length: number } | undefined,
   ) {}
 
@@ -62,21 +100,26 @@ export class ForecastPath implements Iterable<ForecastPoint> {
    * max(floor, means[k] + the band at horizon k + 1).
    */
   static modelled(at: { firstTsMs: number; stepMs: number }, model: PathModel): ForecastPath {
-    return new ForecastPath({ firstTsMs: at.firstTsMs, stepMs: at.stepMs }, { means: model.means, bands: { horizons: model.bands.horizons, bands: model.bands.bands }, floor: model.floor }, undefined);
+    const { horizons, bands } = model.bands;
+    const table = { horizons, bands, growth: growthExponent({ horizons, bands }) };
+    return new ForecastPath({ firstTsMs: at.firstTsMs, stepMs: at.stepMs }, { means: model.means, bands: table, floor: model.floor, upperBound: boundOfUpper(model.means, table) }, undefined);
   }
 
-  /** The path rebuilt from {@link toParts}. */
+  /** The path rebuilt from {@link toParts}; a model whose means are not doubles or whose bands do not match its horizons is refused. */
   static fromParts(p: PathParts): ForecastPath {
     const time = { firstTsMs: p.firstTsMs, stepMs: p.stepMs };
-    if (p.model !== undefined) return ForecastPath.modelled(time, p.model);
+    const m = p.model;
+    if (m !== undefined && m.means instanceof Float64Array && m.bands.bands.length === m.bands.horizons.length) return ForecastPath.modelled(time, m);
     if (p.flat !== undefined) return new ForecastPath(time, undefined, { value: p.flat.value, length: p.flat.length });
-    throw new RangeError('forecast path parts hold neither a model nor a flat value');
+    throw new RangeError('forecast path parts hold neither a whole model nor a flat value');
   }
 
   /** The path as plain data, sharing its means (see {@link PathParts}). */
   toParts(): PathParts {
     const { firstTsMs, stepMs } = this.time;
-    return this.model === undefined ? { firstTsMs, stepMs, flat: this.flat as { value: number; length: number } } : { firstTsMs, stepMs, model: this.model };
+    if (this.model === undefined) return { firstTsMs, stepMs, flat: this.flat as { value: number; length: number } };
+    const { means, bands, floor } = this.model;
+    return { firstTsMs, stepMs, model: { means, bands: { horizons: bands.horizons, bands: bands.bands }, floor } };
   }
 
   get length(): number {
@@ -94,20 +137,16 @@ export class ForecastPath implements Iterable<ForecastPoint> {
     }
     const { means, bands, floor } = this.model as PathModel;
     const mean = means[k] as number;
-    const bound = (j: 0 | 1 | 2 | 3): number => Math.max(floor, mean + bandPart(bands, k + 1, j));
-    return { tsMs, mean: Math.max(floor, mean), lower95: bound(0), lower80: bound(1), upper80: bound(2), upper95: bound(3) };
+    bandInto(bands, k + 1, SCRATCH);
+    const [b0, b1, b2, b3] = SCRATCH as [number, number, number, number];
+    return { tsMs, mean: Math.max(floor, mean), lower95: Math.max(floor, mean + b0), lower80: Math.max(floor, mean + b1), upper80: Math.max(floor, mean + b2), upper95: Math.max(floor, mean + b3) };
   }
 
   /** Time of the first point whose `field` is at least `limit` (no point made: a pass asks this of every forecast). */
   firstAtLeast(field: 'mean' | 'upper95', limit: number): number | undefined {
     if (this.flat !== undefined) return this.flat.length > 0 && this.flat.value >= limit ? this.time.firstTsMs : undefined;
-    const { means, bands, floor } = this.model as PathModel;
-    for (let k = 0; k < means.length; k++) {
-      const mean = means[k] as number;
-      const v = field === 'mean' ? mean : mean + bandPart(bands, k + 1, 3);
-      if (Math.max(floor, v) >= limit) return this.time.firstTsMs + k * this.time.stepMs;
-    }
-    return undefined;
+    const k = firstIndexAtLeast(this.model as KeptModel, field, limit);
+    return k === undefined ? undefined : this.time.firstTsMs + k * this.time.stepMs;
   }
 
   map<T>(fn: (p: ForecastPoint) => T): T[] {

@@ -57,7 +57,7 @@ export function unpackInput(w: WireInput): ForecastInput {
   return { ...w, samples: columnSamples({ timestampsMs: s.tsMs, values: s.values }) };
 }
 
-/** A forecast with its path as parts; the path's values are transferred when they fill a buffer of their own. */
+/** A forecast with its path as parts; the path's means are transferred when they fill a buffer of their own. */
 export function packForecast(f: Forecast): Packed<WireForecast> {
   const points = f.points.toParts();
   const v = points.model?.means;
