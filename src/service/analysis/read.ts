@@ -63,13 +63,12 @@ type ReadQuery = Omit<SeriesQuery, 'selector'> & {
   kind?: 'container' | 'pvc';
   metrics?: string[];
   into?: EntitySeries;
-  ids?: Map<string, number>;
 };
 
 /** Asks one query; its answer is put into maps by {@link putInto}. Async, so that a refusal is a rejection. */
 async function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
   o.signal?.throwIfAborted();
-  const { kind, metrics, into: _into, ids: _ids, ...query } = q;
+  const { kind, metrics, into: _into, ...query } = q;
   const selector = kind === undefined ? {} : { selector: { cluster: o.cluster, kind, entityPrefix: `${o.namespace}/`, ...(metrics === undefined ? {} : { metrics }) } };
   return o.history.queryColumns({ ...query, ...selector });
 }
@@ -84,7 +83,7 @@ function putInto(res: ColumnQueryResult, picks: ReadonlyArray<readonly [EntitySe
 
 async function read(o: ReadOpts, q: ReadQuery, pick: Pick): Promise<EntitySeries> {
   const into = q.into ?? new Map<string, Map<string, Column>>();
-  putInto(await ask(o, q), [[into, pick]], q.ids);
+  putInto(await ask(o, q), [[into, pick]]);
   return into;
 }
 
@@ -120,9 +119,9 @@ function youngWindowMs(nowMs: number, column: Column): number {
   return Math.min(longest, 2 ** Math.ceil(Math.log2(ageHours)) * HOUR_MS);
 }
 
-/** The hourly window of the rightsizing reads, the series ids collected for the young series' second read. */
-function longWindow(o: ReadOpts, ids: Map<string, number>) {
-  return { ids, kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
+/** The hourly window of the rightsizing reads. */
+function longWindow(o: ReadOpts) {
+  return { kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
 }
 
 /**
@@ -136,8 +135,9 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   const memory = [METRIC.memoryWorkingSetBytes];
   // Tiers are forced to the step: the automatic choice falls back to daily rollups when a window starts before the
   // series do (a young container), and these windows are within the 1 h and 5 min tiers' retention.
+  // The ids of the series read, keyed by entity and metric, for the young series' second read.
   const ids = new Map<string, number>();
-  const window = longWindow(o, ids);
+  const window = longWindow(o);
   const recentQuery = { kind: 'container' as const, fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
   const asked = [
     // CPU asks only the hour's p95 (no field: the sums behind a mean are not decoded); memory only its maximum, so
