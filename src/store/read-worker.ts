@@ -3,6 +3,7 @@
 // run with the same code the store runs (query.ts) over its rows, the queued rows and the heads sent with each query.
 import { serveCalls, type Answer } from '../runtime/worker-calls.ts';
 import type { TierName } from '../domain/series.ts';
+import { groupBy } from '../domain/maps.ts';
 import { bulkRowReader, type BulkRowRead } from './bulk-rows.ts';
 import { decodeChunk } from './chunk-codec.ts';
 import { openDatabase } from './db.ts';
@@ -47,14 +48,7 @@ function handle(req: ReadRequest): Answer<ReadReply> {
     return { reply: { kind: 'opened' } };
   }
   if (open === undefined) throw new Error('the read worker has no database open');
-  const queued = new Map<string, QueuedRow[]>();
-  for (const row of req.queued) {
-    const key = `${row.tier}|${row.seriesId}`;
-    const list = queued.get(key);
-    if (list === undefined) queued.set(key, [row]);
-    else list.push(row);
-  }
-  open.queued = queued;
+  open.queued = groupBy(req.queued, (row) => `${row.tier}|${row.seriesId}`);
   open.heads = new Map(req.heads);
   try {
     const { series, ...meta } = runColumnQuery(open.sources, req.query, req.series);
