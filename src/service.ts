@@ -57,7 +57,7 @@ export interface ServiceOptions {
   readonly onBackfillProgress?: (p: BackfillProgress) => void;
   /** Watch-loop knobs (backoff, watchdog); tests shorten them to exercise faults quickly. */
   readonly kubeTuning?: Partial<WatchTuning>;
-  /** The time analyses evaluate at (default the wall clock; the demo passes its scenario clock). */
+  /** The time analyses evaluate at and the pod history is recorded in (default the wall clock; the demo passes its scenario clock). */
   readonly analysisClock?: Clock;
   /** Run every analysis once as soon as the cluster view has synced and the backfill ended (the demo). */
   readonly analyseOnStart?: boolean;
@@ -297,7 +297,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   // rotation do (the imported grid ends before the first live sample; rotation must not compact under the import).
   const backfill = backfillOnStart({ config, store, log: componentLogger(opts.log, 'backfill'), signal: lifecycle.signal, onProgress: opts.onBackfillProgress });
   // Object and event history: a pass every 10 s, and one more after the loops stop (closers run in reverse order).
-  const recorder = createHistoryRecorder({ cluster, store: store.history, clusterName: config.cluster.name, clock: systemClock });
+  // Recorded in the analyses' time (the demo's scenario clock), so that what was first seen or went when is on the
+  // time line the pod history is read on (the capacity forecasts' Σ requests).
+  const recorder = createHistoryRecorder({ cluster, store: store.history, clusterName: config.cluster.name, clock: opts.analysisClock ?? systemClock });
   lifecycle.onClose('history', async () => {
     await recorder.recordOnce();
   });

@@ -91,3 +91,18 @@ test('costs: per namespace and per tenant over the last day, with idle share and
   const covered = byTenant.body.items.flatMap((i) => i.namespaces).sort();
   assert.ok(covered.includes('shop'));
 });
+
+test('the pod history is recorded in the scenario\'s time, on which the capacity forecasts read the requests history', async () => {
+  const cluster = 'default';
+  let first: number | undefined;
+  for (let i = 0; i < 100 && first === undefined; i++) {
+    const page = await demo.store.history.queryPods({ cluster, limit: 1 });
+    first = page.items[0]?.firstSeenMs;
+    if (first === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(first !== undefined, 'the recorder wrote the pods');
+  // The scenario runs days behind the wall clock: a pod first seen on the wall clock would lie in the analyses' future,
+  // and the requests history would start after the time it is read at.
+  const scenarioNow = demo.simulation.simulation.nowMs();
+  assert.ok(first <= scenarioNow && scenarioNow < Date.now() - 86_400_000, `${new Date(first).toISOString()} vs ${new Date(scenarioNow).toISOString()}`);
+});
