@@ -55,14 +55,20 @@ async function storedAt(store: SqliteSampleStore, series: SeriesInfo, tsMs: numb
   return p?.mean;
 }
 
-test('backfill imports a real Prometheus’s history (built by krm sim history + promtool), once per database', { timeout: 120_000 }, async () => {
+test('backfill imports a real Prometheus’s history (built by krm sim history + promtool), once per database', { timeout: 120_000 }, async (t) => {
+  // Each phase is noted as it begins: a run that hit the timeout once (machine under load, never reproduced) then says
+  // where it waited.
+  const phase = (name: string): void => t.diagnostic(`${new Date().toISOString()} ${name}`);
   const dir = mkdtempSync(join(tmpdir(), 'krm-backfill-'));
   const file = join(dir, 'history.om');
   // 0.05 d = 72 min of the demo at 60 s: the generator and promtool stay within the test budget.
+  phase('krm sim history');
   execFileSync(process.execPath, [join(repoRoot, 'bin', 'krm.js'), 'sim', 'history', '--scenario', 'demo', '--days', '0.05', '--step', '60', '--output', file]);
   const dataDir = join(dir, 'data');
+  phase('promtool tsdb create-blocks-from');
   execFileSync(promtoolPath(), ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir]);
   rmSync(file);
+  phase('prometheus start');
   const prom = await startPrometheus({ config: 'global:\n  scrape_interval: 1h\nscrape_configs: []\n', dataDir });
   const dbPath = join(dir, 'krm.db');
   try {
@@ -84,6 +90,7 @@ test('backfill imports a real Prometheus’s history (built by krm sim history +
       onProgress: (p) => progress.push(p),
     };
     const startedMs = Date.now();
+    phase('backfill');
     const report = await runBackfill(opts);
     assert.equal(report.status, 'done');
     assert.ok(report.windows >= 6, `2 h in 20-minute windows, got ${report.windows}`);
@@ -122,6 +129,7 @@ test('backfill imports a real Prometheus’s history (built by krm sim history +
     assert.ok((points[0]?.tsMs ?? 0) <= startedMs - 68 * MIN, 'reaches back to the start of the history');
     assert.ok((points.at(-1)?.tsMs ?? 0) >= startedMs - 3 * MIN, 'reaches up to the start of the run');
 
+    phase('spot checks');
     // Spot check against Prometheus directly, at a grid point in the middle of the history.
     const t = Math.floor((startedMs - 30 * MIN) / MIN) * MIN;
     const container = all.find((s) => s.kind === 'container' && s.metric === 'mem_ws_b' && s.entity.startsWith('shop/'));
@@ -140,6 +148,7 @@ test('backfill imports a real Prometheus’s history (built by krm sim history +
     const cpuExpected = Number(cpu[0]?.value[1]) * 1000;
     assert.ok(cpuStored !== undefined && Math.abs(cpuStored - cpuExpected) <= Math.max(1, cpuExpected * 1e-3), `node cpu ${cpuStored} vs ${cpuExpected}`);
 
+    phase('second backfill');
     // A second start on the same database: nothing imported, the stored samples unchanged.
     await store.close();
     const reopened = await SqliteSampleStore.open({ path: dbPath });
@@ -156,10 +165,13 @@ test('backfill imports a real Prometheus’s history (built by krm sim history +
     }
 
     // Through the service: `prometheus.url` set, a fresh database, the backfill runs during start-up.
+    phase('service start with backfill');
     const viaService = await serviceBackfill(dir, prom.url);
+    phase('service stopped');
     assert.ok(viaService.messages.includes('history backfill finished'), viaService.messages.join(' | '));
     assert.ok(viaService.series.some((s) => s.entity === 'ip-10-0-general-00' && s.metric === 'cpu_m'));
   } finally {
+    phase('prometheus stop');
     await prom.stop();
     rmSync(dir, { recursive: true, force: true });
   }
