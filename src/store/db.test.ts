@@ -39,7 +39,7 @@ void describe('migrations', () => {
     const path = join(tempDir(t), 'm.db');
     const first = openDatabase({ path });
     const migrations = loadMigrations();
-    assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), [1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(migrate(first.db, { migrations, nowMs: T0, readOnly: false }), []);
     assert.equal(first.db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(first.db.pragma('foreign_keys', { simple: true }), 1);
@@ -48,8 +48,8 @@ void describe('migrations', () => {
     const again = openDatabase({ path });
     assert.deepEqual(migrate(again.db, { migrations, nowMs: T0, readOnly: false }), []);
     const versions = again.db.prepare('SELECT version FROM schema_migrations').pluck().all();
-    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6]);
-    assert.equal(again.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '6');
+    assert.deepEqual(versions, [1, 2, 3, 4, 5, 6, 7]);
+    assert.equal(again.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '7');
     again.db.close();
   });
 

@@ -279,6 +279,32 @@ void describe('history store', () => {
     }
   });
 
+  void it('the pods a namespace lost are read through the index of deleted pods, a page at a time', async (t) => {
+    const path = join(tempDir(t), 'h.db');
+    const store = await openTestStore(t, { path, clock: manualClock(T0) });
+    // Live pods in shop and elsewhere, and deleted ones in both: only shop's deleted pods answer.
+    const pods = Array.from({ length: 120 }, (_, i) => ({ ...aPodRecord(`p${String(i).padStart(3, '0')}`), namespace: i % 2 === 0 ? 'shop' : 'other' }));
+    await store.history.record(batch({ pods, observedAtMs: T0 }));
+    const gone = pods.filter((_, i) => i % 3 === 0);
+    await store.history.record(batch({ deletions: gone.map((p) => ({ kind: 'pod' as const, uid: p.uid, atMs: T0 + HOUR })), observedAtMs: T0 + HOUR }));
+    const seen: string[] = [];
+    for (let after: { firstSeenMs: number; uid: string } | undefined, n = 0; n < 10; n++) {
+      const page = await store.history.queryPods({ cluster: C, namespace: 'shop', fromMs: T0, deleted: true, limit: 7, ...(after === undefined ? {} : { after }) });
+      seen.push(...page.items.map((p) => p.uid));
+      if (page.next === undefined) break;
+      after = page.next;
+    }
+    assert.deepEqual(seen, gone.filter((p) => p.namespace === 'shop').map((p) => p.uid).sort().reverse());
+    const db = new Database(path, { readonly: true });
+    t.after(() => db.close());
+    for (const filter of [{ fromMs: T0 }, { fromMs: T0, after: { firstSeenMs: T0, uid: 'x' } }]) {
+      const q = podQuery({ cluster: C, namespace: 'shop', deleted: true, limit: 1000, ...filter });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(q.params) as { detail: string }[]).map((r) => r.detail).join('; ');
+      assert.match(plan, /USING INDEX pod_history_namespace_deleted/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+    }
+  });
+
   void it('the pods of a whole cluster are read a page at a time in index order, without sorting every pod per page', async (t) => {
     const path = join(tempDir(t), 'h.db');
     const store = await openTestStore(t, { path, clock: manualClock(T0) });
