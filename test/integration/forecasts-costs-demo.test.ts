@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createLifecycle, type Lifecycle } from '../../src/runtime/lifecycle.ts';
@@ -93,12 +94,16 @@ test('costs: per namespace and per tenant over the last day, with idle share and
 });
 
 test('the pod history is recorded in the scenario\'s time, on which the capacity forecasts read the requests history', async () => {
-  const cluster = 'default';
+  // Read from the file beside the service, as `krm report --db` would.
+  const db = new Database(join(dir, 'krm.db'), { readonly: true });
   let first: number | undefined;
-  for (let i = 0; i < 100 && first === undefined; i++) {
-    const page = await demo.store.history.queryPods({ cluster, limit: 1 });
-    first = page.items[0]?.firstSeenMs;
-    if (first === undefined) await new Promise((r) => setTimeout(r, 100));
+  try {
+    for (let i = 0; i < 100 && first === undefined; i++) {
+      first = (db.prepare('SELECT MIN(first_seen_ms) FROM pod_history').pluck().get() as number | null) ?? undefined;
+      if (first === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    db.close();
   }
   assert.ok(first !== undefined, 'the recorder wrote the pods');
   // The scenario runs days behind the wall clock: a pod first seen on the wall clock would lie in the analyses' future,

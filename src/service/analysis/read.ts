@@ -73,6 +73,16 @@ async function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
   return o.history.queryColumns({ ...query, ...selector });
 }
 
+/**
+ * The namespace's container series, found once for the pass's five container queries, which then ask by ids: a find
+ * per query searched the series index for the same namespace five times (some 50,000 finds a pass at the scale
+ * envelope). Ids ascend, as a find by selector answers them, so the answers come in the same order.
+ */
+async function containerIds(o: ReadOpts): Promise<(metrics: readonly string[]) => number[]> {
+  const all = await o.history.findSeries({ cluster: o.cluster, kind: 'container', entityPrefix: `${o.namespace}/` });
+  return (metrics) => all.filter((s) => metrics.includes(s.metric)).map((s) => s.id);
+}
+
 /** Each of `picks` makes its own column of every series of an answer, in its own map; `ids` collects the series ids. */
 function putInto(res: ColumnQueryResult, picks: ReadonlyArray<readonly [EntitySeries, Pick]>, ids?: Map<string, number>): void {
   for (const s of res.series) {
@@ -121,7 +131,7 @@ function youngWindowMs(nowMs: number, column: Column): number {
 
 /** The hourly window of the rightsizing reads. */
 function longWindow(o: ReadOpts) {
-  return { kind: 'container' as const, fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
+  return { fromMs: o.nowMs - o.settings.rightsizingWindowMs, toMs: o.nowMs + 1, stepMs: HOUR_MS, tier: '1h' as const };
 }
 
 /**
@@ -138,17 +148,18 @@ export async function readNamespace(o: ReadOpts): Promise<NamespaceHistory> {
   // The ids of the series read, keyed by entity and metric, for the young series' second read.
   const ids = new Map<string, number>();
   const window = longWindow(o);
-  const recentQuery = { kind: 'container' as const, fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
+  const idsOf = await containerIds(o);
+  const recentQuery = { fields: ['max'] as const, fromMs: nowMs - settings.recentWindowMs, toMs, stepMs: 1000, tier: 'raw' as const };
   const asked = [
     // CPU asks only the hour's p95 (no field: the sums behind a mean are not decoded); memory only its maximum, so
     // its sketches are not decoded.
-    ask(o, { ...window, fields: [], metrics: [METRIC.cpuMillicores], quantiles: [0.95] }),
-    ask(o, { ...window, fields: ['max'], metrics: [METRIC.memoryWorkingSetBytes] }),
-    ask(o, { kind: 'container', fields: ['mean', 'max'], metrics: memory, fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }),
-    ask(o, { ...recentQuery, metrics: [METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores] }),
+    ask(o, { ...window, fields: [], seriesIds: idsOf([METRIC.cpuMillicores]), quantiles: [0.95] }),
+    ask(o, { ...window, fields: ['max'], seriesIds: idsOf(memory) }),
+    ask(o, { fields: ['mean', 'max'], seriesIds: idsOf(memory), fromMs: nowMs - settings.leakWindowMs, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }),
+    ask(o, { ...recentQuery, seriesIds: idsOf([METRIC.memoryWorkingSetBytes, METRIC.cpuMillicores]) }),
     // Throttling must be shown to hold over the whole recent window, which takes the ratio in force at its start: one
     // sample from before it (a source that reads a node once per turn gives one ratio every 20 minutes at 5,000 nodes).
-    ask(o, { ...recentQuery, metrics: [METRIC.throttleRatio], fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS }),
+    ask(o, { ...recentQuery, seriesIds: idsOf([METRIC.throttleRatio]), fromMs: recentQuery.fromMs - THROTTLE_LOOKBACK_MS }),
     ask(o, { kind: 'pvc', fields: ['mean'], metrics: [METRIC.usedBytes, METRIC.capacityBytes], fromMs: nowMs - 7 * 24 * HOUR_MS, toMs, stepMs: FIVE_MIN_MS, tier: '5m' }),
   ] as const;
   // Waited for in order below; until then a failure must not count as unhandled.
