@@ -139,6 +139,24 @@ describe('capacity forecasts step', () => {
     assert.deepEqual(r.findings, []);
   });
 
+  it('a pool\'s usage is its nodes\' stored usage summed; a pool with a node that never reported has none', async (t) => {
+    const store = await storeWith(t, [
+      { kind: 'node', entity: 'a', metric: METRIC.cpuMillicores, samples: every5m(4, () => 1000) },
+      { kind: 'node', entity: 'b', metric: METRIC.cpuMillicores, samples: every5m(4, () => 1500) },
+    ]);
+    const r = await analyseCapacityForecasts({ cluster: cluster3(), history: store, clusterName: C, nowMs: NOW, horizonMs: DAY });
+    const pool = (entity: string, resource: 'cpu' | 'memory') => r.report.outlooks.find((o) => o.level === 'nodepool' && o.entity === entity && o.resource === resource);
+    // m5 is nodes a and b: 2.5 cores every hour, forecast flat.
+    const m5 = pool('m5', 'cpu');
+    assert.equal(m5?.usage.status, 'ok');
+    const path = m5?.usage.points;
+    assert.ok(path !== undefined && path.length > 0);
+    for (const i of [0, path.length - 1]) assert.ok(Math.abs((path.at(i)?.mean ?? 0) - 2500) < 1, JSON.stringify(path.at(i)));
+    // c6 (node c) and memory have no stored usage.
+    assert.equal(pool('c6', 'cpu')?.usage.status, 'insufficient_data');
+    assert.equal(pool('m5', 'memory')?.usage.status, 'insufficient_data');
+  });
+
   it('a quota shares its namespace\'s forecasts (the same series): forecast once, reported for both scopes', async (t) => {
     const store = await storeWith(t, [{ kind: 'namespace', entity: 'shop', metric: METRIC.cpuMillicores, samples: every5m(4, (h) => 500 + 10 * Math.sin(h)) }]);
     const quota = { key: 'shop/q', uid: 'uid-q', name: 'q', namespace: 'shop', labels: {}, annotations: {}, owners: [], hard: { 'requests.cpu': 2000 }, used: { 'requests.cpu': 900 }, scopes: [], hasScopeSelector: false } as unknown as ResourceQuota;
