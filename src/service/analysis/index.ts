@@ -186,6 +186,7 @@ async function analyseNamespaces(pass: PassState, opts: AnalyseClusterOptions, n
     // answers in this thread, in the microtasks of the read) is done before this namespace is judged rather than
     // inside the first wait of its analyses, whose time it would add to theirs.
     await yieldToEventLoop();
+    opts.signal?.throwIfAborted();
     await analyseNamespace(pass, opts, { namespace: namespaces[i] as string, read });
   }
 }

@@ -73,13 +73,17 @@ async function ask(o: ReadOpts, q: ReadQuery): Promise<ColumnQueryResult> {
   return o.history.queryColumns({ ...query, ...selector });
 }
 
+/** The container metrics the pass reads. */
+const CONTAINER_METRICS = [METRIC.cpuMillicores, METRIC.memoryWorkingSetBytes, METRIC.throttleRatio];
+
 /**
  * The namespace's container series, found once for the pass's five container queries, which then ask by ids: a find
  * per query searched the series index for the same namespace five times (some 50,000 finds a pass at the scale
- * envelope). Ids ascend, as a find by selector answers them, so the answers come in the same order.
+ * envelope). Ids ascend, as a find by selector answers them, so the answers come in the same order. The find names the
+ * metrics read: a reader over Prometheus (`krm report`) queries what a find names, and reads no other metric for it.
  */
 async function containerIds(o: ReadOpts): Promise<(metrics: readonly string[]) => number[]> {
-  const all = await o.history.findSeries({ cluster: o.cluster, kind: 'container', entityPrefix: `${o.namespace}/` });
+  const all = await o.history.findSeries({ cluster: o.cluster, kind: 'container', entityPrefix: `${o.namespace}/`, metrics: CONTAINER_METRICS });
   return (metrics) => all.filter((s) => metrics.includes(s.metric)).map((s) => s.id);
 }
 

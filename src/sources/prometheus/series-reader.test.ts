@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import type { MatrixSeries, RangeQuerier, RangeRequest } from './range-query.ts';
 import { PrometheusSeriesReader, readerGrid } from './series-reader.ts';
 import { containerMetricsFor, namespacesFor, needsTotals } from './series-reader-plan.ts';
+import { readNamespace } from '../../service/analysis/read.ts';
+import { DEFAULT_ANALYSIS_SETTINGS } from '../../service/analysis/types.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -95,6 +97,17 @@ describe('PrometheusSeriesReader', () => {
     assert.equal(cluster.length, 1);
     assert.equal(log.length, 5);
     assert.equal(reader.stats().queries, 5);
+  });
+
+  test('a pass\'s namespace read queries the metrics the analyses read, and no other (not the RSS)', async () => {
+    const log: string[] = [];
+    const nowMs = 14 * 24 * HOUR;
+    const reader = new PrometheusSeriesReader({ querier: tableQuerier(log), cluster: 'c', fromMs: 0, toMs: nowMs, stepMs: 5 * MIN });
+    const data = await readNamespace({ history: reader, cluster: 'c', namespace: 'shop', nowMs, settings: DEFAULT_ANALYSIS_SETTINGS });
+    assert.deepEqual([...data.long.keys()].sort(), ['shop/a-1/app', 'shop/b-1/app']);
+    const asked = log.filter((q) => q.includes('namespace="shop"'));
+    assert.ok(asked.some((q) => q.includes('container_cpu_usage_seconds_total')) && asked.some((q) => q.includes('container_memory_working_set_bytes')), asked.join('\n'));
+    assert.deepEqual(asked.filter((q) => q.includes('container_memory_rss')), []);
   });
 
   test('namespaces outside the restriction are never queried', async () => {
