@@ -171,9 +171,11 @@ export interface HistoryStore {
   record(batch: HistoryRecordBatch): Promise<HistoryWriteReport>;
   /**
    * Marks stored pods or nodes that are not in `liveUids` as deleted, at the last observation before this one (a
-   * lower bound: they went while the monitor was not watching). Returns the rows marked.
+   * lower bound: they went while the monitor was not watching), or at `nowMs` when that is earlier (a clock that
+   * resumed before the last observation, as the demo's scenario clock can: nothing is marked gone in the future).
+   * Returns the rows marked.
    */
-  reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string> }): Promise<number>;
+  reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string>; nowMs?: number }): Promise<number>;
   /** Events and lifecycle entries, newest first, keyset-paginated. */
   queryEvents(query: HistoryEventQuery): Promise<HistoryPage<HistoryEntry>>;
   /** Pods, newest first, keyset-paginated. */

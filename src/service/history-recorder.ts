@@ -151,8 +151,9 @@ class Recorder implements HistoryRecorder {
     if (this.reconciled) return;
     const { cluster, store, clusterName } = this.o;
     const uids = (list: readonly { uid: string }[]): Set<string> => new Set(list.map((o) => o.uid));
-    await store.reconcile({ cluster: clusterName, kind: 'pod', liveUids: uids(cluster.list('pods')) });
-    await store.reconcile({ cluster: clusterName, kind: 'node', liveUids: uids(cluster.list('nodes')) });
+    const nowMs = this.o.clock.now();
+    await store.reconcile({ cluster: clusterName, kind: 'pod', liveUids: uids(cluster.list('pods')), nowMs });
+    await store.reconcile({ cluster: clusterName, kind: 'node', liveUids: uids(cluster.list('nodes')), nowMs });
     this.reconciled = true;
   }
 

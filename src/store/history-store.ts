@@ -55,11 +55,11 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.write(() => this.writeBatch(batch), 'history write');
   }
 
-  async reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string> }): Promise<number> {
+  async reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string>; nowMs?: number }): Promise<number> {
     const observed = this.deps.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(observedKey(opts.cluster));
     // Never recorded: nothing stored can be stale.
     if (observed === undefined) return 0;
-    const atMs = Number(observed);
+    const atMs = Math.min(Number(observed), opts.nowMs ?? Number.POSITIVE_INFINITY);
     return this.write(() => {
       let marked = 0;
       for (const uid of this.objects.liveUids(opts.cluster, opts.kind)) {
