@@ -86,8 +86,9 @@ type UsageByEntity = ReadonlyMap<string, { readonly cpu: Usage; readonly memory:
 
 /**
  * The columns as the forecasts take them, made once as they are read: the query's columns (timestamps beside every
- * value, about 0.1 GB for 10,000 namespaces over 14 days) are then dropped before the forecasts run, when a pass's
- * memory peaks, and a quota's scope takes its namespace's series without making it again.
+ * value, about 0.1 GB for 10,000 namespaces over 14 days) are dropped before the forecasts run, when a pass's memory
+ * peaks, and only the values on the hourly grid are kept (about half); a quota's scope takes its namespace's series
+ * without making it again.
  */
 function inputsOf(columns: UsageColumnsByEntity, nowMs: number): UsageByEntity {
   const out = new Map<string, { cpu: Usage; memory: Usage }>();
