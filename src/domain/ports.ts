@@ -170,10 +170,10 @@ export interface HistoryStore {
   /** Writes one recorder pass in one transaction. Idempotent: a batch written twice changes nothing the second time. */
   record(batch: HistoryRecordBatch): Promise<HistoryWriteReport>;
   /**
-   * Marks stored pods or nodes that are not in `liveUids` as deleted, at the last observation before this one (a
-   * lower bound: they went while the monitor was not watching), or at `nowMs` when that is earlier (a clock that
-   * resumed before the last observation, as the demo's scenario clock can: nothing is marked gone in the future).
-   * Returns the rows marked.
+   * Marks stored pods or nodes that are not in `liveUids` as deleted, at the last observation before this one (they
+   * went while the monitor was not watching), or at `nowMs` when that is earlier (a clock that resumed before the last
+   * observation, as the demo's scenario clock can: nothing is marked gone in the future), and never before a row was
+   * first seen. Returns the rows marked.
    */
   reconcile(opts: { cluster: string; kind: 'pod' | 'node'; liveUids: ReadonlySet<string>; nowMs?: number }): Promise<number>;
   /** Events and lifecycle entries, newest first, keyset-paginated. */

@@ -183,11 +183,14 @@ void describe('history store', () => {
     assert.equal(count(path, "SELECT cpu_request_m FROM pod_history WHERE uid = 'p1'"), 250, 'init containers do not add to the sums');
     const deleted = await store.history.queryPods({ cluster: C, limit: 10, deleted: true });
     assert.deepEqual(deleted.items.map((p) => p.uid).sort(), ['p2', 'p3']);
-    // A clock that resumed before the last observation (the demo's scenario clock): gone at its now, not in its future.
-    await store.history.record(batch({ pods: [aPodRecord('p4')], observedAtMs: T0 + 3 * HOUR }));
-    assert.equal(await store.history.reconcile({ cluster: C, kind: 'pod', liveUids: new Set(['p1']), nowMs: T0 + 2 * HOUR }), 1);
-    const p4 = (await store.history.queryPods({ cluster: C, limit: 10, deleted: true })).items.find((p) => p.uid === 'p4');
-    assert.equal(p4?.deletedAtMs, T0 + 2 * HOUR);
+    // A clock that resumed before the last observation (the demo's scenario clock): gone at its now, not in its future,
+    // and never before it was first seen.
+    await store.history.record(batch({ pods: [aPodRecord('p4')], observedAtMs: T0 + 2 * HOUR }));
+    await store.history.record(batch({ pods: [aPodRecord('p5')], observedAtMs: T0 + 4 * HOUR }));
+    assert.equal(await store.history.reconcile({ cluster: C, kind: 'pod', liveUids: new Set(['p1']), nowMs: T0 + 3 * HOUR }), 2);
+    const gone = new Map((await store.history.queryPods({ cluster: C, limit: 10, deleted: true })).items.map((p) => [p.uid, p.deletedAtMs]));
+    assert.equal(gone.get('p4'), T0 + 3 * HOUR);
+    assert.equal(gone.get('p5'), T0 + 4 * HOUR);
     const [n1] = await store.history.listNodes(C);
     assert.deepEqual([n1?.instanceType, n1?.zone, n1?.allocatable.cpuMillicores, n1?.deletedAtMs], ['m5.xlarge', 'eu-west-1a', 3900, T0 + HOUR]);
   });

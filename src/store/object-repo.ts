@@ -158,8 +158,9 @@ function prepare(db: Db) {
         'cpu_alloc_m = excluded.cpu_alloc_m, mem_alloc_b = excluded.mem_alloc_b, pods_alloc = excluded.pods_alloc, ' +
         'updated_ms = excluded.updated_ms, deleted_ms = NULL',
     ),
-    deletePod: db.prepare('UPDATE pod_history SET deleted_ms = ? WHERE cluster = ? AND uid = ? AND deleted_ms IS NULL'),
-    deleteNode: db.prepare('UPDATE node_history SET deleted_ms = ? WHERE cluster = ? AND uid = ? AND deleted_ms IS NULL'),
+    // Never gone before it was first seen (a clock that stepped back, reconcile's time capped at now).
+    deletePod: db.prepare('UPDATE pod_history SET deleted_ms = MAX(?, first_seen_ms) WHERE cluster = ? AND uid = ? AND deleted_ms IS NULL'),
+    deleteNode: db.prepare('UPDATE node_history SET deleted_ms = MAX(?, first_seen_ms) WHERE cluster = ? AND uid = ? AND deleted_ms IS NULL'),
     livePods: db.prepare('SELECT uid FROM pod_history WHERE cluster = ? AND deleted_ms IS NULL').pluck(),
     liveNodes: db.prepare('SELECT uid FROM node_history WHERE cluster = ? AND deleted_ms IS NULL').pluck(),
     nodes: db.prepare('SELECT * FROM node_history WHERE cluster = ? ORDER BY name, first_seen_ms'),

@@ -70,8 +70,8 @@ interface Inputs {
   /** The pass's time: the usage columns end by it. */
   readonly nowMs: number;
   /** The cluster's and each namespace's usage as the forecasts take it ({@link inputsOf}). */
-  readonly cluster: UsageByEntity;
-  readonly namespaces: UsageByEntity;
+  readonly cluster: ForecastUsage;
+  readonly namespaces: ForecastUsage;
   /** Each node pool's usage by `pool:resource` ({@link poolUsage}), summed as the nodes are read. */
   readonly pools: ReadonlyMap<string, Sample[]>;
   readonly requests?: RequestsGrid;
@@ -82,7 +82,7 @@ const poolKey = (pool: string, resource: 'cpu' | 'memory'): string => `${pool}:$
 /** A scope's usage as the forecast takes it: samples, or the hourly series a column already is. */
 type Usage = readonly Sample[] | RegularSeries;
 
-type UsageByEntity = ReadonlyMap<string, { readonly cpu: Usage; readonly memory: Usage }>;
+type ForecastUsage = ReadonlyMap<string, { readonly cpu: Usage; readonly memory: Usage }>;
 
 /**
  * The columns as the forecasts take them, made once as they are read: the query's columns (timestamps beside every
@@ -90,7 +90,7 @@ type UsageByEntity = ReadonlyMap<string, { readonly cpu: Usage; readonly memory:
  * peaks, and only the values on the hourly grid are kept (about half); a quota's scope takes its namespace's series
  * without making it again.
  */
-function inputsOf(columns: UsageColumnsByEntity, nowMs: number): UsageByEntity {
+function inputsOf(columns: UsageColumnsByEntity, nowMs: number): ForecastUsage {
   const out = new Map<string, { cpu: Usage; memory: Usage }>();
   const at = { stepMs: HOUR_MS, nowMs };
   for (const [entity, c] of columns) out.set(entity, { cpu: columnInput(c.cpu, at), memory: columnInput(c.memory, at) });
@@ -98,7 +98,7 @@ function inputsOf(columns: UsageColumnsByEntity, nowMs: number): UsageByEntity {
 }
 
 /** An entity's usage of one resource; none when the entity has no stored usage. */
-const usageIn = (usage: UsageByEntity, entity: string, r: 'cpu' | 'memory'): Usage => usage.get(entity)?.[r] ?? [];
+const usageIn = (usage: ForecastUsage, entity: string, r: 'cpu' | 'memory'): Usage => usage.get(entity)?.[r] ?? [];
 
 /**
  * The usage of every node pool of `scopes`, from the nodes' columns. Only these sums are kept: the nodes' own columns
