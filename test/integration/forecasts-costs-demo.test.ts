@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { createLifecycle, type Lifecycle } from '../../src/runtime/lifecycle.ts';
 import { startDemo, type RunningDemo } from '../../src/service.ts';
+import { eventually } from '../support/running-service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'krm-forecasts-demo-'));
 const log = createLogger({ level: 'warn', destination: { write: () => undefined } });
@@ -96,16 +97,14 @@ test('costs: per namespace and per tenant over the last day, with idle share and
 test('the pod history is recorded in the scenario\'s time, on which the capacity forecasts read the requests history', async () => {
   // Read from the file beside the service, as `krm report --db` would.
   const db = new Database(join(dir, 'krm.db'), { readonly: true });
-  let first: number | undefined;
+  let first: number;
   try {
-    for (let i = 0; i < 100 && first === undefined; i++) {
-      first = (db.prepare('SELECT MIN(first_seen_ms) FROM pod_history').pluck().get() as number | null) ?? undefined;
-      if (first === undefined) await new Promise((r) => setTimeout(r, 100));
-    }
+    first = await eventually('the recorder wrote the pods', () =>
+      Promise.resolve((db.prepare('SELECT MIN(first_seen_ms) FROM pod_history').pluck().get() as number | null) ?? undefined),
+    );
   } finally {
     db.close();
   }
-  assert.ok(first !== undefined, 'the recorder wrote the pods');
   // The scenario runs days behind the wall clock: a pod first seen on the wall clock would lie in the analyses' future,
   // and the requests history would start after the time it is read at.
   const scenarioNow = demo.simulation.simulation.nowMs();
